@@ -1,0 +1,310 @@
+// The words of every finding, in one place (STYLE: words in a catalog, not in checks). A check emits an id,
+// variables and evidence; this catalog gives the title, the detail, the guide's wording and the fixes to
+// offer. `{name}` in a template is filled from the observation's vars.
+import type { Layer, Severity } from './types.js';
+
+export interface CatalogEntry {
+  layer: Layer;
+  /** Default severity; an observation may override it. */
+  severity: Severity;
+  title: string;
+  detail: string;
+  /** Alternative details chosen by an observation's `variant`. */
+  variants?: Record<string, string>;
+  /** The guide's own wording for the cause or the fix, where it has one. */
+  guide?: string;
+  /** Fix ids offered by default, best first; a fix that does not apply to the deployment is left out. */
+  fixes: string[];
+}
+
+export const CATALOG = {
+  // ── edge: the outbound connection to the tunnel edge ──────────────────────────────────────────────
+  'edge.token-missing': {
+    layer: 'edge', severity: 'error',
+    title: 'No TUNNEL_TOKEN reaches cloudflared',
+    detail: 'cloudflared has no tunnel token, so it cannot start the tunnel. The documented Compose file passes `TUNNEL_TOKEN` with no value: Compose copies it from the shell that runs `docker compose up`, so a fresh shell, sudo or a reboot loses it.',
+    variants: {
+      usage: 'cloudflared printed its usage error: it was started without a token (`"cloudflared tunnel run" requires the ID or name of the tunnel`).',
+    },
+    guide: 'The `TUNNEL_TOKEN` is missing, expired, or copied incorrectly.',
+    fixes: ['export-tunnel-token'],
+  },
+  'edge.token-malformed': {
+    layer: 'edge', severity: 'error',
+    title: 'TUNNEL_TOKEN is not a valid tunnel token',
+    detail: 'A tunnel token is base64 of JSON `{"a": account, "t": tunnel id, "s": secret}`; this one does not decode ({problem}).',
+    variants: {
+      log: 'cloudflared rejected the token before dialling: `Provided Tunnel token is not valid.` It does not decode as base64 of JSON `{"a","t","s"}`; it was probably copied with quotes, spaces or cut short.',
+      quoted: 'The token is wrapped in quotes ({where}); Compose passes them on to cloudflared, which cannot decode it.',
+      whitespace: 'The token has spaces or a line break around it ({where}), so it does not decode.',
+      truncated: 'The token is cut short ({where}): its base64 ends early, so the JSON inside is incomplete.',
+    },
+    guide: 'The `TUNNEL_TOKEN` is missing, expired, or copied incorrectly.',
+    fixes: ['env-token-unquote', 'export-tunnel-token'],
+  },
+  'edge.token-rejected': {
+    layer: 'edge', severity: 'error',
+    title: 'The tunnel edge refused the token',
+    detail: 'The edge answered `{reason}`: the token decodes, but its secret or tunnel is not accepted (rotated in the Console, revoked, or the tunnel was deleted). A rotated token is invalid at once: restart cloudflared with the new token on every host.',
+    guide: 'The `TUNNEL_TOKEN` is missing, expired, or copied incorrectly.',
+    fixes: ['export-tunnel-token'],
+  },
+  'edge.unreachable': {
+    layer: 'edge', severity: 'error',
+    title: 'cloudflared cannot reach the tunnel edge on port 7844',
+    detail: 'Outbound connections to the edge on 7844 fail over both QUIC (UDP) and HTTP/2 (TCP), so the tunnel cannot come up. A firewall is blocking outbound TCP/UDP 7844 to 198.41.192.0/19 and 2606:4700:a0::/44.',
+    variants: {
+      'udp-blocked': 'QUIC (UDP 7844) failed and cloudflared fell back to HTTP/2, which connected: egress UDP to 7844 is probably blocked. The tunnel works, with HTTP/2 only.',
+      probe: 'A TCP connection to {target} failed ({error}): this host cannot reach the edge on 7844.',
+      dns: 'cloudflared could not look up the edge addresses (`edge discovery: error looking up Cloudflare edge IPs`): check DNS on this host.',
+    },
+    guide: 'A firewall is blocking outbound TCP/UDP on port 7844 to the tunnel edge.',
+    fixes: ['open-egress-7844'],
+  },
+  'edge.udp-buffer-hint': {
+    layer: 'edge', severity: 'info',
+    title: 'UDP receive buffer warning (a QUIC tuning hint, not the cause)',
+    detail: 'cloudflared could not raise the UDP receive buffer (`failed to sufficiently increase receive buffer size`). The guide says this is a QUIC tuning hint, not an error; look elsewhere for the failure.',
+    guide: 'cloudflared may also log warnings about UDP receive buffer sizes; this is a QUIC tuning hint, not an error.',
+    fixes: [],
+  },
+  'edge.no-ingress': {
+    layer: 'edge', severity: 'error',
+    title: 'cloudflared has no local target (No ingress rules were defined)',
+    detail: 'cloudflared does not know where to send requests, so callers see HTTP 500. It needs `--url http://localhost:8080` and `network_mode: "service:mcp-proxy"` so that localhost is the proxy.',
+    variants: {
+      log: 'cloudflared logged `No ingress rules were defined`: it has no local target, so callers see HTTP 500. With a token this is logged per request, not at start.',
+      'missing-url': 'The cloudflared service in {file} has no `--url http://localhost:8080` in its command{also}.',
+      'missing-network': 'The cloudflared service in {file} lacks `network_mode: "service:mcp-proxy"`, so localhost:8080 is not the proxy.',
+    },
+    guide: 'Add `--url http://localhost:8080` and `network_mode: "service:mcp-proxy"` to the cloudflared service.',
+    fixes: ['cloudflared-ingress'],
+  },
+  'edge.origin-unreachable': {
+    layer: 'edge', severity: 'error',
+    title: 'cloudflared cannot reach the proxy at its --url',
+    detail: 'cloudflared is connected but `Unable to reach the origin service` at {origin} ({error}): the proxy is down, or cloudflared is not in the proxy\'s network namespace.',
+    fixes: ['compose-restart-proxy', 'cloudflared-ingress'],
+  },
+  'edge.connected': {
+    layer: 'edge', severity: 'ok',
+    title: 'cloudflared registered {count} tunnel connection(s) over {protocol}',
+    detail: 'cloudflared registered {count} connection(s) with the edge ({locations}); four is healthy.',
+    fixes: [],
+  },
+  // ── tls: the inner handshake from Anthropic to the proxy ──────────────────────────────────────────
+  'tls.handshake-failed': {
+    layer: 'tls', severity: 'error',
+    title: 'The proxy logs `tls handshake failed`',
+    detail: 'Anthropic rejected the proxy\'s certificate during the inner TLS handshake ({error}). Check that the certificate has not expired, that its SAN matches `*.<tunnel-domain>`, and that its CA is registered for this tunnel.',
+    guide: 'When Anthropic rejects the proxy\'s certificate during the inner TLS handshake, the proxy logs `tls handshake failed`.',
+    fixes: ['register-ca', 'renew-cert'],
+  },
+  'tls.cert-expired': {
+    layer: 'tls', severity: 'error',
+    title: 'The server certificate is not valid now',
+    detail: 'The certificate {file} is valid from {notBefore} to {notAfter}; {state}.',
+    guide: 'The server certificate has not expired.',
+    fixes: ['renew-cert'],
+  },
+  'tls.san-mismatch': {
+    layer: 'tls', severity: 'error',
+    title: 'No SAN on the certificate matches *.{domain}',
+    detail: 'The certificate {file} names {sans}; Anthropic connects to `<route>.{domain}`, so it needs `*.{domain}` (or every route\'s name).',
+    guide: 'The certificate\'s Subject Alternative Name matches `*.<tunnel-domain>`.',
+    fixes: ['renew-cert'],
+  },
+  'tls.ca-mismatch': {
+    layer: 'tls', severity: 'error',
+    title: 'The server certificate does not chain to the registered CA',
+    detail: 'The certificate {file} must be signed directly by the CA registered for this tunnel ({ca}): {problem}.',
+    guide: 'The signing CA is registered with Anthropic for this tunnel.',
+    fixes: ['register-ca', 'renew-cert'],
+  },
+  'tls.key-mismatch': {
+    layer: 'tls', severity: 'error',
+    title: 'The private key does not belong to the certificate',
+    detail: 'The public key in {cert} differs from the one in {key}: the proxy cannot complete a handshake with this pair.',
+    fixes: ['renew-cert'],
+  },
+  'tls.key-unreadable': {
+    layer: 'tls', severity: 'error',
+    title: 'The proxy cannot read its TLS key (permission denied)',
+    detail: 'The key is {mode} owned by {owner}, and the proxy runs as {user} (non-root), so `open /data/tls.key` fails with permission denied and the proxy exits.',
+    variants: {
+      log: 'The proxy exits with `open /data/tls.key: permission denied`: the key is 0600 and the proxy container runs non-root (65532).',
+    },
+    guide: 'The key is `0600`; the proxy container runs non-root. Fix: `chmod 644 data/tls.key`.',
+    fixes: ['key-chown', 'key-chmod'],
+  },
+  'tls.plaintext-listener': {
+    layer: 'tls', severity: 'info',
+    title: '`wrong version number` on :8080 is expected',
+    detail: 'The proxy\'s listener on :8080 is plaintext WebSocket; TLS happens inside the WS stream, so `curl https://...:8080` fails with `wrong version number`. Verify through a Managed Agent or the Messages API instead.',
+    guide: 'Expected; the listener is plaintext WebSocket. TLS happens inside the WS stream.',
+    fixes: [],
+  },
+  'tls.not-in-picker': {
+    layer: 'tls', severity: 'info',
+    title: 'The tunnel is listed in the + MCP Server picker only with an active certificate',
+    detail: 'The picker only lists tunnels in the session\'s workspace that have at least one active certificate. {state}',
+    guide: 'Register a CA certificate, or open the session in the workspace the tunnel was created in.',
+    fixes: ['register-ca'],
+  },
+  // ── routing: upstream routing and IP validation ───────────────────────────────────────────────────
+  'routing.no-route-for-host': {
+    layer: 'routing', severity: 'error',
+    title: 'The proxy has no route for the host it receives',
+    detail: '`tunnel_domain` is `{configured}` but the tunnel\'s domain is `{domain}`, so the proxy cannot strip it from `{host}` and finds no route.',
+    variants: {
+      log: 'The proxy logged `no route for host` for `{host}` ({count}×): with routes keyed by bare names, that host implies `tunnel_domain: {implied}`, but the config has `{configured}`. Or `config.yaml` was edited without restarting the proxy.',
+    },
+    guide: 'Set `tunnel_domain` to the exact domain shown on the tunnel detail page.',
+    fixes: ['set-tunnel-domain', 'compose-restart-proxy', 'helm-upgrade'],
+  },
+  'routing.config-not-reloaded': {
+    layer: 'routing', severity: 'warning',
+    title: 'The proxy config changed after the proxy started',
+    detail: '{file} was modified at {mtime}, after the proxy started at {started}. Editing `routes` needs a restart; the running proxy still uses the old config.',
+    guide: '`config.yaml` was edited without restarting (`docker compose restart mcp-proxy`).',
+    fixes: ['compose-restart-proxy', 'helm-upgrade'],
+  },
+  'routing.routes-is-list': {
+    layer: 'routing', severity: 'error',
+    title: '`routes` is a YAML list; the proxy needs a map',
+    detail: 'The proxy exits with `cannot unmarshal !!seq into map[string]string` because `routes` is a list. Use `routes: { name: http://host:port }`.',
+    guide: 'Use `routes: { name: http://host:port }`.',
+    fixes: ['routes-to-map'],
+  },
+  'routing.invalid-upstream': {
+    layer: 'routing', severity: 'error',
+    title: 'Route `{route}` is not scheme://host:port',
+    detail: 'The upstream `{url}` {problem}. Each route value must be exactly `scheme://host:port`; a path or a missing port fails at load with `invalid upstream (must be scheme://host:port)`.',
+    variants: {
+      'https-no-trust': 'The upstream `{url}` is https:// but `upstream.tls` sets neither `ca_file` nor `include_system_cas`, so the proxy has no trust anchor for it.',
+      log: 'The proxy refused a route at load: `{error}`. Each route value must be exactly `scheme://host:port`.',
+    },
+    fixes: [],
+  },
+  'routing.ip-not-private': {
+    layer: 'routing', severity: 'error',
+    title: 'Upstream {host} resolves to {ip}, outside the allowed ranges',
+    detail: 'For SSRF protection the proxy only dials {allowed}. {ip} is not in it. If the address is legitimate, add the narrowest covering CIDR, {cidr}, to `upstream.allowed_ips`.',
+    variants: {
+      log: 'The proxy logged `IP validation failed: {ip} is not a private address` ({count}×). If the address is legitimate, add the narrowest covering CIDR, {cidr}, to `upstream.allowed_ips`, keeping the private ranges other upstreams use.',
+    },
+    guide: 'Upstream resolves outside RFC1918. If the address is legitimate, add the narrowest covering CIDR to `upstream.allowed_ips`.',
+    fixes: ['allow-upstream-cidr'],
+  },
+  'routing.allowed-ips-dropped-defaults': {
+    layer: 'routing', severity: 'error',
+    title: '`allowed_ips` leaves out {range}, which route `{route}` uses',
+    detail: 'Setting `allowed_ips` replaces the RFC1918 default rather than extending it. Route `{route}` ({host} → {ip}) is in {range}, which the list no longer allows, so the proxy will refuse to dial it.',
+    guide: 'Setting `allowed_ips` replaces the RFC1918 default rather than extending it, so include the private ranges your other upstreams use.',
+    fixes: ['allow-upstream-cidr'],
+  },
+  'routing.allowed-ips-open': {
+    layer: 'routing', severity: 'warning',
+    title: 'SSRF protection is off',
+    detail: '{what} lets the proxy dial any address. Avoid it outside of local testing: list the narrowest ranges your upstreams use instead.',
+    guide: 'Avoid `0.0.0.0/0` outside of local testing; it disables SSRF protection entirely.',
+    fixes: ['allow-upstream-cidr'],
+  },
+  'routing.ipv6-upstream': {
+    layer: 'routing', severity: 'error',
+    title: 'Upstream {host} resolves only to IPv6',
+    detail: '{host} resolves to {addresses} only. The proxy supports IPv4 upstreams only; give the upstream an IPv4 address.',
+    guide: 'Only IPv4 is supported.',
+    fixes: [],
+  },
+  'routing.service-cidr-public': {
+    layer: 'routing', severity: 'warning',
+    title: 'The Kubernetes Service CIDR is outside RFC1918',
+    detail: 'The `kubernetes` service has clusterIP {ip}, outside the private ranges, so upstreams addressed as Services will fail IP validation. Look up your cluster\'s Service CIDR and add it to `upstream.allowed_ips` (at least {cidr}).',
+    guide: 'Some managed distributions allocate the Service CIDR outside RFC1918; look up your cluster\'s Service CIDR and add it.',
+    fixes: ['allow-upstream-cidr'],
+  },
+  // ── oauth: split-endpoint OAuth through the tunnel ───────────────────────────────────────────────
+  'oauth.no-auth-route': {
+    layer: 'oauth', severity: 'warning',
+    title: 'OAuth is in use but `routes` has no route for the authorization server',
+    detail: 'Anthropic\'s backend must reach `/token`, `/register` and the discovery documents through the tunnel when the authorization server sits behind a source-IP allowlist. Add a route, e.g. `auth: http://your-auth-server:8080`, and restart the proxy.',
+    guide: 'Add a proxy route for the authorization server.',
+    fixes: ['manual-oauth-route'],
+  },
+  'oauth.metadata-split-wrong': {
+    layer: 'oauth', severity: 'error',
+    title: 'Authorization-server metadata does not split the endpoints as needed',
+    detail: '{problem}. `authorization_endpoint` must point at the allowlisted host; `issuer`, `token_endpoint` and `registration_endpoint` at `https://auth.{domain}`; `code_challenge_methods_supported` must include `S256`.',
+    guide: 'Point `authorization_endpoint` at your existing allowlisted hostname and everything else at the tunnel.',
+    fixes: ['manual-oauth-metadata'],
+  },
+  'oauth.resource-wrong-issuer': {
+    layer: 'oauth', severity: 'error',
+    title: 'Protected-resource metadata does not name the tunnel issuer',
+    detail: '`authorization_servers` is {found}; it should be `["https://auth.{domain}"]` so that clients use the tunnel issuer.',
+    guide: 'Your MCP server\'s `/.well-known/oauth-protected-resource` response should reference the tunnel hostname as its authorization server.',
+    fixes: ['manual-oauth-metadata'],
+  },
+  // ── setup: the setup Job / service's WIF exchange ────────────────────────────────────────────────
+  'setup.wif-audience-mismatch': {
+    layer: 'setup', severity: 'error',
+    title: 'The federation rule\'s audience and api.wif.audience differ',
+    detail: '`api.wif.audience` is `{configured}` but the federation rule expects `{expected}`; they must match byte for byte (scheme and trailing slash included).',
+    guide: 'The chart\'s default audience is `api.anthropic.com` (no scheme). If your rule\'s audience is `https://api.anthropic.com`, set `api.wif.audience` to match.',
+    fixes: ['set-wif-audience'],
+  },
+  'setup.wif-exchange-failed': {
+    layer: 'setup', severity: 'error',
+    title: 'The setup\'s OIDC token exchange failed ({cause})',
+    detail: 'The setup component could not exchange its OIDC JWT through the federation rule: {explain}',
+    guide: 'The failure modes (subject, audience, issuer, JWKS, lifetime) are the same as in the WIF reference.',
+    fixes: ['manual-wif-rule'],
+  },
+  'setup.forbidden': {
+    layer: 'setup', severity: 'error',
+    title: 'The Tunnels API answered 403 after a successful exchange',
+    detail: 'The rule\'s scope lacks `workspace:manage_tunnels` (legacy `org:manage_tunnels`), or its service account is not a member of the tunnel\'s workspace.',
+    guide: 'Set the scope and add the service account to the workspace.',
+    fixes: ['manual-federation-scope'],
+  },
+  'setup.tunnel-limit': {
+    layer: 'setup', severity: 'error',
+    title: 'The organization already has 10 non-archived tunnels',
+    detail: 'Each setup run without a tunnel id creates a new tunnel. Archive unused tunnels, and set `tunnel.id` so that retries reuse the tunnel.',
+    fixes: ['manual-tunnel-limit'],
+  },
+  'setup.job-left-behind': {
+    layer: 'setup', severity: 'error',
+    title: 'A failed mcp-tunnel-setup Job blocks a retry',
+    detail: 'The Helm setup Job runs as a pre-install hook; on failure it is left behind for inspection and Helm does not manage it. Read its log (`kubectl logs job/mcp-tunnel-setup -n {namespace}`), then delete it before retrying.',
+    guide: 'Helm doesn\'t manage hook resources, so delete it before retrying.',
+    fixes: ['helm-cleanup'],
+  },
+  // ── runtime: containers, pods, tools ─────────────────────────────────────────────────────────────
+  'runtime.container-down': {
+    layer: 'runtime', severity: 'error',
+    title: '{name} is {state}',
+    detail: '{name} is not running ({status}). Its last log lines are below; the finding that explains them is listed with its layer.',
+    fixes: ['compose-restart-proxy'],
+  },
+  'runtime.tool-missing': {
+    layer: 'runtime', severity: 'warning',
+    title: '{tool}: {problem}',
+    detail: '{message}. {next} The checks that need it were skipped.',
+    fixes: [],
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type FindingId = keyof typeof CATALOG;
+
+export const FINDING_IDS = Object.keys(CATALOG) as FindingId[];
+
+export function catalogEntry(id: FindingId): CatalogEntry {
+  return CATALOG[id];
+}
+
+/** Fills `{name}` placeholders; a missing variable shows as `?` rather than a raw placeholder. */
+export function fillTemplate(template: string, vars: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : '?'));
+}

@@ -1,0 +1,52 @@
+// Snapshot -> Report. Pure: the same snapshot always gives the same report (times aside).
+import type { Snapshot } from '../snapshot/types.js';
+import { TOOL_NAME, VERSION } from '../version.js';
+import { CHECKS } from './registry.js';
+import { runChecks, runChecksAsync, type CheckEvent, type CheckRun } from './engine.js';
+import { checksForSymptom, symptomById } from './symptoms.js';
+import { SEVERITY_ORDER, type Check, type Report } from './types.js';
+
+export interface AnalyzeOptions {
+  /** Only this symptom's checks. The caller has validated the id. */
+  symptom?: string;
+  checks?: readonly Check[];
+  onEvent?: (e: CheckEvent) => void;
+}
+
+export function selectChecks(opts: AnalyzeOptions): readonly Check[] {
+  const all = opts.checks ?? CHECKS;
+  if (!opts.symptom) return all;
+  const symptom = symptomById(opts.symptom);
+  if (!symptom) throw new Error(`unknown symptom ${opts.symptom}`);
+  return checksForSymptom(symptom, all);
+}
+
+export function analyze(s: Snapshot, opts: AnalyzeOptions = {}): Report {
+  return toReport(s, runChecks(s, selectChecks(opts), opts.onEvent), opts);
+}
+
+export async function analyzeAsync(s: Snapshot, opts: AnalyzeOptions = {}): Promise<Report> {
+  return toReport(s, await runChecksAsync(s, selectChecks(opts), opts.onEvent), opts);
+}
+
+function toReport(s: Snapshot, run: CheckRun, opts: AnalyzeOptions): Report {
+  const summary = Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, run.findings.filter((f) => f.severity === sev).length])) as Report['summary'];
+  const report: Report = {
+    version: 1,
+    tool: { name: TOOL_NAME, version: VERSION },
+    createdAt: s.createdAt,
+    origin: s.origin,
+    deployment: { ...s.deployment, ...(s.tunnelDomain ? { tunnelDomain: s.tunnelDomain } : {}) },
+    notes: s.notes,
+    findings: run.findings,
+    checks: run.checks,
+    summary,
+  };
+  if (s.origin === 'demo') report.demo = true;
+  if (opts.symptom) report.symptom = opts.symptom;
+  return report;
+}
+
+export function exitCodeOf(report: Report): 0 | 1 {
+  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}

@@ -1,0 +1,45 @@
+// The command line as data: commands and flags, their help, which command takes which flag. Parsing and
+// help both read this table, so `--help` lists exactly what the parser accepts.
+export type CommandName = 'diagnose' | 'bundle';
+
+export interface CommandSpec {
+  name: CommandName;
+  usage: string;
+  summary: string;
+  /** Positional arguments it takes: none, or one (fix id, log file). */
+  positional?: { name: string; required: boolean };
+}
+
+export interface FlagSpec {
+  name: string;
+  short?: string;
+  type: 'boolean' | 'string';
+  value?: string;
+  help: string;
+  /** Commands that take it; 'all' for the common ones. */
+  commands: 'all' | readonly (CommandName | 'wizard')[];
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  { name: 'diagnose', usage: 'diagnose [flags]', summary: 'gather, analyze and print a report (the default without a terminal)' },
+  { name: 'bundle', usage: 'bundle -o DIR [flags]', summary: 'gather and write a redacted bundle to send or to analyze later' },
+];
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'dir', type: 'string', value: 'DIR', help: 'the Compose project folder (default: the current folder)', commands: 'all' },
+  { name: 'compose-file', type: 'string', value: 'FILE', help: 'the Compose file, when it has another name', commands: 'all' },
+  { name: 'config', type: 'string', value: 'FILE', help: 'the proxy config (default: from the mcp-proxy volume mount, else config/mcp-proxy.yaml)', commands: 'all' },
+  { name: 'tunnel-domain', type: 'string', value: 'DOMAIN', help: 'the domain shown on the tunnel detail page', commands: 'all' },
+  { name: 'from-bundle', type: 'string', value: 'DIR', help: 'analyze a bundle instead of this host', commands: ['diagnose', 'wizard'] },
+  { name: 'symptom', type: 'string', value: 'ID', help: "run only one symptom's checks (`--symptom list` lists them)", commands: ['diagnose', 'wizard'] },
+  { name: 'output', short: 'o', type: 'string', value: 'DIR', help: 'where to write the bundle (a new or empty folder)', commands: ['bundle'] },
+  { name: 'json', type: 'boolean', help: 'print the report as JSON on stdout (notes go to stderr)', commands: ['diagnose', 'wizard'] },
+  { name: 'demo', type: 'boolean', help: 'run on a built-in broken sample deployment (changes nothing on this host)', commands: ['diagnose', 'wizard'] },
+  { name: 'debug', type: 'boolean', help: 'show stack traces of internal errors', commands: 'all' },
+  { name: 'help', short: 'h', type: 'boolean', help: 'show help (also after a command)', commands: 'all' },
+  { name: 'version', short: 'V', type: 'boolean', help: 'print the version', commands: 'all' },
+];
+
+export function flagsFor(command: CommandName | 'wizard'): FlagSpec[] {
+  return FLAGS.filter((f) => f.commands === 'all' || f.commands.includes(command));
+}

@@ -1,0 +1,19 @@
+import type { Io } from '../io.js';
+import { writeOut } from '../io.js';
+import type { TriageOptions } from '../options.js';
+import { analyze, exitCodeOf } from '../analyze/index.js';
+import { jsonReport } from '../report/json.js';
+import { textReport } from '../report/text.js';
+import { detectStyle } from '../report/style.js';
+import { loadSnapshot } from './load.js';
+
+export async function runDiagnose(opts: TriageOptions, io: Io): Promise<number> {
+  const { snapshot, cleanup } = await loadSnapshot(opts);
+  try {
+    const report = analyze(snapshot, { symptom: opts.symptom });
+    await writeOut(io, opts.json ? jsonReport(report) : textReport(report, detectStyle(io.stdout, io.env)));
+    return exitCodeOf(report);
+  } finally {
+    await cleanup();
+  }
+}

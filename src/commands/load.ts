@@ -1,0 +1,27 @@
+// Where a run's snapshot comes from: a bundle, the demo, or this host.
+import type { TriageOptions } from '../options.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { readBundle } from '../snapshot/bundle.js';
+import { gatherSnapshot, inputsOf } from '../gather/index.js';
+import { gatherDemo, prepareDemo } from '../gather/demo.js';
+import type { GatherListener } from '../gather/events.js';
+
+export interface Loaded {
+  snapshot: Snapshot;
+  /** Removes the demo's temp copy; a no-op otherwise. */
+  cleanup: () => Promise<void>;
+}
+
+export async function loadSnapshot(opts: TriageOptions, onEvent?: GatherListener): Promise<Loaded> {
+  if (opts.fromBundle) return { snapshot: await readBundle(opts.fromBundle, { inputs: inputsOf(opts) }), cleanup: async () => {} };
+  if (opts.demo) {
+    const demo = await prepareDemo();
+    try {
+      return { snapshot: await gatherDemo(opts, demo, onEvent), cleanup: demo.cleanup };
+    } catch (err) {
+      await demo.cleanup();
+      throw err;
+    }
+  }
+  return { snapshot: await gatherSnapshot(opts, onEvent), cleanup: async () => {} };
+}

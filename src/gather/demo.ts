@@ -1,0 +1,44 @@
+// --demo: the real pipeline on a copy of the shipped sample deployment. Nothing on the host is examined:
+// what docker would have printed comes from demo/recorded/, and the copy lives in a temp folder.
+import { chmod, cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
+import type { TriageOptions } from '../options.js';
+import type { LogSource, Snapshot } from '../snapshot/types.js';
+import { gatherSnapshot } from './index.js';
+import type { GatherListener } from './events.js';
+
+export interface DemoDeployment {
+  dir: string;
+  cleanup: () => Promise<void>;
+}
+
+/** Copies the sample to a fresh temp folder, with the modes a real setup would leave (npm pack drops them). */
+export async function prepareDemo(): Promise<DemoDeployment> {
+  const dir = await mkdtemp(join(tmpdir(), 'mcp-tunnel-triage-demo-'));
+  await cp(join(packageRoot(), 'demo', 'deployment'), dir, { recursive: true });
+  await chmod(join(dir, 'data'), 0o755);
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function recorded(): Promise<{ logs: Partial<Record<LogSource, string>>; state?: Snapshot['state'] }> {
+  const base = join(packageRoot(), 'demo', 'recorded');
+  const logs: Partial<Record<LogSource, string>> = {};
+  for (const name of await readdir(join(base, 'logs')).catch(() => [] as string[])) {
+    const source = name.replace(/\.log$/, '') as LogSource;
+    logs[source] = await readFile(join(base, 'logs', name), 'utf8');
+  }
+  const state = await readFile(join(base, 'state.json'), 'utf8').then((t) => JSON.parse(t) as Snapshot['state']).catch(() => undefined);
+  return { logs, state };
+}
+
+export async function gatherDemo(opts: TriageOptions, demo: DemoDeployment, onEvent?: GatherListener): Promise<Snapshot> {
+  const s = await gatherSnapshot({ ...opts, dir: demo.dir, demo: true }, onEvent);
+  const { logs, state } = await recorded();
+  for (const [source, text] of Object.entries(logs)) s.logs[source as LogSource] = { text, origin: `demo/recorded/logs/${source}.log` };
+  if (state) s.state = { ...state, ...s.state };
+  s.deployment.how = `built-in demo deployment, copied to ${demo.dir}`;
+  s.notes.unshift('DEMO: a built-in broken sample deployment; nothing on this host was examined or changed');
+  return s;
+}

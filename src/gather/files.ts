@@ -1,0 +1,101 @@
+// Reads the deployment's files from the project folder. Secrets never enter the snapshot: private keys and
+// token files are withheld (only their metadata and, for keys, the public half are kept).
+import { readFile, stat } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { FileRole, KeyInfo, Snapshot, SnapshotFile } from '../snapshot/types.js';
+import { COMPOSE_NAMES, DEFAULT_CONFIG, proposeRoles, resolveRoles, type RoleHints } from '../snapshot/roles.js';
+import { decodeText } from '../snapshot/text.js';
+import { redact } from '../snapshot/redact.js';
+
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Files whose contents are secret by nature: kept as metadata only. */
+const SECRET_FILES = new Set(['data/tls.key', 'data/ca.key', 'data/tunnel-token']);
+
+function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? String(err);
+}
+
+export function keyInfoOf(pem: Buffer): KeyInfo {
+  try {
+    const key = createPrivateKey(pem);
+    const info: KeyInfo = { type: key.asymmetricKeyType };
+    const details = key.asymmetricKeyDetails;
+    if (details?.modulusLength) info.bits = details.modulusLength;
+    if (details?.namedCurve) info.curve = details.namedCurve;
+    info.publicKeyPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+    return info;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/passphrase/i.test(message)) return { encrypted: true, parseError: 'the key is encrypted with a passphrase' };
+    return { parseError: message.split('\n')[0] };
+  }
+}
+
+/** Reads one file: its metadata always, its text unless it is secret. Absent: undefined. */
+export async function readDeploymentFile(abs: string, secret: boolean): Promise<SnapshotFile | undefined> {
+  let info;
+  try {
+    info = await stat(abs);
+  } catch (err) {
+    if (errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR') return undefined;
+    return { error: errCode(err) };
+  }
+  const meta = { mode: info.mode, uid: info.uid, gid: info.gid, size: info.size, mtimeMs: info.mtimeMs };
+  if (!info.isFile()) return { meta, error: 'not a regular file' };
+  if (info.size > MAX_FILE_BYTES) return { meta, error: `too large to read (${info.size} bytes)` };
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(abs);
+  } catch (err) {
+    return { meta, error: errCode(err) };
+  }
+  const looksLikeKey = /PRIVATE KEY-----/.test(bytes.toString('latin1'));
+  if (secret || looksLikeKey) {
+    return { meta, withheld: true, ...(looksLikeKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
+  }
+  const text = decodeText(bytes);
+  if (text === undefined) return { meta, base64: bytes.toString('base64') };
+  const clean = redact(text);
+  return clean === text ? { meta, text } : { meta, text: clean, redacted: true };
+}
+
+/** A project-relative POSIX path for a user-given path (absolute paths outside the project stay absolute). */
+export function projectPath(dir: string, given: string): string {
+  const abs = isAbsolute(given) ? given : resolve(dir, given);
+  const rel = relative(dir, abs);
+  return rel.startsWith('..') || isAbsolute(rel) ? abs : rel.split(sep).join('/');
+}
+
+export interface GatheredFiles {
+  files: Snapshot['files'];
+  paths: Partial<Record<FileRole, string>>;
+}
+
+/** Reads what the deployment's files point to, following the chain compose -> config -> TLS files. */
+export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<GatheredFiles> {
+  const files: Snapshot['files'] = {};
+  const tried = new Set<string>();
+  const abs = (p: string) => (isAbsolute(p) ? p : join(dir, p));
+  const readAll = async (paths: string[]) => {
+    await Promise.all(
+      paths
+        .filter((p) => !tried.has(p))
+        .map(async (p) => {
+          tried.add(p);
+          const secret = SECRET_FILES.has(p) || p === proposeRoles(files, hints).tlsKey;
+          const file = await readDeploymentFile(abs(p), secret);
+          if (file) files[p] = file;
+        }),
+    );
+  };
+  await readAll([...(hints.compose ? [hints.compose] : COMPOSE_NAMES), hints.config ?? DEFAULT_CONFIG]);
+  // Two rounds settle the chain: the compose file names the config, the config names the TLS files.
+  for (let round = 0; round < 3; round++) {
+    const wanted = Object.values(proposeRoles(files, hints)).filter((p): p is string => Boolean(p));
+    if (wanted.every((p) => tried.has(p))) break;
+    await readAll(wanted);
+  }
+  await readAll(['data/ca.key', 'data/tunnel-token'].filter((p) => !tried.has(p)));
+  return { files, paths: resolveRoles(files, hints) };
+}

@@ -1,0 +1,38 @@
+// --help text, generated from the command-line table so it lists exactly what works.
+import { COMMANDS, flagsFor, type CommandName, type FlagSpec } from './cli-spec.js';
+import { VERSION } from './version.js';
+
+const BIN = 'mcp-tunnel-triage';
+
+function flagLines(flags: FlagSpec[]): string[] {
+  const left = (f: FlagSpec) => `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`;
+  const width = Math.max(...flags.map((f) => left(f).length)) + 2;
+  return flags.map((f) => `  ${left(f).padEnd(width)}${f.help}`);
+}
+
+const EXIT_CODES = ['Exit codes:', '  0  no finding of severity error', '  1  at least one error finding', '  2  usage error, or the tool itself failed (one line on stderr says what to do)'];
+
+export function helpText(command?: CommandName): string {
+  if (command) {
+    const spec = COMMANDS.find((c) => c.name === command)!;
+    return [`Usage: ${BIN} ${spec.usage}`, '', `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, '', 'Flags:', ...flagLines(flagsFor(command)), '', ...EXIT_CODES, ''].join('\n');
+  }
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length)) + 2;
+  return [
+    `${BIN} ${VERSION}: diagnose and fix a broken MCP tunnel (cloudflared + mcp-proxy) on its host.`,
+    '',
+    `Usage: ${BIN} [command] [flags]`,
+    '',
+    'Commands:',
+    `  ${'(none)'.padEnd(width)}the interactive wizard on a terminal; otherwise the same as diagnose`,
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}${c.summary}`),
+    '',
+    'Flags:',
+    ...flagLines(flagsFor('wizard')),
+    '',
+    ...EXIT_CODES,
+    '',
+    `Run \`${BIN} <command> --help\` for a command's flags. Try \`${BIN} --demo\` to see it on a broken sample.`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,31 @@
+// What the command line (or the wizard) decided, in one typed shape that gather, analyze and fix read.
+export interface TriageOptions {
+  dir: string;
+  composeFile?: string;
+  config?: string;
+  values?: string;
+  kube?: boolean;
+  namespace?: string;
+  release?: string;
+  context?: string;
+  tunnelDomain?: string;
+  ca?: string;
+  audience?: string;
+  fromBundle?: string;
+  edge?: string;
+  network: boolean;
+  symptom?: string;
+  json: boolean;
+  yes: boolean;
+  dryRun: boolean;
+  /** Per-command timeout for docker / kubectl / helm. */
+  timeoutMs: number;
+  demo: boolean;
+  debug: boolean;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+export function defaultOptions(over: Partial<TriageOptions> = {}): TriageOptions {
+  return { dir: process.cwd(), network: true, json: false, yes: false, dryRun: false, timeoutMs: DEFAULT_TIMEOUT_MS, demo: false, debug: false, ...over };
+}

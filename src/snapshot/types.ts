@@ -1,0 +1,187 @@
+// The Snapshot: everything gathered, as data (SPEC section 2). Gather produces it, a bundle stores it,
+// analysis reads it and nothing else. Secrets never enter it: keys and tokens arrive reduced to metadata.
+
+export type LogSource = 'cloudflared' | 'mcp-proxy' | 'setup';
+export const LOG_SOURCES: readonly LogSource[] = ['cloudflared', 'mcp-proxy', 'setup'];
+
+export type DeploymentKind = 'compose' | 'helm' | 'unknown';
+
+/** Roles a file can play; each maps to a project-relative path in `Snapshot.files`. */
+export type FileRole =
+  | 'compose'
+  | 'config'
+  | 'tlsCert'
+  | 'tlsKey'
+  | 'caCert'
+  | 'tunnelDomain'
+  | 'env'
+  | 'values'
+  | 'oauthAuthServerMetadata'
+  | 'oauthResourceMetadata';
+
+export interface Deployment {
+  kind: DeploymentKind;
+  /** How it was found, in words for the report ("docker-compose.yaml in /srv/tunnel"). */
+  how: string;
+  /** Absolute project folder on the host (live) or where the bundle came from. */
+  dir?: string;
+  /** project-relative path of each file by the role it plays. */
+  paths: Partial<Record<FileRole, string>>;
+  /** Which Compose CLI was used: `docker compose` (v2) or `docker-compose` (v1). */
+  composeFlavor?: 'v2' | 'v1';
+  /** Compose project name, when known. */
+  project?: string;
+  release?: string;
+  namespace?: string;
+  context?: string;
+}
+
+export interface FileMeta {
+  mode: number; // permission bits and type, as fs.Stats.mode
+  uid: number;
+  gid: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Public facts about a private key, so a bundle can prove a key mismatch without holding the key. */
+export interface KeyInfo {
+  type?: string; // 'rsa' | 'ec' | 'ed25519' ...
+  bits?: number;
+  curve?: string;
+  /** SPKI PEM of the public half. */
+  publicKeyPem?: string;
+  /** The key did not parse (the message, never the contents). */
+  parseError?: string;
+  encrypted?: boolean;
+}
+
+export interface SnapshotFile {
+  /** UTF-8 text when the file is text and not secret. */
+  text?: string;
+  /** Raw bytes (base64) when the file is binary, e.g. a DER certificate. */
+  base64?: string;
+  meta?: FileMeta;
+  /** The contents were withheld on purpose (private key, token file); only metadata is kept. */
+  withheld?: boolean;
+  keyInfo?: KeyInfo;
+  /** It could not be read: ENOENT, EACCES, too large... (one line). */
+  error?: string;
+  /** The text was redacted on the way in (secrets replaced by [REDACTED]). */
+  redacted?: boolean;
+}
+
+export interface SnapshotLog {
+  text: string;
+  /** What produced it, for the report: `docker compose logs --tail 2000 cloudflared`, `logs/setup.log`. */
+  origin?: string;
+  truncated?: boolean;
+  error?: string;
+}
+
+export type ToolName = 'docker' | 'compose' | 'kubectl' | 'helm';
+
+export interface ToolStatus {
+  present: boolean;
+  version?: string;
+  /** Why it cannot be used: binary missing, daemon down, permission denied on the socket, cluster unreachable. */
+  problem?: 'not-found' | 'daemon-down' | 'permission-denied' | 'cluster-unreachable' | 'timeout' | 'failed';
+  message?: string;
+}
+
+export interface ContainerState {
+  /** Compose service name or Kubernetes container name (cloudflared, mcp-proxy, setup). */
+  service: string;
+  name: string;
+  /** Kubernetes pod that holds it. */
+  pod?: string;
+  state: string; // running | exited | restarting | created | paused | dead | waiting | terminated
+  reason?: string; // CrashLoopBackOff, Error, Completed...
+  status?: string; // human status line: "Up 3 minutes", "Restarting (1) 5 seconds ago"
+  exitCode?: number;
+  restartCount?: number;
+  startedAt?: string;
+  user?: string; // "65532:65532" from the container config
+  networkMode?: string;
+  ip?: string;
+  mounts?: { source: string; destination: string; readOnly?: boolean }[];
+}
+
+export interface CommandRecord {
+  argv: string[];
+  ms: number;
+  exitCode?: number;
+  timedOut?: boolean;
+  /** One line: why it failed (stderr's first line, ENOENT...). */
+  error?: string;
+}
+
+export interface ProbeResult {
+  target: string;
+  ok: boolean;
+  ms?: number;
+  detail?: string;
+}
+
+/** What the tool learnt about TUNNEL_TOKEN without keeping it. */
+export interface TokenInfo {
+  /** Where the value came from: compose file, .env, the tool's own environment, a Kubernetes Secret. */
+  source?: string;
+  file?: string;
+  line?: number;
+  present: boolean;
+  problem?: 'quoted' | 'whitespace' | 'truncated' | 'not-base64' | 'not-json' | 'missing-fields' | 'empty';
+  detail?: string;
+}
+
+export interface SnapshotState {
+  tools?: Partial<Record<ToolName, ToolStatus>>;
+  containers?: ContainerState[];
+  commands?: CommandRecord[];
+  probes?: { edge?: ProbeResult; listener?: ProbeResult };
+  token?: TokenInfo;
+  /** Route host -> addresses as the proxy would see them. */
+  resolved?: Record<string, { addresses: string[]; via: string; error?: string }>;
+  /** Anything else a gatherer records (kube objects, helm status...), JSON-serialisable. */
+  [section: string]: unknown;
+}
+
+/** Facts the user gave on the command line or in the wizard. */
+export interface SnapshotInputs {
+  tunnelDomain?: string;
+  caFile?: string;
+  audience?: string;
+  edge?: string;
+}
+
+export interface Snapshot {
+  format: 'mcp-tunnel-triage-snapshot/1';
+  /** The clock that checks use (certificate validity), so analysis stays a pure function of the snapshot. */
+  createdAt: string;
+  origin: 'live' | 'bundle' | 'demo';
+  deployment: Deployment;
+  inputs: SnapshotInputs;
+  /** The tunnel domain and where it came from (flag, data/tunnel-domain, manifest, certificate). */
+  tunnelDomain?: { value: string; source: string };
+  /** Deployment files by project-relative POSIX path. */
+  files: Record<string, SnapshotFile>;
+  logs: Partial<Record<LogSource, SnapshotLog>>;
+  state: SnapshotState;
+  /** What was found where, and what could not be gathered, as lines for the report. */
+  notes: string[];
+}
+
+export function emptySnapshot(over: Partial<Snapshot> = {}): Snapshot {
+  return {
+    format: 'mcp-tunnel-triage-snapshot/1',
+    createdAt: new Date().toISOString(),
+    origin: 'live',
+    deployment: { kind: 'unknown', how: 'nothing detected', paths: {} },
+    inputs: {},
+    files: {},
+    logs: {},
+    state: {},
+    notes: [],
+    ...over,
+  };
+}

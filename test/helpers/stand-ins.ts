@@ -1,0 +1,71 @@
+// Scenarios for the stand-in docker / docker-compose / kubectl / helm (test/stand-ins/stand-in.mjs).
+// `env` puts only the stand-ins on PATH, so a real docker or kubectl on the machine is never reached and a
+// tool left out of `tools` is genuinely missing.
+import { mkdtemp, writeFile, readFile, rm, symlink, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type StandInTool = 'docker' | 'docker-compose' | 'kubectl' | 'helm';
+
+export interface Rule {
+  tool: StandInTool;
+  args?: string[];
+  match?: 'exact' | 'prefix' | 'contains';
+  stdout?: string;
+  stdoutFile?: string;
+  stderr?: string;
+  exitCode?: number;
+  sleepMs?: number;
+  hang?: boolean;
+  once?: boolean;
+}
+
+export interface Call {
+  tool: StandInTool;
+  args: string[];
+  cwd: string;
+  at: number;
+}
+
+export interface Scenario {
+  dir: string;
+  /** Environment for the product: PATH with only the stand-ins (and `passthrough` tools). */
+  env: Record<string, string>;
+  calls(): Promise<Call[]>;
+  /** Replaces the rules (between two runs of the product). */
+  setRules(rules: Rule[], fallback?: Rule): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+const STAND_IN = fileURLToPath(new URL('../stand-ins/stand-in.mjs', import.meta.url));
+
+export async function makeScenario(
+  rules: Rule[],
+  opts: { tools?: StandInTool[]; passthrough?: string[]; fallback?: Rule; files?: Record<string, string> } = {},
+): Promise<Scenario> {
+  const dir = await mkdtemp(join(tmpdir(), 'mtt-standin-'));
+  const bin = join(dir, 'bin');
+  await mkdir(bin);
+  for (const tool of opts.tools ?? ['docker', 'kubectl', 'helm']) {
+    await writeFile(join(bin, tool), `#!/bin/sh\nexec '${process.execPath}' '${STAND_IN}' ${tool} "$@"\n`, { mode: 0o755 });
+  }
+  for (const name of opts.passthrough ?? []) await symlink(`/usr/bin/${name}`, join(bin, name));
+  for (const [name, text] of Object.entries(opts.files ?? {})) await writeFile(join(dir, name), text);
+  const setRules = async (r: Rule[], fallback?: Rule) => {
+    await writeFile(join(dir, 'scenario.json'), JSON.stringify({ rules: r, ...(fallback ? { fallback } : {}) }, null, 2));
+    await rm(join(dir, 'used.json'), { force: true });
+  };
+  await setRules(rules, opts.fallback);
+  await writeFile(join(dir, 'calls.jsonl'), '');
+  return {
+    dir,
+    env: { PATH: bin, MTT_STANDIN_SCENARIO: dir },
+    async calls() {
+      const text = await readFile(join(dir, 'calls.jsonl'), 'utf8');
+      return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Call);
+    },
+    setRules,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}

@@ -20,6 +20,9 @@ export interface TriageOptions {
   dryRun: boolean;
   /** Per-command timeout for docker / kubectl / helm. */
   timeoutMs: number;
+  /** Log bounds for live gathering: lines per container, and how far back. */
+  tail?: number;
+  since?: string;
   demo: boolean;
   debug: boolean;
 }

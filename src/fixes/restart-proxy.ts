@@ -15,7 +15,7 @@ export function restartProxyStep(s: Snapshot): CommandStep | undefined {
 
 export function helmUpgradeStep(s: Snapshot): CommandStep | undefined {
   const { release = 'mcp-tunnel', namespace = 'mcp-tunnel', context } = s.deployment;
-  const chart = typeof s.state.helmChart === 'string' ? s.state.helmChart : undefined;
+  const chart = s.state.kube?.helm?.chart;
   const values = s.deployment.paths.values;
   if (!chart) return undefined;
   const argv = ['helm', 'upgrade', release, chart, '-n', namespace];

@@ -52,3 +52,46 @@ export interface Fix {
   /** Pure. Undefined when the fix does not apply to this deployment (a Helm fix on a Compose project). */
   plan: (s: Snapshot, data?: Record<string, unknown>) => Plan | undefined;
 }
+
+// ── Running a plan (implemented in src/fixes/apply.ts and src/fixes/verify.ts) ─────────────────────
+// `applyPlan(plan, ctx): Promise<ApplyOutcome>` runs the steps in order, stops at the first failure and
+// restores edited files from their backups; `verifyFix(fix, ctx, data?): Promise<VerifyOutcome>`
+// re-gathers what the fix touched and says whether its findings are gone. The wizard and `fix` use both.
+
+export interface FixRunContext {
+  /** The snapshot the plan was made from (edits refuse when the file changed since). */
+  snapshot: Snapshot;
+  /** Absolute project folder the plan's relative paths are in. */
+  dir: string;
+  /** In the demo, command steps are shown, not run; edits apply to the demo's temp copy. */
+  demo: boolean;
+  timeoutMs: number;
+  /** Live output of command steps, as it arrives. */
+  onOutput?: (text: string, step: PlanStep) => void;
+  onStep?: (outcome: StepOutcome) => void;
+  signal?: AbortSignal;
+}
+
+export interface StepOutcome {
+  step: PlanStep;
+  status: 'done' | 'failed' | 'skipped' | 'simulated';
+  exitCode?: number;
+  output?: string;
+  /** One line: why it failed. */
+  error?: string;
+  /** Edits: where the backup was written. */
+  backup?: string;
+}
+
+export interface ApplyOutcome {
+  ok: boolean;
+  steps: StepOutcome[];
+  /** Files put back from their backups after a later step failed. */
+  restored: string[];
+  message: string;
+}
+
+export interface VerifyOutcome {
+  status: 'fixed' | 'not-fixed' | 'cannot-tell';
+  detail: string;
+}

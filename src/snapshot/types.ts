@@ -134,7 +134,27 @@ export interface TokenInfo {
   detail?: string;
 }
 
+/** What kubectl and helm showed (ids and metadata only; a Secret's values never). */
+export interface KubeState {
+  namespace?: string;
+  release?: string;
+  /** `helm status -o json`, reduced: status, chart, revision, last deployed. */
+  helm?: { status?: string; chart?: string; version?: string; revision?: number; lastDeployed?: string; notes?: string };
+  /** `helm get values -o json`, redacted. */
+  values?: unknown;
+  pods?: { name: string; phase?: string; ready?: boolean; containers: ContainerState[] }[];
+  /** Services by name (this namespace), for upstream resolution. */
+  services?: Record<string, { clusterIP?: string; namespace?: string }>;
+  /** `kubectl get svc kubernetes -n default -o jsonpath='{.spec.clusterIP}'`. */
+  kubernetesServiceIP?: string;
+  jobs?: { name: string; failed?: number; succeeded?: number; active?: number; conditions?: string[] }[];
+  /** Key names of the Secret (never values). */
+  secretKeys?: Record<string, string[]>;
+  configMaps?: Record<string, Record<string, string>>;
+}
+
 export interface SnapshotState {
+  kube?: KubeState;
   tools?: Partial<Record<ToolName, ToolStatus>>;
   containers?: ContainerState[];
   commands?: CommandRecord[];

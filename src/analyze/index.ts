@@ -4,6 +4,7 @@ import { TOOL_NAME, VERSION } from '../version.js';
 import { CHECKS } from './registry.js';
 import { runChecks, runChecksAsync, type CheckEvent, type CheckRun } from './engine.js';
 import { checksForSymptom, symptomById } from './symptoms.js';
+import { routeNames } from './route-names.js';
 import { SEVERITY_ORDER, type Check, type Report } from './types.js';
 
 export interface AnalyzeOptions {
@@ -42,6 +43,8 @@ function toReport(s: Snapshot, run: CheckRun, opts: AnalyzeOptions): Report {
     checks: run.checks,
     summary,
   };
+  const routes = routeNames(s);
+  if (routes) report.routes = routes;
   if (s.origin === 'demo') report.demo = true;
   if (opts.symptom) report.symptom = opts.symptom;
   return report;

@@ -111,6 +111,8 @@ export interface Report {
   deployment: Snapshot['deployment'] & { tunnelDomain?: { value: string; source: string } };
   notes: string[];
   symptom?: string;
+  /** The proxy's routes (names in file order), for the drawn path; absent when no config was read. */
+  routes?: { name: string; url: string }[];
   findings: Finding[];
   checks: CheckResult[];
   summary: Record<Severity, number>;

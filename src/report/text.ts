@@ -2,6 +2,7 @@
 // exact commands or diffs. A pure function of the Report.
 import { LAYER_ORDER, LAYER_TITLES, type Finding, type Report, type Evidence } from '../analyze/types.js';
 import { paint, severityLabel, severityMark, type Style, PLAIN } from './style.js';
+import { pathLines } from './path.js';
 
 function indent(text: string, by: string): string {
   return text
@@ -76,7 +77,7 @@ export function headerLines(report: Report, style: Style): string[] {
 }
 
 export function textReport(report: Report, style: Style = PLAIN): string {
-  const out: string[] = [...headerLines(report, style), ''];
+  const out: string[] = [...headerLines(report, style), '', ...pathLines(report, style, 80), ''];
   for (const layer of LAYER_ORDER) {
     const checks = report.checks.filter((c) => c.layer === layer);
     const findings = report.findings.filter((f) => f.layer === layer);

@@ -11,6 +11,8 @@ export interface TriageOptions {
   tunnelDomain?: string;
   ca?: string;
   audience?: string;
+  /** The chart reference for `helm upgrade` (helm status names the chart but not where it came from). */
+  chart?: string;
   fromBundle?: string;
   edge?: string;
   network: boolean;

@@ -6,6 +6,7 @@ import { resolveTunnelDomain } from '../snapshot/tunnel-domain.js';
 import type { RoleHints } from '../snapshot/roles.js';
 import { gatherFiles, projectPath } from './files.js';
 import { step, type GatherListener } from './events.js';
+import { findLocalChart } from './chart.js';
 
 export function roleHintsOf(opts: TriageOptions, dir: string): RoleHints {
   const hints: RoleHints = {};
@@ -22,6 +23,7 @@ export function inputsOf(opts: TriageOptions): Snapshot['inputs'] {
   if (opts.ca) inputs.caFile = opts.ca;
   if (opts.audience) inputs.audience = opts.audience;
   if (opts.edge) inputs.edge = opts.edge;
+  if (opts.chart) inputs.chart = opts.chart;
   return inputs;
 }
 
@@ -38,5 +40,10 @@ export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListen
       : { kind: 'unknown', how: `no Compose file or Helm values in ${dir}`, dir, paths };
   s.notes.push(found.length ? `found ${found.join(', ')}` : `found no deployment files in ${dir}`);
   s.tunnelDomain = resolveTunnelDomain(s);
+  if (typeof process.getuid === 'function') s.state.runAs = { uid: process.getuid(), gid: process.getgid?.() ?? -1 };
+  if (s.deployment.kind === 'helm') {
+    const chart = await findLocalChart(dir, paths.values);
+    if (chart) s.deployment.chart = chart;
+  }
   return s;
 }

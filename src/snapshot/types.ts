@@ -34,6 +34,8 @@ export interface Deployment {
   release?: string;
   namespace?: string;
   context?: string;
+  /** A local copy of the Helm chart found beside the values file (absolute path), for `helm upgrade`. */
+  chart?: string;
 }
 
 export interface FileMeta {
@@ -85,8 +87,12 @@ export interface ToolStatus {
   present: boolean;
   version?: string;
   /** Why it cannot be used: binary missing, daemon down, permission denied on the socket, cluster unreachable. */
-  problem?: 'not-found' | 'daemon-down' | 'permission-denied' | 'cluster-unreachable' | 'timeout' | 'failed';
+  problem?: 'not-found' | 'daemon-down' | 'permission-denied' | 'cluster-unreachable' | 'forbidden' | 'release-not-found' | 'timeout' | 'failed';
   message?: string;
+  /** Set when the examined deployment needs this tool (its problem is then a finding, not just a note). */
+  neededFor?: string;
+  /** The command whose answer showed the problem, as run. */
+  argv?: string[];
 }
 
 export interface ContainerState {
@@ -105,6 +111,19 @@ export interface ContainerState {
   networkMode?: string;
   ip?: string;
   mounts?: { source: string; destination: string; readOnly?: boolean }[];
+  id?: string;
+  image?: string;
+  health?: string;
+  finishedAt?: string;
+  /** Published ports: container port -> host address (docker inspect NetworkSettings.Ports). */
+  ports?: { containerPort: number; protocol: string; hostIp?: string; hostPort?: number }[];
+  /** Names of its environment variables (never their values). */
+  envNames?: string[];
+  /** A `docker compose run` container rather than the service's own. */
+  oneOff?: boolean;
+  ready?: boolean;
+  /** Kubernetes: how the previous instance ended (CrashLoopBackOff shows the cause here). */
+  lastTermination?: { exitCode?: number; reason?: string; finishedAt?: string };
 }
 
 export interface CommandRecord {
@@ -121,6 +140,14 @@ export interface ProbeResult {
   ok: boolean;
   ms?: number;
   detail?: string;
+  /** Listener probe: what answered (a WebSocket endpoint in plaintext, plain HTTP, something else). */
+  answer?: 'websocket' | 'http' | 'not-http';
+  /** The first line the listener sent back (`HTTP/1.1 426 Upgrade Required`). */
+  statusLine?: string;
+  /** What a TLS handshake to the same address ends with (curl's `wrong version number`). */
+  tlsError?: string;
+  /** When it ran (ISO). */
+  at?: string;
 }
 
 /** What the tool learnt about TUNNEL_TOKEN without keeping it. */
@@ -139,15 +166,20 @@ export interface KubeState {
   namespace?: string;
   release?: string;
   /** `helm status -o json`, reduced: status, chart, revision, last deployed. */
-  helm?: { status?: string; chart?: string; version?: string; revision?: number; lastDeployed?: string; notes?: string };
+  helm?: { status?: string; chart?: string; version?: string; revision?: number; lastDeployed?: string; notes?: string; appVersion?: string; description?: string; firstDeployed?: string };
   /** `helm get values -o json`, redacted. */
   values?: unknown;
-  pods?: { name: string; phase?: string; ready?: boolean; containers: ContainerState[] }[];
+  /** `helm get values --all -o json` (chart defaults merged in), redacted. */
+  computedValues?: unknown;
+  /** The kube context the commands used (`--context`, else the current one) and the KUBECONFIG in effect. */
+  context?: string;
+  kubeconfig?: string;
+  pods?: { name: string; phase?: string; ready?: boolean; containers: ContainerState[]; labels?: Record<string, string>; ip?: string; startTime?: string }[];
   /** Services by name (this namespace), for upstream resolution. */
   services?: Record<string, { clusterIP?: string; namespace?: string }>;
   /** `kubectl get svc kubernetes -n default -o jsonpath='{.spec.clusterIP}'`. */
   kubernetesServiceIP?: string;
-  jobs?: { name: string; failed?: number; succeeded?: number; active?: number; conditions?: string[] }[];
+  jobs?: { name: string; failed?: number; succeeded?: number; active?: number; conditions?: string[]; hook?: string; startTime?: string; completionTime?: string; labels?: Record<string, string> }[];
   /** Key names of the Secret (never values). */
   secretKeys?: Record<string, string[]>;
   configMaps?: Record<string, Record<string, string>>;
@@ -160,8 +192,14 @@ export interface SnapshotState {
   commands?: CommandRecord[];
   probes?: { edge?: ProbeResult; listener?: ProbeResult };
   token?: TokenInfo;
+  /** What gathering left out or replaced on purpose (values of secrets), for the bundle's manifest. */
+  redactions?: { path: string; what: string }[];
+  /** The bounds live gathering used: log lines per container, how far back, per-command timeout. */
+  bounds?: { tail: number; since?: string; timeoutMs: number };
   /** Route host -> addresses as the proxy would see them. */
   resolved?: Record<string, { addresses: string[]; via: string; error?: string }>;
+  /** Who the tool runs as (root may chown a key to the proxy's user; others may not). */
+  runAs?: { uid: number; gid: number };
   /** Anything else a gatherer records (kube objects, helm status...), JSON-serialisable. */
   [section: string]: unknown;
 }
@@ -172,6 +210,8 @@ export interface SnapshotInputs {
   caFile?: string;
   audience?: string;
   edge?: string;
+  /** The chart reference `helm upgrade` should use (`--chart`: repo/chart, an OCI ref or a folder). */
+  chart?: string;
 }
 
 export interface Snapshot {

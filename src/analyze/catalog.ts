@@ -11,6 +11,8 @@ export interface CatalogEntry {
   detail: string;
   /** Alternative details chosen by an observation's `variant`. */
   variants?: Record<string, string>;
+  /** Alternative titles for variants whose subject differs (a file-proven rule rather than a log line). */
+  variantTitles?: Record<string, string>;
   /** The guide's own wording for the cause or the fix, where it has one. */
   guide?: string;
   /** Fix ids offered by default, best first; a fix that does not apply to the deployment is left out. */
@@ -25,6 +27,8 @@ export const CATALOG = {
     detail: 'cloudflared has no tunnel token, so it cannot start the tunnel. The documented Compose file passes `TUNNEL_TOKEN` with no value: Compose copies it from the shell that runs `docker compose up`, so a fresh shell, sudo or a reboot loses it.',
     variants: {
       usage: 'cloudflared printed its usage error: it was started without a token (`"cloudflared tunnel run" requires the ID or name of the tunnel`).',
+      empty: 'TUNNEL_TOKEN reaches cloudflared empty ({where}), so cloudflared has no token to start the tunnel with.',
+      unset: '{where}: no value for TUNNEL_TOKEN in the Compose file, in .env, or in the environment of this shell. Compose copies it from the shell that runs `docker compose up`, so a fresh shell, sudo or a reboot loses it.',
     },
     guide: 'The `TUNNEL_TOKEN` is missing, expired, or copied incorrectly.',
     fixes: ['export-tunnel-token'],
@@ -38,6 +42,7 @@ export const CATALOG = {
       quoted: 'The token is wrapped in quotes ({where}); Compose passes them on to cloudflared, which cannot decode it.',
       whitespace: 'The token has spaces or a line break around it ({where}), so it does not decode.',
       truncated: 'The token is cut short ({where}): its base64 ends early, so the JSON inside is incomplete.',
+      decode: 'The token ({where}) does not decode as base64 of JSON `{"a","t","s"}`: {problem}. cloudflared will stop with `Provided Tunnel token is not valid.`',
     },
     guide: 'The `TUNNEL_TOKEN` is missing, expired, or copied incorrectly.',
     fixes: ['env-token-unquote', 'export-tunnel-token'],
@@ -76,6 +81,7 @@ export const CATALOG = {
       log: 'cloudflared logged `No ingress rules were defined`: it has no local target, so callers see HTTP 500. With a token this is logged per request, not at start.',
       'missing-url': 'The cloudflared service in {file} has no `--url http://localhost:8080` in its command{also}.',
       'missing-network': 'The cloudflared service in {file} lacks `network_mode: "service:mcp-proxy"`, so localhost:8080 is not the proxy.',
+      'wrong-url': 'The cloudflared service in {file} sends requests to `{url}`, but the proxy listens on {listen}{also}.',
     },
     guide: 'Add `--url http://localhost:8080` and `network_mode: "service:mcp-proxy"` to the cloudflared service.',
     fixes: ['cloudflared-ingress'],
@@ -97,6 +103,14 @@ export const CATALOG = {
     layer: 'tls', severity: 'error',
     title: 'The proxy logs `tls handshake failed`',
     detail: 'Anthropic rejected the proxy\'s certificate during the inner TLS handshake ({error}). Check that the certificate has not expired, that its SAN matches `*.<tunnel-domain>`, and that its CA is registered for this tunnel.',
+    variants: {
+      'cert-rules': 'Anthropic will reject the certificate {file} in the handshake: {problem}. The server certificate must use RSA >= 2048 or ECDSA >= P-256, be signed with SHA-256 or stronger, and list serverAuth if it has an Extended Key Usage.',
+      'cert-unreadable': 'The proxy cannot load {file} as its certificate: {problem}. It needs a PEM file whose first block is the server certificate.',
+    },
+    variantTitles: {
+      'cert-rules': 'Anthropic will reject this certificate in the handshake',
+      'cert-unreadable': 'The proxy cannot load its certificate {file}',
+    },
     guide: 'When Anthropic rejects the proxy\'s certificate during the inner TLS handshake, the proxy logs `tls handshake failed`.',
     fixes: ['register-ca', 'renew-cert'],
   },
@@ -104,6 +118,10 @@ export const CATALOG = {
     layer: 'tls', severity: 'error',
     title: 'The server certificate is not valid now',
     detail: 'The certificate {file} is valid from {notBefore} to {notAfter}; {state}.',
+    variantTitles: {
+      expiring: 'The server certificate expires in {days} day(s)',
+      'not-yet-valid': 'The server certificate is not valid yet',
+    },
     guide: 'The server certificate has not expired.',
     fixes: ['renew-cert'],
   },
@@ -111,6 +129,10 @@ export const CATALOG = {
     layer: 'tls', severity: 'error',
     title: 'No SAN on the certificate matches *.{domain}',
     detail: 'The certificate {file} names {sans}; Anthropic connects to `<route>.{domain}`, so it needs `*.{domain}` (or every route\'s name).',
+    variants: {
+      routes: 'The certificate {file} names {sans}, which does not cover {missing}. Anthropic connects to `<route>.{domain}`: `*.{domain}` covers every route.',
+    },
+    variantTitles: { routes: 'The certificate does not cover {missing}' },
     guide: 'The certificate\'s Subject Alternative Name matches `*.<tunnel-domain>`.',
     fixes: ['renew-cert'],
   },
@@ -118,6 +140,10 @@ export const CATALOG = {
     layer: 'tls', severity: 'error',
     title: 'The server certificate does not chain to the registered CA',
     detail: 'The certificate {file} must be signed directly by the CA registered for this tunnel ({ca}): {problem}.',
+    variants: {
+      'ca-rules': 'This CA cannot be registered: {problem}. A registered CA is one PEM certificate of at most 8 kB with BasicConstraints CA:TRUE marked critical, a SubjectKeyIdentifier, KeyUsage keyCertSign, RSA >= 2048 or ECDSA >= P-256 and SHA-256 or stronger, valid now.',
+    },
+    variantTitles: { 'ca-rules': 'The CA {ca} cannot be registered' },
     guide: 'The signing CA is registered with Anthropic for this tunnel.',
     fixes: ['register-ca', 'renew-cert'],
   },
@@ -125,6 +151,10 @@ export const CATALOG = {
     layer: 'tls', severity: 'error',
     title: 'The private key does not belong to the certificate',
     detail: 'The public key in {cert} differs from the one in {key}: the proxy cannot complete a handshake with this pair.',
+    variants: {
+      'key-unusable': 'The proxy cannot use {key} with {cert}: {problem}.',
+    },
+    variantTitles: { 'key-unusable': 'The proxy cannot use its private key {key}' },
     fixes: ['renew-cert'],
   },
   'tls.key-unreadable': {
@@ -133,6 +163,12 @@ export const CATALOG = {
     detail: 'The key is {mode} owned by {owner}, and the proxy runs as {user} (non-root), so `open /data/tls.key` fails with permission denied and the proxy exits.',
     variants: {
       log: 'The proxy exits with `open /data/tls.key: permission denied`: the key is 0600 and the proxy container runs non-root (65532).',
+      dir: 'The folder {dir} is {mode} owned by {owner}; the proxy runs as {user} and cannot enter it, so `open {inContainer}` fails with permission denied. Let it in: `chmod o+x {dir}` (or give the folder to the proxy\'s group).',
+      missing: 'The config names the key {inContainer}, which is {key} on this host, and there is no such file: the proxy cannot start its TLS listener.',
+    },
+    variantTitles: {
+      dir: 'The proxy cannot enter the folder that holds its TLS key',
+      missing: 'The proxy\'s TLS key {key} does not exist',
     },
     guide: 'The key is `0600`; the proxy container runs non-root. Fix: `chmod 644 data/tls.key`.',
     fixes: ['key-chown', 'key-chmod'],
@@ -141,6 +177,9 @@ export const CATALOG = {
     layer: 'tls', severity: 'info',
     title: '`wrong version number` on :8080 is expected',
     detail: 'The proxy\'s listener on :8080 is plaintext WebSocket; TLS happens inside the WS stream, so `curl https://...:8080` fails with `wrong version number`. Verify through a Managed Agent or the Messages API instead.',
+    variants: {
+      probe: 'The proxy\'s listener at {target} answered a WebSocket request in plaintext (`{status}`){tls}. That is as it should be: TLS happens inside the WS stream, so `curl https://...:8080` fails with `wrong version number`. Verify through a Managed Agent or the Messages API instead.',
+    },
     guide: 'Expected; the listener is plaintext WebSocket. TLS happens inside the WS stream.',
     fixes: [],
   },
@@ -158,6 +197,14 @@ export const CATALOG = {
     detail: '`tunnel_domain` is `{configured}` but the tunnel\'s domain is `{domain}`, so the proxy cannot strip it from `{host}` and finds no route.',
     variants: {
       log: 'The proxy logged `no route for host` for `{host}` ({count}×): with routes keyed by bare names, that host implies `tunnel_domain: {implied}`, but the config has `{configured}`. Or `config.yaml` was edited without restarting the proxy.',
+      config: '`{key}` in {file} is `{configured}`, but the tunnel\'s domain is `{domain}` (from {source}). The proxy strips `tunnel_domain` from the incoming host to find a route, so `{host}` finds none.',
+      missing: '{file} has no `{key}`, and routes are keyed by bare names ({routes}): a request for `{host}` is looked up as is and finds no route. Set it to `{domain}`.',
+      'helm-no-domain': '{file} sets `setup.enabled: false`, so the setup Job does not hand the proxy its domain, and `gateway.config.tunnel_domain` is not set: routes keyed by bare names ({routes}) will not match. Set `gateway.config.tunnel_domain`{toDomain}.',
+    },
+    variantTitles: {
+      config: '`tunnel_domain` is not the tunnel\'s domain',
+      missing: '`tunnel_domain` is not set',
+      'helm-no-domain': 'Setup is disabled and `gateway.config.tunnel_domain` is not set',
     },
     guide: 'Set `tunnel_domain` to the exact domain shown on the tunnel detail page.',
     fixes: ['set-tunnel-domain', 'compose-restart-proxy', 'helm-upgrade'],
@@ -166,6 +213,10 @@ export const CATALOG = {
     layer: 'routing', severity: 'warning',
     title: 'The proxy config changed after the proxy started',
     detail: '{file} was modified at {mtime}, after the proxy started at {started}. Editing `routes` needs a restart; the running proxy still uses the old config.',
+    variants: {
+      'helm-values': '{file} was modified at {mtime}, after release {release} was last deployed at {deployed}: the cluster still runs the old values. Apply them with `helm upgrade`.',
+    },
+    variantTitles: { 'helm-values': 'The values file changed after the release was last deployed' },
     guide: '`config.yaml` was edited without restarting (`docker compose restart mcp-proxy`).',
     fixes: ['compose-restart-proxy', 'helm-upgrade'],
   },
@@ -229,6 +280,9 @@ export const CATALOG = {
     layer: 'oauth', severity: 'warning',
     title: 'OAuth is in use but `routes` has no route for the authorization server',
     detail: 'Anthropic\'s backend must reach `/token`, `/register` and the discovery documents through the tunnel when the authorization server sits behind a source-IP allowlist. Add a route, e.g. `auth: http://your-auth-server:8080`, and restart the proxy.',
+    variants: {
+      issuer: '{source} names `{issuer}` as the authorization server, but `routes` has no `{route}` entry, so Anthropic\'s backend cannot reach `/token`, `/register` and the discovery documents through the tunnel. Add `{route}: http://your-auth-server:8080` and restart the proxy.',
+    },
     guide: 'Add a proxy route for the authorization server.',
     fixes: ['manual-oauth-route'],
   },
@@ -276,8 +330,8 @@ export const CATALOG = {
   },
   'setup.job-left-behind': {
     layer: 'setup', severity: 'error',
-    title: 'A failed mcp-tunnel-setup Job blocks a retry',
-    detail: 'The Helm setup Job runs as a pre-install hook; on failure it is left behind for inspection and Helm does not manage it. Read its log (`kubectl logs job/mcp-tunnel-setup -n {namespace}`), then delete it before retrying.',
+    title: 'A failed {job} Job blocks a retry',
+    detail: 'The Helm setup Job runs as a pre-install hook; on failure it is left behind for inspection and Helm does not manage it ({state}). Read its log (`kubectl logs job/{job} -n {namespace}`), then delete it before retrying.',
     guide: 'Helm doesn\'t manage hook resources, so delete it before retrying.',
     fixes: ['helm-cleanup'],
   },
@@ -286,12 +340,27 @@ export const CATALOG = {
     layer: 'runtime', severity: 'error',
     title: '{name} is {state}',
     detail: '{name} is not running ({status}). Its last log lines are below; the finding that explains them is listed with its layer.',
+    variants: {
+      missing: 'The Compose file defines {name}, but Compose project {project} has no container for it: the deployment was never started, or the container was removed. Start it with `{up}`.',
+      pods: '{name} is not running in {count} of {total} pod(s) of the release ({status}). Its last log lines are below; the finding that explains them is listed with its layer.',
+    },
+    variantTitles: { missing: '{name} has no container' },
     fixes: ['compose-restart-proxy'],
   },
   'runtime.tool-missing': {
     layer: 'runtime', severity: 'warning',
     title: '{tool}: {problem}',
-    detail: '{message}. {next} The checks that need it were skipped.',
+    detail: '`{command}` failed: {message}. What it would have shown is missing; the checks that need it were skipped.',
+    variants: {
+      'not-found': '`{command}` is not on PATH, so {what} could not be examined. Install it on this host, or run mcp-tunnel-triage where the deployment runs. The checks that need it were skipped.',
+      'daemon-down': 'docker answered `{message}`: the Docker daemon is not running, or DOCKER_HOST points elsewhere, so the containers cannot be running either. Start it (`sudo systemctl start docker`) or set DOCKER_HOST to the daemon that runs the tunnel, then re-run. Container states and logs were not gathered; the checks that need them were skipped.',
+      'permission-denied': 'docker answered `{message}`: this user may not use the Docker socket. Re-run with sudo, or add the user to the docker group (`sudo usermod -aG docker $USER`, then log in again). Container states and logs were not gathered; the checks that need them were skipped.',
+      'cluster-unreachable': '{tool} answered `{message}`: the cluster of kube context {context} cannot be reached. Check `kubectl config current-context`, KUBECONFIG and your VPN or credentials, or pass --context. Pod states and logs were not gathered; the checks that need them were skipped.',
+      forbidden: '{tool} answered `{message}`: these credentials may not read it in namespace {namespace}. Use a context that may get and list pods, jobs, services, configmaps and secrets there, read pod logs, and read the release. The checks that need it were skipped.',
+      'release-not-found': 'helm answered `{message}`: there is no release {release} in namespace {namespace} (context {context}). List the releases with `helm list -A`, then pass --release and --namespace. The checks that need it were skipped.',
+      timeout: '`{command}` did not finish within {seconds} s and was killed, so what it would have shown is missing. The daemon or API server may be overloaded; give it longer with --timeout SECONDS.',
+      'compose-missing': 'Neither `docker compose` (the v2 plugin) nor `docker-compose` (v1) answered. Container states and logs were read with docker itself, but restarting a service needs Compose: install the Compose plugin.',
+    },
     fixes: [],
   },
 } as const satisfies Record<string, CatalogEntry>;

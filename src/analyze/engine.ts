@@ -28,13 +28,14 @@ export function materialize(obs: Observation, s: Snapshot): Finding {
   const entry = CATALOG[obs.id];
   const vars = obs.vars ?? {};
   const detailTemplate = (obs.variant && (entry as { variants?: Record<string, string> }).variants?.[obs.variant]) || entry.detail;
+  const titleTemplate = (obs.variant && (entry as { variantTitles?: Record<string, string> }).variantTitles?.[obs.variant]) || entry.title;
   const fixIds = obs.fixes ?? (entry.fixes as readonly string[]);
   const fixes = fixIds.map((id) => describeFix(id, s, obs.data)).filter((f) => f !== undefined);
   const finding: Finding = {
     id: obs.id,
     severity: obs.severity ?? entry.severity,
     layer: entry.layer,
-    title: fillTemplate(entry.title, vars),
+    title: fillTemplate(titleTemplate, vars),
     detail: fillTemplate(detailTemplate, vars),
     evidence: obs.evidence,
     fixes,

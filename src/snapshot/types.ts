@@ -64,6 +64,8 @@ export interface SnapshotFile {
   /** Raw bytes (base64) when the file is binary, e.g. a DER certificate. */
   base64?: string;
   meta?: FileMeta;
+  /** Metadata of the folder that holds it (whether the container's user may enter it). */
+  dirMeta?: FileMeta;
   /** The contents were withheld on purpose (private key, token file); only metadata is kept. */
   withheld?: boolean;
   keyInfo?: KeyInfo;
@@ -157,8 +159,12 @@ export interface TokenInfo {
   file?: string;
   line?: number;
   present: boolean;
-  problem?: 'quoted' | 'whitespace' | 'truncated' | 'not-base64' | 'not-json' | 'missing-fields' | 'empty';
+  problem?: 'quoted' | 'whitespace' | 'truncated' | 'not-base64' | 'not-json' | 'missing-fields' | 'bad-fields' | 'empty';
   detail?: string;
+  /** The Compose file passes it through from the shell (`- TUNNEL_TOKEN`, `${TUNNEL_TOKEN}`): a fresh shell loses it. */
+  fromShell?: boolean;
+  /** Where it was looked for, when it was not found (for the report). */
+  lookedIn?: string[];
 }
 
 /** What kubectl and helm showed (ids and metadata only; a Secret's values never). */

@@ -1,51 +1,102 @@
 // After any config change the proxy must restart: `docker compose restart mcp-proxy` on Compose,
-// `helm upgrade` with the release's current values on Kubernetes (deployment-facts: editing routes).
+// `helm upgrade` with the release's values on Kubernetes (deployment-facts: editing routes). The proxy's
+// config is a single-file bind mount, so the restart is also what makes the container see the new file.
+import { parse } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
 import { composeArgv, composeModel, serviceFor } from '../analyze/compose-model.js';
-import type { CommandStep, Fix } from './types.js';
+import type { CommandStep, Fix, PlanStep } from './types.js';
+import { commandLine } from './describe.js';
+import { dataString, isContextName, isKubeName, isServiceName, manual, planOf } from './plan-kit.js';
 
-export function restartProxyStep(s: Snapshot): CommandStep | undefined {
-  if (s.deployment.kind === 'compose') {
-    const service = serviceFor(composeModel(s), 'mcp-proxy')?.name ?? 'mcp-proxy';
-    return { kind: 'command', argv: composeArgv(s, ['restart', service]), cwd: s.deployment.dir, why: 'the proxy reads its config only at start' };
-  }
+export function proxyServiceName(s: Snapshot): string {
+  return serviceFor(composeModel(s), 'mcp-proxy')?.name ?? 'mcp-proxy';
+}
+
+export function composeRestartStep(s: Snapshot, service: string, why: string): CommandStep | undefined {
+  if (!isServiceName(service)) return undefined;
+  return { kind: 'command', argv: composeArgv(s, ['restart', service]), cwd: s.deployment.dir, why };
+}
+
+/** The step that makes the proxy read its config again: a command, or (Helm without a chart reference) what to run. */
+export function restartProxyStep(s: Snapshot): PlanStep | undefined {
+  if (s.deployment.kind === 'compose') return composeRestartStep(s, proxyServiceName(s), 'the proxy reads its config only at start');
   if (s.deployment.kind === 'helm') return helmUpgradeStep(s);
   return undefined;
 }
 
-export function helmUpgradeStep(s: Snapshot): CommandStep | undefined {
-  const { release = 'mcp-tunnel', namespace = 'mcp-tunnel', context } = s.deployment;
-  const chart = s.state.kube?.helm?.chart;
+/** The chart's version as deployed: `helm status` / `helm list` give `mcp-tunnel-2.1.0` or the version alone. */
+function deployedChartVersion(s: Snapshot): string | undefined {
+  const helm = s.state.kube?.helm;
+  const fromChart = helm?.chart ? /-(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)$/.exec(helm.chart)?.[1] : undefined;
+  const v = fromChart ?? helm?.version;
+  return v && /^v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*$/.test(v) ? v : undefined;
+}
+
+/** Top-level keys the release was given (helm get values) that values.yaml lacks: `-f values.yaml` drops them. */
+function releaseOnlyKeys(s: Snapshot, valuesText: string | undefined): string[] {
+  const release = s.state.kube?.values;
+  if (!release || typeof release !== 'object' || valuesText === undefined) return [];
+  let file: unknown;
+  try {
+    file = parse(valuesText);
+  } catch {
+    return [];
+  }
+  const fileKeys = new Set(file && typeof file === 'object' ? Object.keys(file) : []);
+  return Object.keys(release).filter((k) => !fileKeys.has(k));
+}
+
+export function helmUpgradeStep(s: Snapshot): PlanStep | undefined {
+  const { release = 'mcp-tunnel', namespace = 'mcp-tunnel', context, dir } = s.deployment;
+  if (!isKubeName(release) || !isKubeName(namespace) || (context !== undefined && !isContextName(context))) return undefined;
   const values = s.deployment.paths.values;
-  if (!chart) return undefined;
-  const argv = ['helm', 'upgrade', release, chart, '-n', namespace];
-  if (values && s.deployment.dir) argv.push('-f', `${s.deployment.dir}/${values}`);
-  else argv.push('--reuse-values');
-  if (context) argv.push('--kube-context', context);
-  return { kind: 'command', argv, why: 'the chart renders the config into a ConfigMap; an upgrade rolls the pods' };
+  const local = s.inputs.chart === undefined && s.deployment.chart !== undefined;
+  const chart = s.inputs.chart ?? s.deployment.chart;
+  const version = local || (chart && /^[./]/.test(chart)) ? undefined : deployedChartVersion(s);
+  const valuesArgs = values && dir ? ['-f', values.startsWith('/') ? values : `${dir}/${values}`] : ['--reuse-values'];
+  const tail = [...(version ? ['--version', version] : []), ...valuesArgs, ...(context ? ['--kube-context', context] : [])];
+  const dropped = releaseOnlyKeys(s, values ? s.files[values]?.text : undefined);
+  const why = [
+    'the chart renders the config into a ConfigMap; an upgrade rolls the pods',
+    values ? `values from ${values}` : 'the release keeps its current values',
+    version ? `chart version pinned to the deployed ${version}` : '',
+    dropped.length ? `the release also has ${dropped.join(', ')} (not in ${values}): an upgrade with -f ${values} drops them; add them to ${values} first` : '',
+  ].filter(Boolean).join('; ');
+  if (!chart) {
+    const deployed = s.state.kube?.helm?.chart;
+    const argv = ['helm', 'upgrade', release, '<CHART>', '-n', namespace, ...tail];
+    return manual(
+      `Roll the proxy with helm upgrade. helm needs the chart you installed from, which \`helm status\` does not say${deployed ? ` (the release runs ${deployed})` : ''}: re-run with --chart REF (the repo/chart or oci:// reference, or a folder), or run \`${commandLine(argv)}\` yourself.`,
+    );
+  }
+  if (chart.startsWith('-') || /\s/.test(chart)) return undefined;
+  return { kind: 'command', argv: ['helm', 'upgrade', release, chart, '-n', namespace, ...tail], cwd: dir, why };
 }
 
 export const composeRestartProxy: Fix = {
   id: 'compose-restart-proxy',
   title: 'Restart the proxy (docker compose restart mcp-proxy)',
   kind: 'command',
-  findings: ['routing.config-not-reloaded', 'routing.no-route-for-host'],
-  plan(s) {
+  findings: ['routing.config-not-reloaded', 'routing.no-route-for-host', 'edge.origin-unreachable', 'runtime.container-down'],
+  plan(s, data) {
     if (s.deployment.kind !== 'compose') return undefined;
-    const step = restartProxyStep(s)!;
-    return { fixId: this.id, title: this.title, kind: 'command', steps: [step] };
+    const proxy = proxyServiceName(s);
+    // Offered for a container that is down: restarting the proxy helps only when the proxy is the one down.
+    const service = dataString(data, 'service');
+    if (service && service !== proxy && service !== 'mcp-proxy') return undefined;
+    const step = composeRestartStep(s, proxy, 'the proxy reads its config only at start');
+    return step ? planOf(this, [step]) : undefined;
   },
 };
 
 export const helmUpgrade: Fix = {
   id: 'helm-upgrade',
-  title: 'Roll the proxy with helm upgrade (current values)',
+  title: 'Roll the proxy with helm upgrade (the release\'s values)',
   kind: 'command',
   findings: ['routing.config-not-reloaded', 'routing.no-route-for-host'],
   plan(s) {
     if (s.deployment.kind !== 'helm') return undefined;
     const step = helmUpgradeStep(s);
-    if (!step) return undefined;
-    return { fixId: this.id, title: this.title, kind: 'command', steps: [step] };
+    return step ? planOf(this, [step]) : undefined;
   },
 };

@@ -1,11 +1,11 @@
-// `routes` as a YAML list -> a map of name: url, through the yaml Document API so comments and the rest
-// of the file stay as they were; then the restart the proxy needs to read it.
-import { isMap, isScalar, isSeq, isPair, Pair, Scalar, YAMLMap, type Document, type Node } from 'yaml';
-import { parseDocument } from 'yaml';
+// `routes` as a YAML list -> a map of name: url, through the yaml Document API (YamlPatch) so comments
+// and the rest of the file stay as they were; then the restart the proxy needs to read it.
+import { isMap, isScalar, isSeq, isPair, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
 import { proxyConfigViews } from '../analyze/proxy-config.js';
-import { unifiedDiff } from './describe.js';
 import { restartProxyStep } from './restart-proxy.js';
+import { manualPlan, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
+import type { YamlPatch } from './yaml-patch.js';
 import type { Fix, PlanStep } from './types.js';
 
 interface RoutePair {
@@ -43,28 +43,29 @@ function routeOfItem(item: unknown): RoutePair | undefined {
   return undefined;
 }
 
-export function rewriteRoutesAsMap(text: string, prefix: readonly string[]): { after: string } | { problem: string } | { nothingToDo: string } {
-  const doc: Document.Parsed = parseDocument(text);
-  if (doc.errors.length) return { problem: `the file is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})` };
+class RoutesProblem extends Error {}
+
+/** The edit itself, on a YamlPatch: pure in the text, so it can be re-run on the real file. */
+export function routesAsMap(p: YamlPatch, prefix: readonly string[]): void {
   const path = [...prefix, 'routes'];
-  const routes = doc.getIn(path, true) as Node | undefined;
-  if (isMap(routes)) return { nothingToDo: '`routes` is already a map' };
-  if (!isSeq(routes)) return { problem: '`routes` is neither a list nor a map' };
+  const routes = p.get(path);
+  if (isMap(routes)) return;
+  if (!isSeq(routes)) throw new RoutesProblem('`routes` is neither a list nor a map');
   const map = new YAMLMap();
   for (const item of routes.items) {
     const route = routeOfItem(item);
-    if (!route) return { problem: `a list item of routes has no name and url (${String(item)})` };
-    if (map.has(route.name)) return { problem: `two routes are named \`${route.name}\`` };
+    if (!route) throw new RoutesProblem(`a list item of routes has no name and url (${String(item)})`);
+    if (map.has(route.name)) throw new RoutesProblem(`two routes are named \`${route.name}\``);
     const key = route.keyNode ?? new Scalar(route.name);
     const value = route.valueNode ?? new Scalar(route.url);
     if (route.commentBefore) key.commentBefore = route.commentBefore;
     if (route.comment && !value.comment) value.comment = route.comment;
     map.items.push(new Pair(key, value));
   }
-  map.commentBefore = routes.commentBefore;
-  map.comment = routes.comment;
-  doc.setIn(path, map);
-  return { after: doc.toString() };
+  const parent = p.get(prefix);
+  const holder = prefix.length === 0 ? p.doc.contents : parent;
+  if (!isMap(holder)) throw new RoutesProblem('the config is not a map');
+  p.replaceValue(p.pairOf(holder, 'routes')!, map);
 }
 
 export const routesToMap: Fix = {
@@ -75,16 +76,19 @@ export const routesToMap: Fix = {
   plan(s: Snapshot) {
     const view = proxyConfigViews(s).find((v) => v.yaml.error === undefined);
     if (!view) return undefined;
-    const before = s.files[view.file]?.text ?? '';
-    const result = rewriteRoutesAsMap(before, view.prefix);
-    const base = { fixId: this.id, title: this.title, kind: this.kind };
-    if ('nothingToDo' in result) return { ...base, steps: [], nothingToDo: result.nothingToDo };
-    if ('problem' in result) {
-      return { ...base, kind: 'manual', steps: [{ kind: 'manual', text: `Edit ${view.file} by hand: ${result.problem}. Write routes as a map: \`routes: { name: http://host:port }\`.` }] };
+    const routes = view.root && isMap(view.root) ? view.root.get('routes', true) : undefined;
+    if (isMap(routes)) return nothingToDo(this, '`routes` is already a map');
+    try {
+      const edit = yamlEdit(s, view.file, 'the proxy accepts only a map of name: url', (p) => routesAsMap(p, view.prefix));
+      if ('unchanged' in edit) return nothingToDo(this, '`routes` is already a map');
+      if ('problem' in edit) return undefined;
+      const steps: PlanStep[] = [edit.step];
+      const restart = restartProxyStep(s);
+      if (restart) steps.push(restart);
+      return planOf(this, steps);
+    } catch (err) {
+      if (!(err instanceof RoutesProblem)) throw err;
+      return manualPlan(this, [`Edit ${view.file} by hand: ${err.message}. Write routes as a map: \`routes: { name: http://host:port }\`, then restart the proxy.`]);
     }
-    const steps: PlanStep[] = [{ kind: 'edit', path: view.file, before, after: result.after, diff: unifiedDiff(view.file, before, result.after), why: 'the proxy accepts only a map of name: url' }];
-    const restart = restartProxyStep(s);
-    if (restart) steps.push(restart);
-    return { ...base, steps };
   },
 };

@@ -1,7 +1,8 @@
 // A fix: describe (a pure plan) -> confirm -> execute (apply) -> verify (STYLE). The plan is data: the
 // argv arrays exactly as they will run, or each file's new text with a unified diff, or steps for a person.
 import type { Snapshot } from '../snapshot/types.js';
-import type { FixKind } from '../analyze/types.js';
+import type { Finding, FixKind, Report } from '../analyze/types.js';
+import type { TriageOptions } from '../options.js';
 import type { FindingId } from '../analyze/catalog.js';
 
 export interface CommandStep {
@@ -12,6 +13,13 @@ export interface CommandStep {
   destructive?: boolean;
   /** Why this step is in the plan, one line. */
   why?: string;
+  /** How long it may take before it is killed (default: at least 2 minutes: restarts wait for a graceful stop). */
+  timeoutMs?: number;
+  /**
+   * Variables that must be set in the tool's environment for the command to be safe (Compose copies
+   * TUNNEL_TOKEN from the shell; `sudo` drops it): apply refuses the plan before any step when one is empty.
+   */
+  needsEnv?: string[];
 }
 
 export interface EditStep {
@@ -23,6 +31,15 @@ export interface EditStep {
   after: string;
   diff: string;
   why?: string;
+  /**
+   * The same edit as a function of the file's text. When the snapshot's text was redacted (the file holds a
+   * secret), apply reads the real file, checks that redacting it gives `before`, writes `transform(real)`
+   * and checks that redacting that gives `after`: what is written is what was shown, secrets aside.
+   * It may throw an Error whose one-line message (never the file's contents) is why it cannot be done.
+   */
+  transform?: (text: string) => string;
+  /** The file holds a secret (.env with TUNNEL_TOKEN): nothing but the redacted diff is ever shown. */
+  secret?: boolean;
 }
 
 export interface ManualStep {
@@ -70,6 +87,19 @@ export interface FixRunContext {
   onOutput?: (text: string, step: PlanStep) => void;
   onStep?: (outcome: StepOutcome) => void;
   signal?: AbortSignal;
+  /** What the run was started with: verify re-gathers with the same options (defaults: `dir`, `demo`). */
+  options?: TriageOptions;
+  /** Extra environment for command steps (tests put the stand-ins on PATH). */
+  env?: Record<string, string | undefined>;
+  /** Overrides how verify re-gathers (`since`: only logs newer than this, e.g. `12s`); the wizard and tests use it. */
+  regather?: (since?: string) => Promise<Snapshot>;
+  /** Bounds of verify's wait for a restarted service's new log (defaults: 8 attempts, 40 s). */
+  verifyAttempts?: number;
+  verifyBudgetMs?: number;
+  /** When apply started (ms since the epoch); verify reads only logs written since. Set by applyPlan. */
+  appliedAt?: number;
+  /** The plan that was applied, so verify knows what was restarted. Set by the caller or applyPlan. */
+  plan?: Plan;
 }
 
 export interface StepOutcome {
@@ -94,4 +124,11 @@ export interface ApplyOutcome {
 export interface VerifyOutcome {
   status: 'fixed' | 'not-fixed' | 'cannot-tell';
   detail: string;
+  /** The findings it was for that are still there (with their evidence), when not fixed. */
+  still?: Finding[];
+  /** The snapshot and report re-gathered to verify (the wizard can show them as the new state). */
+  snapshot?: Snapshot;
+  report?: Report;
+  /** How many times it gathered (a restarted service's new log takes a moment). */
+  attempts?: number;
 }

@@ -1,0 +1,52 @@
+// `no route for host`: `tunnel_domain` must be the exact domain on the tunnel's page, so the proxy can strip
+// it from the incoming host and find the route. Sets it (Compose config, or gateway.config in Helm values
+// when setup is off), then restarts the proxy.
+import type { Snapshot } from '../snapshot/types.js';
+import { proxyConfigViews, scalarValue, type ProxyConfigView } from '../analyze/proxy-config.js';
+import { isDomainName } from '../snapshot/tunnel-domain.js';
+import { parsedYaml } from '../analyze/yaml-source.js';
+import { restartProxyStep } from './restart-proxy.js';
+import { dataString, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
+import type { Fix, PlanStep } from './types.js';
+
+/** The domain to set: what the finding found, else the tunnel's domain (flag, data/tunnel-domain), else the one the log implies. */
+export function targetDomain(s: Snapshot, data?: Record<string, unknown>): string | undefined {
+  const domain = dataString(data, 'domain') ?? s.tunnelDomain?.value ?? dataString(data, 'implied');
+  const clean = domain?.trim().toLowerCase().replace(/\.$/, '');
+  return clean && isDomainName(clean) ? clean : undefined;
+}
+
+function editableView(s: Snapshot): ProxyConfigView | undefined {
+  const views = proxyConfigViews(s).filter((v) => v.yaml.error === undefined);
+  if (s.deployment.kind === 'compose') return views.find((v) => v.prefix.length === 0);
+  if (s.deployment.kind !== 'helm') return undefined;
+  // With setup on, the chart passes the domain from the Secret as a flag: the values' key is not used.
+  const values = parsedYaml(s, s.deployment.paths.values);
+  if (!values || values.doc.getIn(['setup', 'enabled']) !== false) return undefined;
+  return views.find((v) => v.prefix.length > 0);
+}
+
+export const setTunnelDomain: Fix = {
+  id: 'set-tunnel-domain',
+  title: 'Set tunnel_domain to the tunnel\'s domain',
+  kind: 'edit',
+  findings: ['routing.no-route-for-host'],
+  plan(s, data) {
+    const domain = targetDomain(s, data);
+    const view = editableView(s);
+    if (!domain || !view) return undefined;
+    const current = scalarValue(view, ['tunnel_domain']);
+    if (typeof current === 'string' && current.trim().toLowerCase().replace(/\.$/, '') === domain) {
+      return nothingToDo(this, `tunnel_domain is already ${domain}`);
+    }
+    const edit = yamlEdit(s, view.file, `the tunnel's domain is ${domain}${s.tunnelDomain?.value === domain ? ` (from ${s.tunnelDomain.source})` : ''}`, (p) =>
+      p.setIn([...view.prefix, 'tunnel_domain'], domain, { after: p.get([...view.prefix, 'log_level']) ? 'log_level' : 'listen_addr' }),
+    );
+    if ('unchanged' in edit) return nothingToDo(this, `tunnel_domain is already ${domain}`);
+    if ('problem' in edit) return undefined;
+    const steps: PlanStep[] = [edit.step];
+    const restart = restartProxyStep(s);
+    if (restart) steps.push(restart);
+    return planOf(this, steps);
+  },
+};

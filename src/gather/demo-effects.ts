@@ -1,0 +1,98 @@
+// In the demo, fixes' commands are shown, not run. What they would have done is kept in a journal inside the
+// demo's temp copy, and every later gather of the demo replays it over the recorded state: a chmod changes
+// the key's mode, a restart starts a fresh log (the recorded lines are from before it), a deleted Job is gone.
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LogSource, Snapshot } from '../snapshot/types.js';
+import { composeModel, serviceFor } from '../analyze/compose-model.js';
+
+export const DEMO_JOURNAL = '.mcp-tunnel-triage-demo-effects.jsonl';
+
+export interface DemoEffect {
+  argv: string[];
+  at: string;
+}
+
+export async function recordDemoEffect(dir: string, argv: readonly string[], at = new Date()): Promise<void> {
+  await appendFile(join(dir, DEMO_JOURNAL), `${JSON.stringify({ argv, at: at.toISOString() })}\n`);
+}
+
+export async function readDemoEffects(dir: string): Promise<DemoEffect[]> {
+  const text = await readFile(join(dir, DEMO_JOURNAL), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as DemoEffect);
+}
+
+const COMPOSE_OPTIONS_WITH_VALUE = new Set(['-f', '--file', '-p', '--project-name', '--profile', '--env-file', '--project-directory']);
+
+/** `docker compose [opts] SUB [flags] services...` -> SUB and its positional arguments. */
+export function composeCall(argv: readonly string[]): { sub: string; args: string[] } | undefined {
+  const start = argv[0] === 'docker-compose' ? 1 : argv[0] === 'docker' && argv[1] === 'compose' ? 2 : -1;
+  if (start < 0) return undefined;
+  let sub: string | undefined;
+  const args: string[] = [];
+  for (let i = start; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (!sub && COMPOSE_OPTIONS_WITH_VALUE.has(token)) i++;
+    else if (token.startsWith('-')) continue;
+    else if (!sub) sub = token;
+    else args.push(token);
+  }
+  return sub ? { sub, args } : undefined;
+}
+
+function sourceOfService(s: Snapshot, service: string): LogSource | undefined {
+  const model = composeModel(s);
+  for (const role of ['cloudflared', 'mcp-proxy', 'setup'] as const) {
+    if ((serviceFor(model, role)?.name ?? role) === service) return role;
+  }
+  return undefined;
+}
+
+function freshStart(s: Snapshot, source: LogSource, service: string, at: string): void {
+  s.logs[source] = { text: '', origin: `demo: ${service} was restarted by a fix; nothing was recorded after that` };
+  for (const c of s.state.containers ?? []) {
+    if (c.service !== service) continue;
+    Object.assign(c, { state: 'running', status: 'Up 1 second', startedAt: at, restartCount: 0 });
+    delete c.exitCode;
+    delete c.reason;
+  }
+}
+
+/** Replays the journal over a demo snapshot (mutates it). */
+export function applyDemoEffects(s: Snapshot, effects: readonly DemoEffect[]): void {
+  for (const { argv, at } of effects) {
+    const [tool, a1, a2] = argv;
+    if (tool === 'chmod' && a1 && a2 && /^[0-7]{3,4}$/.test(a1)) {
+      const meta = s.files[a2]?.meta;
+      if (meta) meta.mode = (meta.mode & ~0o7777) | parseInt(a1, 8);
+      continue;
+    }
+    if (tool === 'chown' && a1 && a2) {
+      const meta = s.files[a2]?.meta;
+      const [uid, gid] = a1.split(':');
+      if (meta && /^\d+$/.test(uid ?? '')) meta.uid = Number(uid);
+      if (meta && /^\d+$/.test(gid ?? '')) meta.gid = Number(gid);
+      continue;
+    }
+    const compose = composeCall(argv);
+    if (compose && (compose.sub === 'restart' || compose.sub === 'up')) {
+      for (const service of compose.args) {
+        const source = sourceOfService(s, service);
+        if (source) freshStart(s, source, service, at);
+      }
+      continue;
+    }
+    if (tool === 'helm' && a1 === 'upgrade') {
+      for (const source of ['mcp-proxy', 'cloudflared'] as const) freshStart(s, source, source, at);
+      continue;
+    }
+    if (tool === 'helm' && a1 === 'uninstall' && s.state.kube) delete s.state.kube.helm;
+    const job = argv.indexOf('job');
+    if (tool === 'kubectl' && argv.includes('delete') && job > 0 && s.state.kube?.jobs) {
+      s.state.kube.jobs = s.state.kube.jobs.filter((j) => j.name !== argv[job + 1]);
+    }
+  }
+}

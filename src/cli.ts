@@ -8,6 +8,7 @@ import { BundleError } from './snapshot/bundle.js';
 import { runDiagnose } from './commands/diagnose.js';
 import { runBundle } from './commands/bundle.js';
 import { listSymptoms } from './commands/symptoms.js';
+import { runDefault } from './commands/wizard.js';
 
 const BIN = 'mcp-tunnel-triage';
 
@@ -23,8 +24,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'bundle':
         return await runBundle(args.options, String(args.flags.output), io);
       case 'diagnose':
-      case undefined:
         return await runDiagnose(args.options, io);
+      case undefined:
+        return await runDefault(args.options, io);
     }
   } catch (err) {
     return reportError(err, io, debug);

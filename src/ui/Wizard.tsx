@@ -1,0 +1,188 @@
+// The wizard: useReducer over src/wizard's pure reducer, a switch over screens, and the runner of the tasks
+// the reducer asks for (gather, analyze, plan, apply, verify, copy, exit). Finished run lines go to <Static>.
+import React, { useEffect, useReducer, useRef } from 'react';
+import { Box, Static, useApp, useInput, useStdout } from 'ink';
+import type { EventEmitter } from 'node:events';
+import { initialState, openFinding, reduce } from '../wizard/reduce.js';
+import { keysOf } from '../wizard/keys.js';
+import { bodyRows, type Action, type InitOptions, type Task, type WizardState } from '../wizard/state.js';
+import type { WizardServices } from '../wizard/services.js';
+import { findingView } from '../wizard/detail.js';
+import { Footer, Header } from './Header.js';
+import { P } from './paint.js';
+import { StartScreen } from './screens/Start.js';
+import { AskScreen } from './screens/Ask.js';
+import { LogLine, RunningScreen } from './screens/Running.js';
+import { ResultsScreen } from './screens/Results.js';
+import { FindingScreen } from './screens/Finding.js';
+import { FixScreen } from './screens/Fix.js';
+
+export interface WizardProps {
+  init: InitOptions;
+  services: WizardServices;
+  /** Called once with the exit code, just before the app unmounts. */
+  onExit: (code: number) => void;
+  /** SIGINT / SIGTERM from outside the terminal's keys. */
+  signals?: EventEmitter;
+}
+
+function footerKeys(state: WizardState): [string, string][] {
+  const s = state.screen;
+  switch (s.name) {
+    case 'start':
+      return [['↑↓', 'move'], ['enter', 'run'], ['1-9', 'pick'], ['q', 'quit']];
+    case 'ask':
+      return [['enter', 'accept'], ['esc', 'back'], ['ctrl-c', 'quit']];
+    case 'running':
+      return [['q', 'quit']];
+    case 'results':
+      return [['↑↓', 'move'], ['enter', 'open'], ['r', 'run again'], ['esc', 'menu'], ['q', 'quit']];
+    case 'finding': {
+      const f = openFinding(state, s.key);
+      const keys = f ? findingView(f, state.size.columns).keys : [];
+      return [['↑↓', 'scroll'], ...(keys.length ? ([[keys.join(' '), 'fix'], ['c', 'copy']] as [string, string][]) : []), ['esc', 'back'], ['q', 'quit']];
+    }
+    case 'fix':
+      switch (s.fix.phase) {
+        case 'confirm':
+          return s.fix.plan?.confirmWord !== undefined ? [['enter', 'confirm'], ['esc', 'cancel'], ['ctrl-c', 'quit']] : [['y', 'run'], ['n', 'cancel'], ['↑↓', 'scroll'], ['esc', 'back'], ['q', 'quit']];
+        case 'applying':
+        case 'verifying':
+          return [['ctrl-c', 'stop (files are put back)']];
+        default:
+          return [['enter', 'back'], ['esc', 'back'], ['q', 'quit']];
+      }
+  }
+}
+
+export function Wizard({ init, services, onExit, signals }: WizardProps) {
+  const [state, dispatch] = useReducer(reduce, init, initialState);
+  const { exit } = useApp();
+  const { stdout, write } = useStdout();
+  const started = useRef(new Set<number>());
+  const abort = useRef<AbortController | undefined>(undefined);
+  const latest = useRef(state);
+  latest.current = state;
+
+  useInput((input, key) => {
+    for (const k of keysOf(input, key)) dispatch({ type: 'key', key: k });
+  });
+
+  useEffect(() => {
+    const onResize = () => dispatch({ type: 'resize', size: { columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 } });
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+
+  useEffect(() => {
+    if (!signals) return;
+    const onSignal = () => dispatch({ type: 'interrupt' });
+    signals.on('interrupt', onSignal);
+    return () => void signals.off('interrupt', onSignal);
+  }, [signals]);
+
+  useEffect(() => {
+    const fresh = state.tasks.filter((t) => !started.current.has(t.id));
+    if (fresh.length === 0) return;
+    for (const t of fresh) started.current.add(t.id);
+    dispatch({ type: 'tasks-taken', ids: fresh.map((t) => t.id) });
+    for (const t of fresh) runTask(t);
+  }, [state.tasks]);
+
+  function runTask(task: Task): void {
+    const send = (a: Action) => dispatch(a);
+    const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+    const snapshot = latest.current.load.snapshot;
+    switch (task.kind) {
+      case 'gather':
+        services.gather((event) => send({ type: 'gather-event', event })).then(
+          (s) => send({ type: 'loaded', snapshot: s }),
+          (err) => send({ type: 'load-failed', message: message(err) }),
+        );
+        return;
+      case 'analyze':
+        if (!snapshot) return send({ type: 'analyze-failed', message: 'nothing was gathered' });
+        services.analyze(snapshot, { symptom: task.symptom, facts: task.facts, onEvent: (event) => send({ type: 'check-event', event }) }).then(
+          ({ snapshot: s, report }) => send({ type: 'analyzed', snapshot: s, report }),
+          (err) => send({ type: 'analyze-failed', message: message(err) }),
+        );
+        return;
+      case 'plan':
+        try {
+          const plan = snapshot ? services.plan(task.fixId, snapshot, task.data) : undefined;
+          send(plan ? { type: 'planned', plan } : { type: 'planned', problem: 'This fix does not apply to this deployment as it is now.' });
+        } catch (err) {
+          send({ type: 'planned', problem: message(err) });
+        }
+        return;
+      case 'apply': {
+        if (!snapshot) return;
+        abort.current = new AbortController();
+        services
+          .apply(task.plan, snapshot, { onOutput: (text) => send({ type: 'fix-output', text }), onStep: (outcome) => send({ type: 'fix-step', outcome }), signal: abort.current.signal })
+          .then((outcome) => send({ type: 'applied', outcome }), (err) => send({ type: 'apply-failed', message: message(err) }));
+        return;
+      }
+      case 'verify': {
+        if (!snapshot) return;
+        const signal = abort.current?.signal ?? new AbortController().signal;
+        services.verify(task.fixId, snapshot, task.data, signal).then(
+          (outcome) => send({ type: 'verified', outcome }),
+          (err) => send({ type: 'verified', outcome: { status: 'cannot-tell', detail: message(err) } }),
+        );
+        return;
+      }
+      case 'abort':
+        abort.current?.abort();
+        return;
+      case 'copy':
+        // Printed above the frame as plain text, so long lines soft-wrap and copy whole.
+        write(`\n${task.text}\n`);
+        services.copy(task.text).then((ok) => send({ type: 'copied', ok }), () => send({ type: 'copied', ok: false }));
+        return;
+      case 'exit':
+        onExit(task.code);
+        exit();
+        return;
+    }
+  }
+
+  const full = state.screen.name === 'start' || state.screen.name === 'ask';
+  const headerRows = full ? 6 : 1;
+  const rows = state.screen.name === 'finding' ? bodyRows(state.size) + 2 : Math.max(4, state.size.rows - headerRows - 4);
+  return (
+    <>
+      <Static items={state.log}>{(entry) => <LogLine key={entry.key} entry={entry} />}</Static>
+      <Box flexDirection="column" width={state.size.columns}>
+        {state.screen.name === 'running' ? null : <Header load={state.load} origin={state.origin} full={full} />}
+        <Screen state={state} rows={rows} dispatch={dispatch} />
+        {state.flash ? (
+          <P paint={state.flash.tone === 'error' ? 'red' : state.flash.tone === 'ok' ? 'green' : 'yellow'} wrap="truncate-end">
+            {state.flash.text}
+          </P>
+        ) : null}
+        <Footer keys={footerKeys(state)} />
+      </Box>
+    </>
+  );
+}
+
+function Screen({ state, rows, dispatch }: { state: WizardState; rows: number; dispatch: (a: Action) => void }) {
+  const s = state.screen;
+  switch (s.name) {
+    case 'start':
+      return <StartScreen state={state} rows={rows} />;
+    case 'ask':
+      return <AskScreen screen={s} onDraft={(value) => dispatch({ type: 'draft', value })} />;
+    case 'running':
+      return <RunningScreen state={state} />;
+    case 'results':
+      return <ResultsScreen state={state} rows={rows} />;
+    case 'finding': {
+      const finding = openFinding(state, s.key);
+      return finding ? <FindingScreen state={state} screen={s} finding={finding} rows={rows} /> : null;
+    }
+    case 'fix':
+      return <FixScreen state={state} fix={s.fix} rows={rows} onTyped={(value) => dispatch({ type: 'draft', value })} />;
+  }
+}

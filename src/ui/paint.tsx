@@ -1,0 +1,62 @@
+// Painted segments (the report's and the wizard's line model) as Ink text. Colour follows the Style decided
+// at the entry (NO_COLOR, TERM=dumb), not chalk's own guess.
+import React, { createContext, useContext } from 'react';
+import { Text } from 'ink';
+import type { Segment } from '../report/path.js';
+import type { Paint, Style } from '../report/style.js';
+
+export const StyleContext = createContext<Style>({ color: true, unicode: true });
+
+export function useStyle(): Style {
+  return useContext(StyleContext);
+}
+
+type TextProps = React.ComponentProps<typeof Text>;
+
+export function paintProps(style: Style, paint: Paint | undefined): TextProps {
+  if (!paint) return {};
+  if (paint === 'bold') return { bold: true };
+  if (!style.color) return {};
+  if (paint === 'dim') return { dimColor: true };
+  return { color: paint };
+}
+
+/** One line of segments; long lines are cut, never wrapped, so the screen's height stays what was planned. */
+export function Line({ segments }: { segments: Segment[] }) {
+  const style = useStyle();
+  if (segments.length === 0) return <Text> </Text>;
+  return (
+    <Text wrap="truncate-end">
+      {segments.map((s, i) => (
+        <Text key={i} {...paintProps(style, s.paint)}>
+          {s.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+export function P({ paint, children, ...rest }: { paint?: Paint; children?: React.ReactNode } & TextProps) {
+  const style = useStyle();
+  return (
+    <Text {...rest} {...paintProps(style, paint)}>
+      {children}
+    </Text>
+  );
+}
+
+/** Text with `code` spans (the guide's log lines in symptom titles) shown in cyan. */
+export function Inline({ text, paint }: { text: string; paint?: Paint }) {
+  const parts = text.split('`');
+  return (
+    <P paint={paint} wrap="truncate-end">
+      {parts.map((part, i) => (i % 2 === 1 ? <P key={i} paint="cyan">{part}</P> : <React.Fragment key={i}>{part}</React.Fragment>))}
+    </P>
+  );
+}
+
+export function marks(style: Style) {
+  return style.unicode
+    ? { ok: '✓', fail: '✗', warn: '!', skip: '–', unknown: '?', pointer: '❯', dot: '·', arrow: '→' }
+    : { ok: '+', fail: 'x', warn: '!', skip: '-', unknown: '?', pointer: '>', dot: '-', arrow: '->' };
+}

@@ -1,0 +1,44 @@
+// The wizard's entry, loaded by dynamic import from src/cli.ts so that diagnose, scan and --help never load
+// React. It renders, waits for the wizard to quit and returns the exit code: the CLI stays the one owner of exit.
+import React from 'react';
+import { render } from 'ink';
+import { EventEmitter } from 'node:events';
+import type { Io } from '../io.js';
+import type { TriageOptions } from '../options.js';
+import type { Style } from '../report/style.js';
+import { Wizard } from './Wizard.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
+import { StyleContext } from './paint.js';
+import { makeServices, originOf } from './services.js';
+
+export async function runWizard(opts: TriageOptions, io: Io, style: Style): Promise<number> {
+  const services = makeServices(opts, io);
+  const signals = new EventEmitter();
+  const onSignal = () => signals.emit('interrupt');
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let code = 0;
+  const size = { columns: io.stdout.columns ?? 80, rows: io.stdout.rows ?? 24 };
+  const facts = { ...(opts.tunnelDomain ? { tunnelDomain: opts.tunnelDomain } : {}), ...(opts.ca ? { caFile: opts.ca } : {}), ...(opts.audience ? { audience: opts.audience } : {}) };
+  let app: ReturnType<typeof render> | undefined;
+  const onCrash = () => {
+    code = 2;
+    setImmediate(() => app?.unmount());
+  };
+  try {
+    app = render(
+      <StyleContext.Provider value={style}>
+        <ErrorBoundary onCrash={onCrash}>
+          <Wizard init={{ origin: originOf(opts), size, ...(opts.symptom ? { symptom: opts.symptom } : {}), facts }} services={services} onExit={(c) => (code = c)} signals={signals} />
+        </ErrorBoundary>
+      </StyleContext.Provider>,
+      { stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin as NodeJS.ReadStream, stderr: io.stderr as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false },
+    );
+    await app.waitUntilExit();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await services.dispose();
+  }
+  return code;
+}

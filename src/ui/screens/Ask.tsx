@@ -1,0 +1,30 @@
+// A fact the symptom needs and the tool could not find: asked with a default (Enter keeps it).
+import React from 'react';
+import { Box, Text } from 'ink';
+import TextInput from 'ink-text-input';
+import { symptomById } from '../../analyze/symptoms.js';
+import type { Screen } from '../../wizard/state.js';
+import { Inline, P } from '../paint.js';
+
+export function AskScreen({ screen, onDraft }: { screen: Extract<Screen, { name: 'ask' }>; onDraft: (value: string) => void }) {
+  const q = screen.questions[screen.index]!;
+  return (
+    <Box flexDirection="column">
+      <Text> </Text>
+      <Inline text={symptomById(screen.symptom)?.title ?? screen.symptom} paint="bold" />
+      <P paint="dim">
+        Its checks need {screen.questions.length === 1 ? 'one fact' : `${screen.questions.length} facts`} the tool could not find
+        {screen.questions.length > 1 ? ` (${screen.index + 1} of ${screen.questions.length})` : ''}.
+      </P>
+      <Text> </Text>
+      <P bold>{q.question}</P>
+      <P paint="dim" wrap="truncate-end">{q.hint}</P>
+      <Box>
+        <P paint="cyan">{'> '}</P>
+        <TextInput value={screen.draft} onChange={onDraft} placeholder={q.default || 'leave empty to skip'} />
+      </Box>
+      <P paint="dim">{q.default ? `Enter keeps the default: ${q.default}` : 'Enter on an empty line skips it (the checks that need it are skipped).'}</P>
+      {screen.problem ? <P paint="red">{screen.problem}</P> : null}
+    </Box>
+  );
+}

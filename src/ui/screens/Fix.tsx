@@ -1,0 +1,96 @@
+// A fix: its plan (exactly what runs or changes), the confirmation (y/n, or the release name typed when it
+// is destructive), the live output while it runs, then the verification: fixed or not.
+import React from 'react';
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import TextInput from 'ink-text-input';
+import { planLines, type Line as LineModel } from '../../wizard/detail.js';
+import { stepText } from '../../fixes/describe.js';
+import type { FixState, WizardState } from '../../wizard/state.js';
+import { Line, P, marks, useStyle } from '../paint.js';
+import { Viewport } from './Finding.js';
+
+function Busy({ text }: { text: string }) {
+  return (
+    <Text>
+      <P paint="cyan"><Spinner type="dots" /></P> {text}
+    </Text>
+  );
+}
+
+function Confirm({ fix, onTyped }: { fix: FixState; onTyped: (v: string) => void }) {
+  const plan = fix.plan!;
+  if (plan.nothingToDo) return <P paint="green">Nothing to do here. Enter or Esc goes back.</P>;
+  if (plan.kind === 'manual') return <P paint="yellow">This fix is done by a person, outside this host: see the steps above. Enter or Esc goes back; (c) on the finding copies them.</P>;
+  if (plan.confirmWord !== undefined) {
+    return (
+      <Box flexDirection="column">
+        <P paint="red">This is destructive. Type <P bold>{plan.confirmWord}</P> and Enter to go ahead, or Esc to cancel.</P>
+        <Box>
+          <P paint="cyan">{'> '}</P>
+          <TextInput value={fix.typed} onChange={onTyped} placeholder={plan.confirmWord} />
+        </Box>
+      </Box>
+    );
+  }
+  return (
+    <Text>
+      <P bold>Run it? </P>
+      <P paint="cyan">(y)</P> yes <P paint="cyan">(n)</P> no
+    </Text>
+  );
+}
+
+function outputLines(fix: FixState, rows: number): LineModel[] {
+  const lines: LineModel[] = [];
+  for (const step of fix.steps) {
+    const paint = step.status === 'failed' ? 'red' : step.status === 'skipped' ? 'dim' : 'green';
+    const word = { done: 'done', failed: 'failed', skipped: 'skipped', simulated: 'shown, not run (demo)' }[step.status];
+    lines.push([{ text: `  ${word.padEnd(7)} `, paint }, { text: stepText(step.step) }, ...(step.error ? [{ text: `  ${step.error}`, paint: 'red' as const }] : []), ...(step.backup ? [{ text: `  backup: ${step.backup}`, paint: 'dim' as const }] : [])]);
+  }
+  const tail = fix.output.trimEnd().split('\n').filter(Boolean).slice(-Math.max(3, rows - lines.length - 4));
+  if (tail.length) lines.push([{ text: '  output:', paint: 'dim' }], ...tail.map((l) => [{ text: `  │ ${l}`, paint: 'dim' as const }]));
+  return lines;
+}
+
+function Outcome({ fix }: { fix: FixState }) {
+  const style = useStyle();
+  const m = marks(style);
+  if (fix.problem && !fix.applied) return <P paint="red">{m.fail} {fix.problem}</P>;
+  const a = fix.applied;
+  const v = fix.verified;
+  return (
+    <Box flexDirection="column">
+      {a && !a.ok ? <P paint="red">{m.fail} Not applied: {a.message}{a.restored.length ? ` (put back: ${a.restored.join(', ')})` : ''}</P> : null}
+      {a?.ok && !v ? <P paint="green">{m.ok} {a.message}</P> : null}
+      {v?.status === 'fixed' ? <P paint="green" bold>{m.ok} Fixed: {v.detail}</P> : null}
+      {v?.status === 'not-fixed' ? <P paint="red" bold>{m.fail} Not fixed: {v.detail}</P> : null}
+      {v?.status === 'cannot-tell' ? <P paint="yellow" bold>{m.unknown} Cannot tell yet: {v.detail}</P> : null}
+      <P paint="dim">Enter or Esc goes back to the finding.</P>
+    </Box>
+  );
+}
+
+export function FixScreen({ state, fix, rows, onTyped }: { state: WizardState; fix: FixState; rows: number; onTyped: (v: string) => void }) {
+  const plan = fix.plan ? planLines(fix.plan, state.size.columns - 1) : [];
+  const running = fix.phase === 'applying' || fix.phase === 'verifying' || fix.phase === 'done';
+  const out = running ? outputLines(fix, rows) : [];
+  const planRows = Math.max(3, rows - out.length - 5);
+  return (
+    <Box flexDirection="column">
+      <Text> </Text>
+      <Text wrap="truncate-end">
+        <P paint="cyan">({fix.key})</P> <P bold>{fix.fix.title}</P>
+      </Text>
+      {fix.phase === 'planning' ? <Busy text="Planning against the files as they are now…" /> : <Viewport lines={plan} scroll={fix.scroll} rows={planRows} />}
+      {fix.phase === 'confirm' ? <Confirm fix={fix} onTyped={onTyped} /> : null}
+      {fix.problem && fix.phase === 'confirm' ? <P paint="red">{fix.problem}</P> : null}
+      {out.map((l, i) => (
+        <Line key={i} segments={l} />
+      ))}
+      {fix.phase === 'applying' ? <Busy text={fix.aborting ? 'Stopping…' : 'Applying…'} /> : null}
+      {fix.phase === 'verifying' ? <Busy text="Verifying: gathering again to see whether the finding is gone…" /> : null}
+      {fix.phase === 'done' ? <Outcome fix={fix} /> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,97 @@
+// The wizard's services on the real pipeline: gather (live, demo or bundle), analyze with the answered facts,
+// plan, apply and verify fixes (src/fixes), and the clipboard (OSC 52). No Ink here.
+import type { Io } from '../io.js';
+import type { TriageOptions } from '../options.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { readBundle } from '../snapshot/bundle.js';
+import { gatherSnapshot, inputsOf } from '../gather/index.js';
+import { gatherDemo, prepareDemo, type DemoDeployment } from '../gather/demo.js';
+import { step } from '../gather/events.js';
+import { applyFacts } from '../gather/facts.js';
+import { analyzeAsync } from '../analyze/index.js';
+import { fixById, planFix } from '../fixes/registry.js';
+import { applyPlan } from '../fixes/apply.js';
+import { verifyFix } from '../fixes/verify.js';
+import type { FixRunContext, Plan } from '../fixes/types.js';
+import type { FactValues } from '../wizard/facts.js';
+import type { WizardServices } from '../wizard/services.js';
+
+export type Origin = 'live' | 'bundle' | 'demo';
+
+export function originOf(opts: TriageOptions): Origin {
+  return opts.fromBundle ? 'bundle' : opts.demo ? 'demo' : 'live';
+}
+
+/** The run's options with the answered facts, so verify's re-gather sees what the checks saw. */
+function optionsWithFacts(opts: TriageOptions, facts: FactValues, dir: string): TriageOptions {
+  return { ...opts, dir, ...(facts.tunnelDomain ? { tunnelDomain: facts.tunnelDomain } : {}), ...(facts.caFile ? { ca: facts.caFile } : {}), ...(facts.audience ? { audience: facts.audience } : {}) };
+}
+
+/** OSC 52: asks the terminal to put the text on the clipboard (tmux passes it on with set-clipboard). */
+export function osc52(text: string): string {
+  return `\u001b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
+}
+
+export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, string | undefined>): WizardServices {
+  const origin = originOf(opts);
+  let demo: DemoDeployment | undefined;
+  let facts: FactValues = {};
+  let ctx: FixRunContext | undefined;
+
+  const gather = async (onEvent: Parameters<WizardServices['gather']>[0], o: TriageOptions = opts): Promise<Snapshot> => {
+    if (origin === 'bundle') return step(onEvent, 'bundle', `read the bundle ${opts.fromBundle}`, () => readBundle(opts.fromBundle!, { inputs: inputsOf(o) }));
+    if (origin === 'demo') {
+      demo ??= await prepareDemo();
+      return gatherDemo({ ...o, dir: demo.dir }, demo, onEvent);
+    }
+    return gatherSnapshot(o, onEvent, env ? { env } : {});
+  };
+
+  const context = (plan: Plan | undefined, s: Snapshot): FixRunContext => {
+    const dir = s.deployment.dir ?? opts.dir;
+    const options = optionsWithFacts(opts, facts, dir);
+    return {
+      snapshot: s,
+      dir,
+      demo: origin === 'demo',
+      timeoutMs: opts.timeoutMs,
+      options,
+      ...(env ? { env } : {}),
+      ...(plan ? { plan } : {}),
+      // Verify gathers the same way the wizard did (the demo's copy, the same facts), then applies the facts.
+      regather: async () => applyFacts(await gather(() => {}, options), facts, io.cwd),
+    };
+  };
+
+  return {
+    gather: (onEvent) => gather(onEvent),
+    async analyze(s, { symptom, facts: given, onEvent }) {
+      facts = Object.fromEntries(Object.entries(given).filter(([, v]) => v)) as FactValues;
+      const snapshot = await applyFacts(s, facts, io.cwd);
+      const report = await analyzeAsync(snapshot, {
+        ...(symptom ? { symptom } : {}),
+        onEvent: (e) =>
+          onEvent({ phase: e.type === 'check-start' ? 'start' : 'end', id: e.check.id, layer: e.check.layer, title: e.check.title, status: e.result?.status, ms: e.result?.ms, reason: e.result?.reason, index: e.index, total: e.total }),
+      });
+      return { snapshot, report };
+    },
+    plan: (fixId, s, data) => planFix(fixId, s, data),
+    async apply(plan, s, hooks) {
+      ctx = { ...context(plan, s), onOutput: hooks.onOutput, onStep: hooks.onStep, signal: hooks.signal };
+      return applyPlan(plan, ctx);
+    },
+    async verify(fixId, s, data, signal) {
+      const fix = fixById(fixId);
+      if (!fix) return { status: 'cannot-tell', detail: `unknown fix ${fixId}` };
+      return verifyFix(fix, { ...(ctx ?? context(undefined, s)), signal }, data);
+    },
+    async copy(text) {
+      if (!io.stdout.isTTY) return false;
+      io.stdout.write(osc52(text));
+      return true;
+    },
+    async dispose() {
+      await demo?.cleanup();
+    },
+  };
+}

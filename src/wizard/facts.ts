@@ -1,0 +1,95 @@
+// Facts a symptom needs that the tool may not find on its own (SPEC: the domain on the tunnel's page, the
+// registered CA, the federation rule's audience). The wizard asks for the missing ones, with a default.
+import type { Fact, Symptom } from '../analyze/symptoms.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { isDomainName } from '../snapshot/tunnel-domain.js';
+import { proxyConfigViews, scalarValue } from '../analyze/proxy-config.js';
+import { nodeAt, parsedYaml, isScalar } from '../analyze/yaml-source.js';
+
+export type FactValues = Partial<Record<Fact, string>>;
+
+export interface Question {
+  fact: Fact;
+  question: string;
+  /** Where to find it, one line. */
+  hint: string;
+  /** What Enter on an empty line means. */
+  default: string;
+}
+
+export const CHART_DEFAULT_AUDIENCE = 'api.anthropic.com';
+
+function configuredDomain(s: Snapshot): string | undefined {
+  for (const view of proxyConfigViews(s)) {
+    const v = scalarValue(view, ['tunnel_domain']);
+    if (typeof v === 'string' && isDomainName(v)) return v.toLowerCase();
+  }
+  return undefined;
+}
+
+function configuredAudience(s: Snapshot): string | undefined {
+  const values = parsedYaml(s, s.deployment.paths.values);
+  const node = values ? nodeAt(values.doc.contents, ['api', 'wif', 'audience']) : undefined;
+  return isScalar(node) && typeof node.value === 'string' && node.value ? node.value : undefined;
+}
+
+function known(fact: Fact, s: Snapshot, given: FactValues): boolean {
+  if (given[fact] !== undefined) return true;
+  switch (fact) {
+    case 'tunnelDomain':
+      return s.tunnelDomain !== undefined;
+    case 'caFile': {
+      const path = s.deployment.paths.caCert;
+      return s.inputs.caFile !== undefined || (path !== undefined && s.files[path] !== undefined && !s.files[path]!.error);
+    }
+    case 'audience':
+      return s.inputs.audience !== undefined;
+  }
+}
+
+export function questionFor(fact: Fact, s: Snapshot): Question {
+  switch (fact) {
+    case 'tunnelDomain':
+      return {
+        fact,
+        question: 'The tunnel domain shown on the tunnel\'s page in the Console',
+        hint: 'e.g. abcd1234.tunnel.anthropic.com; routes are reached as <route>.<domain>',
+        default: configuredDomain(s) ?? '',
+      };
+    case 'caFile':
+      return {
+        fact,
+        question: 'The CA certificate file registered for this tunnel',
+        hint: 'a PEM file on this host; the server certificate must be signed by it',
+        default: s.deployment.paths.caCert ?? 'data/ca.crt',
+      };
+    case 'audience':
+      return {
+        fact,
+        question: 'The audience of the federation rule the setup uses',
+        hint: 'as written in the rule, byte for byte (the Console suggests https://api.anthropic.com)',
+        default: configuredAudience(s) ?? CHART_DEFAULT_AUDIENCE,
+      };
+  }
+}
+
+/** The questions to ask before running a symptom's checks: its facts that are neither found nor given. */
+export function questionsFor(symptom: Symptom, s: Snapshot, given: FactValues = {}): Question[] {
+  return (symptom.facts ?? []).filter((f) => !known(f, s, given)).map((f) => questionFor(f, s));
+}
+
+/** An answer as the fact's value, or why it cannot be one. Empty means the default; an empty default skips. */
+export function checkAnswer(q: Question, typed: string): { value?: string } | { problem: string } {
+  const value = typed.trim() || q.default;
+  if (value === '') return {};
+  switch (q.fact) {
+    case 'tunnelDomain': {
+      const domain = value.toLowerCase().replace(/\.$/, '').replace(/^\*\./, '');
+      return isDomainName(domain) ? { value: domain } : { problem: `${value} is not a domain name (e.g. abcd1234.tunnel.anthropic.com)` };
+    }
+    case 'caFile':
+      return /[\u0000\n]/.test(value) ? { problem: 'a file path has no line breaks' } : { value };
+    case 'audience':
+      return /\s/.test(value) ? { problem: 'an audience has no spaces' } : { value };
+  }
+}

@@ -1,0 +1,404 @@
+// The wizard as a pure reducer: (state, action) -> state. Keys arrive one at a time, so a burst of keys
+// (`Down Enter` in one chunk, a paste) is just several actions applied in order against the latest state.
+import type { Report } from '../analyze/types.js';
+import { CHECKS } from '../analyze/registry.js';
+import { symptomById } from '../analyze/symptoms.js';
+import { checkAnswer, questionsFor } from './facts.js';
+import { findingView, planLines } from './detail.js';
+import { copyText } from './copy.js';
+import { MENU, RUN_ALL } from './menu.js';
+import {
+  bodyRows, BUNDLE_NO_FIXES, findingKey,
+  type Action, type FixState, type InitOptions, type Key, type LogEntry, type Screen, type TaskSpec, type WizardState,
+} from './state.js';
+
+const OUTPUT_CAP = 16_000;
+
+export function initialState(opts: InitOptions): WizardState {
+  let state: WizardState = {
+    origin: opts.origin,
+    size: opts.size,
+    screen: { name: 'start' },
+    menuIndex: 0,
+    load: { status: 'loading', steps: [], logged: [], current: true },
+    resultsIndex: 0,
+    facts: { ...opts.facts },
+    outstanding: {},
+    fixed: [],
+    log: [],
+    tasks: [],
+    nextTaskId: 1,
+    quitting: false,
+  };
+  if (opts.origin === 'bundle') state.fixesUnavailable = BUNDLE_NO_FIXES;
+  state = addTask(state, { kind: 'gather' });
+  if (opts.symptom) state = choose(state, opts.symptom);
+  return state;
+}
+
+function addTask(state: WizardState, task: TaskSpec): WizardState {
+  return { ...state, tasks: [...state.tasks, { ...task, id: state.nextTaskId } as WizardState['tasks'][number]], nextTaskId: state.nextTaskId + 1 };
+}
+
+type LogSpec = LogEntry extends infer E ? (E extends LogEntry ? Omit<E, 'key'> : never) : never;
+
+function addLog(state: WizardState, entry: LogSpec): WizardState {
+  return { ...state, log: [...state.log, { ...entry, key: `${entry.kind}-${state.log.length}` } as LogEntry] };
+}
+
+/** The report's findings in list order (the engine sorts by layer, then severity). */
+export function resultList(state: WizardState): Report['findings'] {
+  return state.report?.findings ?? [];
+}
+
+/** SPEC's exit code on quit: 1 while an error finding remains, 0 otherwise; 2 when nothing could be gathered. */
+export function exitCodeOf(state: WizardState): number {
+  if (Object.keys(state.outstanding).length) return 1;
+  if (state.load.status === 'failed' && !state.report) return 2;
+  return 0;
+}
+
+function quit(state: WizardState): WizardState {
+  if (state.exitCode !== undefined) return state;
+  const code = exitCodeOf(state);
+  return addTask({ ...state, exitCode: code }, { kind: 'exit', code });
+}
+
+// ── runs ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** Menu choice (or --symptom): ask for missing facts, gather if needed, then run the checks. */
+function choose(state: WizardState, value: string): WizardState {
+  const symptom = value === RUN_ALL ? undefined : value;
+  const s = state.load.snapshot;
+  if (symptom && state.load.status === 'ready' && state.load.current && s) {
+    const questions = questionsFor(symptomById(symptom)!, s, state.facts);
+    if (questions.length) return { ...state, flash: undefined, screen: { name: 'ask', symptom, questions, index: 0, answers: {}, draft: '' } };
+  }
+  return beginRun({ ...state, flash: undefined }, symptom);
+}
+
+function beginRun(state: WizardState, symptom: string | undefined): WizardState {
+  const title = symptom ? `Checking: ${symptomById(symptom)?.title ?? symptom}` : 'Running every check';
+  let next: WizardState = { ...state, screen: { name: 'running' }, run: { symptom, phase: 'gathering', checks: [], total: 0 } };
+  next = addLog(next, { kind: 'title', text: title });
+  if (state.load.status === 'ready' && state.load.current) return startChecks(next);
+  if (state.load.status !== 'loading') {
+    next = { ...next, load: { status: 'loading', steps: [], logged: [], current: true, ...(state.load.snapshot ? { snapshot: state.load.snapshot } : {}) } };
+    return addTask(next, { kind: 'gather' });
+  }
+  return flushSteps(next);
+}
+
+/** Gather steps that finished before the running screen opened go to the log first. */
+function flushSteps(state: WizardState): WizardState {
+  let next = state;
+  for (const step of state.load.steps) {
+    if (step.status === 'running' || next.load.logged.includes(step.id)) continue;
+    next = addLog({ ...next, load: { ...next.load, logged: [...next.load.logged, step.id] } }, { kind: 'step', step });
+  }
+  return next;
+}
+
+function startChecks(state: WizardState): WizardState {
+  const run = state.run!;
+  const s = state.load.snapshot!;
+  if (run.symptom) {
+    const questions = questionsFor(symptomById(run.symptom)!, s, state.facts);
+    if (questions.length) return { ...state, screen: { name: 'ask', symptom: run.symptom, questions, index: 0, answers: {}, draft: '' } };
+  }
+  return addTask({ ...state, run: { ...run, phase: 'checking' } }, { kind: 'analyze', ...(run.symptom ? { symptom: run.symptom } : {}), facts: state.facts });
+}
+
+/** Ids of findings that the checks which ran could have emitted: an absent one is gone. */
+function coveredFindingIds(report: Report): Set<string> {
+  const byId = new Map(CHECKS.map((c) => [c.id, c]));
+  const ids = new Set<string>();
+  for (const r of report.checks) if (r.status === 'ok' || r.status === 'problem') byId.get(r.id)?.emits.forEach((id) => ids.add(id));
+  return ids;
+}
+
+function analyzed(state: WizardState, report: Report, snapshot: WizardState['load']['snapshot']): WizardState {
+  const covered = coveredFindingIds(report);
+  const outstanding = Object.fromEntries(Object.entries(state.outstanding).filter(([, f]) => !covered.has(f.id)));
+  for (const f of report.findings) if (f.severity === 'error') outstanding[findingKey(f)] = f;
+  const fresh = new Set(report.findings.map(findingKey));
+  return {
+    ...state,
+    report,
+    outstanding,
+    fixed: state.fixed.filter((k) => !fresh.has(k)),
+    load: { ...state.load, ...(snapshot ? { snapshot } : {}) },
+    run: state.run ? { ...state.run, phase: 'done' } : undefined,
+    screen: { name: 'results' },
+    resultsIndex: 0,
+  };
+}
+
+// ── keys ───────────────────────────────────────────────────────────────────────────────────────────
+
+function move(index: number, delta: number, length: number, wrap: boolean): number {
+  if (length === 0) return 0;
+  const next = index + delta;
+  if (wrap) return ((next % length) + length) % length;
+  return Math.max(0, Math.min(length - 1, next));
+}
+
+function scrollBy(scroll: number, delta: number, lines: number, state: WizardState): number {
+  return Math.max(0, Math.min(Math.max(0, lines - bodyRows(state.size)), scroll + delta));
+}
+
+function onKey(state: WizardState, key: Key): WizardState {
+  const screen = state.screen;
+  const typing = screen.name === 'ask' || (screen.name === 'fix' && screen.fix.phase === 'confirm' && screen.fix.plan?.confirmWord !== undefined);
+  if (key.name === 'ctrl-c') return interrupt(state);
+  if (key.name === 'char' && key.char === 'q' && !typing) return screen.name === 'fix' && isBusy(screen.fix) ? interrupt(state) : quit(state);
+  if (key.name === 'char' && key.char.length > 1) return [...key.char].reduce((s, ch) => onKey(s, { name: 'char', char: ch }), state);
+  switch (screen.name) {
+    case 'start':
+      return startKey(state, key);
+    case 'ask':
+      // Text goes to the text input; Enter submits what it holds (the draft), so a fast `abc Enter` is whole.
+      if (key.name === 'escape') return { ...state, screen: { name: 'start' }, run: undefined };
+      return key.name === 'enter' ? submit(state, screen.draft) : state;
+    case 'running':
+      return state;
+    case 'results':
+      return resultsKey(state, key);
+    case 'finding':
+      return findingKey_(state, screen, key);
+    case 'fix':
+      return fixKey(state, screen.fix, key);
+  }
+}
+
+function startKey(state: WizardState, key: Key): WizardState {
+  const digit = key.name === 'char' && /^[1-9]$/.test(key.char) ? Number(key.char) - 1 : undefined;
+  if (digit !== undefined && digit < MENU.length) return choose({ ...state, menuIndex: digit }, MENU[digit]!.value);
+  if (key.name === 'up' || (key.name === 'char' && key.char === 'k')) return { ...state, menuIndex: move(state.menuIndex, -1, MENU.length, true) };
+  if (key.name === 'down' || (key.name === 'char' && key.char === 'j')) return { ...state, menuIndex: move(state.menuIndex, 1, MENU.length, true) };
+  if (key.name === 'home') return { ...state, menuIndex: 0 };
+  if (key.name === 'end') return { ...state, menuIndex: MENU.length - 1 };
+  if (key.name === 'enter') return choose(state, MENU[state.menuIndex]!.value);
+  return state;
+}
+
+function resultsKey(state: WizardState, key: Key): WizardState {
+  const list = resultList(state);
+  const page = Math.max(1, bodyRows(state.size) - 8);
+  if (key.name === 'up' || (key.name === 'char' && key.char === 'k')) return { ...state, resultsIndex: move(state.resultsIndex, -1, list.length, false) };
+  if (key.name === 'down' || (key.name === 'char' && key.char === 'j')) return { ...state, resultsIndex: move(state.resultsIndex, 1, list.length, false) };
+  if (key.name === 'pageup') return { ...state, resultsIndex: move(state.resultsIndex, -page, list.length, false) };
+  if (key.name === 'pagedown') return { ...state, resultsIndex: move(state.resultsIndex, page, list.length, false) };
+  if (key.name === 'enter' && list[state.resultsIndex]) return { ...state, flash: undefined, screen: { name: 'finding', key: findingKey(list[state.resultsIndex]!), scroll: 0 } };
+  if (key.name === 'escape') return { ...state, flash: undefined, screen: { name: 'start' } };
+  if (key.name === 'char' && key.char === 'r') return choose(state, state.run?.symptom ?? RUN_ALL);
+  return state;
+}
+
+export function openFinding(state: WizardState, key: string) {
+  return resultList(state).find((f) => findingKey(f) === key);
+}
+
+function findingKey_(state: WizardState, screen: Extract<Screen, { name: 'finding' }>, key: Key): WizardState {
+  const finding = openFinding(state, screen.key);
+  if (!finding) return { ...state, screen: { name: 'results' } };
+  const view = findingView(finding, state.size.columns, { fixesUnavailable: state.fixesUnavailable, fixed: state.fixed.includes(screen.key) });
+  const lines = view.lines.length + (screen.copied ? screen.copied.split('\n').length + 2 : 0);
+  const page = bodyRows(state.size) - 1;
+  const scroll = (delta: number): WizardState => ({ ...state, screen: { ...screen, scroll: scrollBy(screen.scroll, delta, lines, state) } });
+  if (key.name === 'escape') return screen.copied ? { ...state, screen: { ...screen, copied: undefined, scroll: 0 } } : { ...state, flash: undefined, screen: { name: 'results' } };
+  if (key.name === 'up' || (key.name === 'char' && key.char === 'k')) return scroll(-1);
+  if (key.name === 'down' || (key.name === 'char' && key.char === 'j')) return scroll(1);
+  if (key.name === 'pageup') return scroll(-page);
+  if (key.name === 'pagedown' || (key.name === 'char' && key.char === ' ')) return scroll(page);
+  if (key.name === 'home') return scroll(-lines);
+  if (key.name === 'end') return scroll(lines);
+  if (key.name !== 'char') return state;
+  if (key.char === 'c') {
+    const text = copyText(finding, state.load.snapshot?.deployment.dir);
+    const total = view.lines.length + text.split('\n').length + 2;
+    return addTask({ ...state, screen: { ...screen, copied: text, scroll: scrollBy(0, view.lines.length, total, state) } }, { kind: 'copy', text });
+  }
+  const index = view.keys.indexOf(key.char);
+  if (index < 0) return state;
+  if (state.fixesUnavailable) return { ...state, flash: { text: state.fixesUnavailable, tone: 'info' } };
+  const fix = finding.fixes[index]!;
+  const fixState: FixState = { findingKey: screen.key, fix, key: key.char, phase: 'planning', typed: '', output: '', steps: [], scroll: 0 };
+  return addTask({ ...state, flash: undefined, screen: { name: 'fix', fix: fixState } }, { kind: 'plan', fixId: fix.id, ...(finding.data ? { data: finding.data } : {}) });
+}
+
+function isBusy(fix: FixState): boolean {
+  return fix.phase === 'applying' || fix.phase === 'verifying';
+}
+
+function withFix(state: WizardState, patch: Partial<FixState>): WizardState {
+  if (state.screen.name !== 'fix') return state;
+  return { ...state, screen: { name: 'fix', fix: { ...state.screen.fix, ...patch } } };
+}
+
+function fixKey(state: WizardState, fix: FixState, key: Key): WizardState {
+  const lines = fix.plan ? planLines(fix.plan, state.size.columns).length : 0;
+  const back = { ...state, screen: { name: 'finding', key: fix.findingKey, scroll: 0 } as Screen };
+  if (key.name === 'up') return withFix(state, { scroll: scrollBy(fix.scroll, -1, lines, state) });
+  if (key.name === 'down') return withFix(state, { scroll: scrollBy(fix.scroll, 1, lines, state) });
+  if (key.name === 'pageup') return withFix(state, { scroll: scrollBy(fix.scroll, -(bodyRows(state.size) - 1), lines, state) });
+  if (key.name === 'pagedown') return withFix(state, { scroll: scrollBy(fix.scroll, bodyRows(state.size) - 1, lines, state) });
+  switch (fix.phase) {
+    case 'planning':
+      return key.name === 'escape' ? back : state;
+    case 'confirm': {
+      if (key.name === 'escape') return back;
+      const runnable = fix.plan && !fix.plan.nothingToDo && fix.plan.kind !== 'manual';
+      if (runnable && fix.plan?.confirmWord !== undefined) return key.name === 'enter' ? submit(state, fix.typed) : state;
+      if (!runnable) return key.name === 'enter' ? back : state;
+      if (key.name === 'char' && key.char.toLowerCase() === 'y') return apply(state, fix);
+      if (key.name === 'char' && key.char.toLowerCase() === 'n') return back;
+      return state;
+    }
+    case 'applying':
+    case 'verifying':
+      return state;
+    case 'done':
+      return key.name === 'escape' || key.name === 'enter' ? back : state;
+  }
+}
+
+function apply(state: WizardState, fix: FixState): WizardState {
+  return addTask(withFix(state, { phase: 'applying', problem: undefined }), { kind: 'apply', plan: fix.plan! });
+}
+
+/** Ctrl-C (or q) while a fix runs stops it cleanly (its steps restore what they touched); otherwise quits. */
+function interrupt(state: WizardState): WizardState {
+  const screen = state.screen;
+  if (screen.name === 'fix' && isBusy(screen.fix)) {
+    const next = { ...state, quitting: true, flash: { text: 'Stopping the fix; files it edited are put back before the wizard quits…', tone: 'info' as const } };
+    return screen.fix.aborting ? next : addTask(withFix(next, { aborting: true }), { kind: 'abort' });
+  }
+  return quit(state);
+}
+
+// ── the reducer ────────────────────────────────────────────────────────────────────────────────────
+
+export function reduce(state: WizardState, action: Action): WizardState {
+  switch (action.type) {
+    case 'resize':
+      return { ...state, size: action.size };
+    case 'key':
+      return onKey(state, action.key);
+    case 'interrupt':
+      return interrupt(state);
+    case 'tasks-taken':
+      return { ...state, tasks: state.tasks.filter((t) => !action.ids.includes(t.id)) };
+    case 'draft':
+      if (state.screen.name === 'ask') return { ...state, screen: { ...state.screen, draft: action.value, problem: undefined } };
+      if (state.screen.name === 'fix') return withFix(state, { typed: action.value, problem: undefined });
+      return state;
+    case 'submit':
+      return submit(state, action.value);
+    case 'gather-event':
+      return gatherEvent(state, action.event);
+    case 'loaded': {
+      const next: WizardState = { ...state, load: { ...state.load, status: 'ready', snapshot: action.snapshot, current: true } };
+      return next.run?.phase === 'gathering' && next.screen.name === 'running' ? startChecks(flushSteps(next)) : next;
+    }
+    case 'load-failed': {
+      const next: WizardState = { ...state, load: { ...state.load, status: 'failed', error: action.message } };
+      if (next.screen.name !== 'running') return next;
+      return { ...next, run: undefined, screen: { name: 'start' }, flash: { text: `Could not gather: ${action.message}`, tone: 'error' } };
+    }
+    case 'check-event':
+      return checkEvent(state, action.event);
+    case 'analyzed':
+      return analyzed(state, action.report, action.snapshot);
+    case 'analyze-failed':
+      return { ...state, run: undefined, screen: { name: 'start' }, flash: { text: `The checks could not run: ${action.message}`, tone: 'error' } };
+    case 'planned': {
+      if (state.screen.name !== 'fix' || state.screen.fix.phase !== 'planning') return state;
+      if (!action.plan) return withFix(state, { phase: 'done', problem: action.problem ?? 'This fix does not apply to this deployment any more.' });
+      return withFix(state, { phase: 'confirm', plan: action.plan });
+    }
+    case 'fix-output': {
+      if (state.screen.name !== 'fix') return state;
+      const output = (state.screen.fix.output + action.text).slice(-OUTPUT_CAP);
+      return withFix(state, { output });
+    }
+    case 'fix-step':
+      return state.screen.name === 'fix' ? withFix(state, { steps: [...state.screen.fix.steps, action.outcome] }) : state;
+    case 'applied':
+      return applied(state, action.outcome);
+    case 'apply-failed': {
+      const next = withFix({ ...state, load: { ...state.load, current: false } }, { phase: 'done', problem: action.message, aborting: false });
+      return state.quitting ? quit(next) : next;
+    }
+    case 'verified':
+      return verified(state, action.outcome);
+    case 'copied':
+      return { ...state, flash: action.ok ? { text: 'Copied to the clipboard (OSC 52); the commands are also shown below.', tone: 'ok' } : state.flash };
+  }
+}
+
+function submit(state: WizardState, value: string): WizardState {
+  const screen = state.screen;
+  if (screen.name === 'fix' && screen.fix.phase === 'confirm' && screen.fix.plan?.confirmWord !== undefined) {
+    if (value.trim() === screen.fix.plan.confirmWord) return apply(state, screen.fix);
+    return withFix(state, { problem: `Type ${screen.fix.plan.confirmWord} exactly to go ahead, or Esc to cancel.` });
+  }
+  if (screen.name !== 'ask') return state;
+  const question = screen.questions[screen.index]!;
+  const answer = checkAnswer(question, value);
+  if ('problem' in answer) return { ...state, screen: { ...screen, problem: answer.problem } };
+  const answers = answer.value === undefined ? screen.answers : { ...screen.answers, [question.fact]: answer.value };
+  if (screen.index + 1 < screen.questions.length) return { ...state, screen: { ...screen, answers, index: screen.index + 1, draft: '', problem: undefined } };
+  const next = { ...state, facts: { ...state.facts, ...answers } };
+  // An unanswered fact (empty default) stays unknown: the checks that need it say so as skipped.
+  const skipped = screen.questions.filter((q) => answers[q.fact] === undefined).map((q) => q.fact);
+  const withSkips = skipped.length ? { ...next, facts: { ...next.facts, ...Object.fromEntries(skipped.map((f) => [f, ''])) } } : next;
+  if (state.run?.phase === 'gathering' && state.load.status === 'ready') {
+    return addTask({ ...withSkips, screen: { name: 'running' }, run: { ...state.run, phase: 'checking' } }, { kind: 'analyze', symptom: screen.symptom, facts: withSkips.facts });
+  }
+  return beginRun(withSkips, screen.symptom);
+}
+
+function gatherEvent(state: WizardState, e: import('../gather/events.js').GatherEvent): WizardState {
+  const steps = e.type === 'start'
+    ? [...state.load.steps.filter((s) => s.id !== e.id), { id: e.id, title: e.title, status: 'running' as const }]
+    : state.load.steps.map((s) => (s.id === e.id ? { ...s, status: e.ok === false ? ('failed' as const) : ('ok' as const), ms: e.ms, ...(e.detail ? { detail: e.detail } : {}) } : s));
+  const next = { ...state, load: { ...state.load, steps } };
+  return next.screen.name === 'running' && next.run?.phase === 'gathering' && e.type === 'end' ? flushSteps(next) : next;
+}
+
+function checkEvent(state: WizardState, e: import('./state.js').CheckEventData): WizardState {
+  const run = state.run;
+  if (!run || run.phase !== 'checking') return state;
+  if (e.phase === 'start') {
+    const previous = run.checks[run.checks.length - 1];
+    let next: WizardState = { ...state, run: { ...run, total: e.total, checks: [...run.checks, { id: e.id, layer: e.layer, title: e.title, status: 'running' }] } };
+    if (!previous || previous.layer !== e.layer) next = addLog(next, { kind: 'heading', layer: e.layer });
+    return next;
+  }
+  const checks = run.checks.map((c) => (c.id === e.id ? { ...c, status: e.status ?? 'ok', ms: e.ms, ...(e.reason ? { reason: e.reason } : {}) } : c));
+  const done = checks.find((c) => c.id === e.id)!;
+  return addLog({ ...state, run: { ...run, checks } }, { kind: 'check', check: done });
+}
+
+function applied(state: WizardState, outcome: import('../fixes/types.js').ApplyOutcome): WizardState {
+  if (state.screen.name !== 'fix') return state;
+  const fix = state.screen.fix;
+  const changed = outcome.steps.some((s) => s.status === 'done' || s.status === 'simulated');
+  const next: WizardState = { ...withFix(state, { applied: outcome, aborting: false }), load: { ...state.load, current: state.load.current && !changed } };
+  if (state.quitting) return quit(withFix(next, { phase: 'done' }));
+  if (!outcome.ok) return withFix(next, { phase: 'done' });
+  const finding = openFinding(state, fix.findingKey);
+  return addTask(withFix(next, { phase: 'verifying' }), { kind: 'verify', fixId: fix.fix.id, ...(finding?.data ? { data: finding.data } : {}) });
+}
+
+function verified(state: WizardState, outcome: import('../fixes/types.js').VerifyOutcome): WizardState {
+  if (state.screen.name !== 'fix') return state;
+  const key = state.screen.fix.findingKey;
+  let next = withFix(state, { phase: 'done', verified: outcome, aborting: false });
+  if (outcome.status === 'fixed') {
+    const { [key]: _gone, ...outstanding } = next.outstanding;
+    next = { ...next, outstanding, fixed: next.fixed.includes(key) ? next.fixed : [...next.fixed, key] };
+  }
+  return state.quitting ? quit(next) : next;
+}

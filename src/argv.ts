@@ -6,6 +6,7 @@ import { COMMANDS, FLAGS, flagsFor, type CommandName } from './cli-spec.js';
 import { UsageError } from './errors.js';
 import { defaultOptions, type TriageOptions } from './options.js';
 import { symptomById } from './analyze/symptoms.js';
+import { gatherOptions } from './argv-gather.js';
 
 export interface ParsedArgs {
   /** undefined: no command given (wizard on a terminal, else diagnose). */
@@ -74,6 +75,7 @@ export function parseArgv(argv: readonly string[], cwd = process.cwd()): ParsedA
     json: values.json === true,
     demo: values.demo === true,
     debug: values.debug === true,
+    ...gatherOptions(values, str),
   });
   for (const key of Object.keys(opts) as (keyof TriageOptions)[]) if (opts[key] === undefined) delete opts[key];
   const listSymptoms = opts.symptom === 'list';
@@ -94,6 +96,7 @@ function usageMessage(err: unknown): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${option ?? ''}; see ${BIN} --help`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/argument is ambiguous/.test(message)) return `${option ?? 'an option'} needs a value; for one that starts with -, write ${option ?? '--flag'}=VALUE; see ${BIN} --help`;
       return /argument missing/.test(message) ? `${option ?? 'an option'} needs a value; see ${BIN} --help` : `${option ?? 'an option'} does not take a value; see ${BIN} --help`;
     default:
       return `${message.split('\n')[0]}; see ${BIN} --help`;

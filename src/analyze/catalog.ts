@@ -361,6 +361,16 @@ export const CATALOG = {
       timeout: '`{command}` did not finish within {seconds} s and was killed, so what it would have shown is missing. The daemon or API server may be overloaded; give it longer with --timeout SECONDS.',
       'compose-missing': 'Neither `docker compose` (the v2 plugin) nor `docker-compose` (v1) answered. Container states and logs were read with docker itself, but restarting a service needs Compose: install the Compose plugin.',
     },
+    variantTitles: {
+      'not-found': '{tool} is not installed (not found on PATH)',
+      'daemon-down': 'The Docker daemon is not running',
+      'permission-denied': 'docker: permission denied on the Docker socket',
+      'cluster-unreachable': '{tool}: the Kubernetes cluster cannot be reached',
+      forbidden: '{tool}: access forbidden',
+      'release-not-found': 'helm: release {release} not found in namespace {namespace}',
+      timeout: '{tool}: a command hung and was killed after {seconds} s',
+      'compose-missing': 'Compose is not installed',
+    },
     fixes: [],
   },
 } as const satisfies Record<string, CatalogEntry>;

@@ -1,6 +1,6 @@
 // --demo: the real pipeline on a copy of the shipped sample deployment. Nothing on the host is examined:
 // what docker would have printed comes from demo/recorded/, and the copy lives in a temp folder.
-import { chmod, cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
@@ -8,6 +8,8 @@ import type { TriageOptions } from '../options.js';
 import type { LogSource, Snapshot } from '../snapshot/types.js';
 import { gatherSnapshot } from './index.js';
 import type { GatherListener } from './events.js';
+import { displayArgv } from './context.js';
+import { demoCommands, demoRecordedNow, DEMO_PROJECT } from './demo-recorded.js';
 
 export interface DemoDeployment {
   dir: string;
@@ -19,6 +21,7 @@ export async function prepareDemo(): Promise<DemoDeployment> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-tunnel-triage-demo-'));
   await cp(join(packageRoot(), 'demo', 'deployment'), dir, { recursive: true });
   await chmod(join(dir, 'data'), 0o755);
+  await ageFiles(dir); // written a day before the recorded containers started, as on a real host
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -37,8 +40,24 @@ export async function gatherDemo(opts: TriageOptions, demo: DemoDeployment, onEv
   const s = await gatherSnapshot({ ...opts, dir: demo.dir, demo: true }, onEvent);
   const { logs, state } = await recorded();
   for (const [source, text] of Object.entries(logs)) s.logs[source as LogSource] = { text, origin: `demo/recorded/logs/${source}.log` };
-  if (state) s.state = { ...state, ...s.state };
+  if (state) s.state = { ...demoRecordedNow(state), ...s.state };
+  s.deployment.composeFlavor = 'v2';
+  s.deployment.project = DEMO_PROJECT;
+  const commands = demoCommands(s, opts);
+  for (const argv of commands) {
+    const title = displayArgv(argv);
+    onEvent?.({ type: 'start', id: title, title });
+    onEvent?.({ type: 'end', id: title, title, ok: true, ms: 0, detail: 'demo: not run' });
+  }
+  s.notes.push(`DEMO: docker was not run; on a live host this would have run: ${commands.map(displayArgv).join('; ')}`);
   s.deployment.how = `built-in demo deployment, copied to ${demo.dir}`;
   s.notes.unshift('DEMO: a built-in broken sample deployment; nothing on this host was examined or changed');
   return s;
+}
+
+async function ageFiles(dir: string): Promise<void> {
+  const day = new Date(Date.now() - 24 * 3600 * 1000);
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) await utimes(join(entry.parentPath, entry.name), day, day);
+  }
 }

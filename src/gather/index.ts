@@ -7,6 +7,9 @@ import type { RoleHints } from '../snapshot/roles.js';
 import { gatherFiles, projectPath } from './files.js';
 import { step, type GatherListener } from './events.js';
 import { findLocalChart } from './chart.js';
+import { makeContext, type GatherContext, type GatherSettings } from './context.js';
+import { gatherLive } from './detect.js';
+import { runProbes, startEdgeProbe } from './probe-stage.js';
 
 export function roleHintsOf(opts: TriageOptions, dir: string): RoleHints {
   const hints: RoleHints = {};
@@ -27,9 +30,18 @@ export function inputsOf(opts: TriageOptions): Snapshot['inputs'] {
   return inputs;
 }
 
-export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListener): Promise<Snapshot> {
+/**
+ * Files, then the deployment's tools (docker / Compose, or kubectl / helm: detected, concurrent, bounded),
+ * then the probes. `settings.env` / `settings.exec` let tests and fixes' verify run it against stand-ins.
+ * In the demo nothing runs: no command, no probe.
+ */
+export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListener, settings: GatherSettings = {}): Promise<Snapshot> {
   const dir = resolve(opts.dir);
   const s = emptySnapshot({ origin: opts.demo ? 'demo' : 'live', inputs: inputsOf(opts) });
+  const ctx = makeContext(opts, settings, onEvent);
+  const live = !opts.demo;
+  // The edge probe needs nothing gathered: it runs while everything else does.
+  const edgeProbe = live && opts.network ? startEdgeProbe(ctx) : undefined;
   const { files, paths } = await step(onEvent, 'files', 'deployment files', () => gatherFiles(dir, roleHintsOf(opts, dir)));
   s.files = files;
   const found = Object.entries(paths).map(([role, path]) => `${role}: ${path}`);
@@ -41,9 +53,29 @@ export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListen
   s.notes.push(found.length ? `found ${found.join(', ')}` : `found no deployment files in ${dir}`);
   s.tunnelDomain = resolveTunnelDomain(s);
   if (typeof process.getuid === 'function') s.state.runAs = { uid: process.getuid(), gid: process.getgid?.() ?? -1 };
+  if (live) await gatherLive(ctx, s, dir);
   if (s.deployment.kind === 'helm') {
     const chart = await findLocalChart(dir, paths.values);
     if (chart) s.deployment.chart = chart;
   }
+  if (live && opts.network) await runProbes(ctx, s, edgeProbe);
+  else if (live) s.notes.push('network probes skipped (--no-network)');
+  if (live) finishState(ctx, s);
   return s;
+}
+
+/** What ran, the tools' final status, the bounds used and what was left out, into the snapshot. */
+function finishState(ctx: GatherContext, s: Snapshot): void {
+  const tools = (s.state.tools ??= {});
+  for (const [name, problem] of Object.entries(ctx.problems)) {
+    const tool = name as keyof typeof tools;
+    tools[tool] = { ...tools[tool], ...problem!, ...(tools[tool]?.neededFor ? { neededFor: tools[tool]!.neededFor } : {}) };
+  }
+  if (Object.keys(tools).length === 0) delete s.state.tools;
+  const found = Object.entries(tools).map(([name, t]) => `${name} ${t!.problem ? `(${t!.problem})` : (t!.version ?? 'present')}`);
+  if (found.length) s.notes.push(`tools: ${found.join(', ')}`);
+  if (ctx.commands.length) s.state.commands = ctx.commands;
+  s.state.bounds = { tail: ctx.tail, ...(ctx.opts.since ? { since: ctx.opts.since } : {}), timeoutMs: ctx.opts.timeoutMs };
+  if (ctx.redactions.length) s.state.redactions = ctx.redactions;
+  s.notes.push(...ctx.notes);
 }

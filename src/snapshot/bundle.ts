@@ -32,6 +32,10 @@ export interface Manifest {
   collected?: string[];
   /** What was redacted or withheld, by bundle path, with why. */
   redacted?: { path: string; what: string }[];
+  /** The commands live gathering ran, as run (read-only: version, ps, inspect, logs, get, status). */
+  commands?: string[];
+  /** Where each log came from (the command and its bounds). */
+  logs?: Record<string, string>;
 }
 
 /** Per-file facts kept beside the copies: the host's metadata and the withheld key's public facts. */
@@ -229,7 +233,12 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
       await put(`logs/${source}.log`, clean);
     }
     await put('state/files.json', redact(JSON.stringify(facts, null, 2)) + '\n');
-    await put('state/state.json', redact(JSON.stringify(s.state, null, 2)) + '\n');
+    const stateText = JSON.stringify(s.state, null, 2);
+    const cleanState = redact(stateText);
+    if (cleanState !== stateText) redacted.push({ path: 'state/state.json', what: `secrets replaced by ${REDACTED}` });
+    redacted.push(...(s.state.redactions ?? []));
+    await put('state/state.json', cleanState + '\n');
+    const logOrigins = Object.fromEntries(Object.entries(s.logs).filter(([, l]) => l?.origin).map(([k, l]) => [k, redact(l!.origin!)]));
     const manifest: Manifest = {
       format: BUNDLE_FORMAT,
       created: s.createdAt,
@@ -240,6 +249,8 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
       notes: s.notes.map(redact),
       collected: [...collected, 'manifest.json'],
       redacted,
+      ...(s.state.commands?.length ? { commands: s.state.commands.map((c) => redact(c.argv.map(quoteArg).join(' '))) } : {}),
+      ...(Object.keys(logOrigins).length ? { logs: logOrigins } : {}),
     };
     await writeFile(join(tmp, 'manifest.json'), redact(JSON.stringify(manifest, null, 2)) + '\n', { mode: 0o600 });
     await rm(target, { recursive: true, force: true }); // only ever an empty folder here (checked above)
@@ -249,4 +260,9 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** An argument as a shell would need it, for the manifest's list of commands. */
+function quoteArg(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

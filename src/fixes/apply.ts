@@ -50,13 +50,13 @@ async function prepareEdit(step: EditStep, ctx: FixRunContext): Promise<Prepared
   if (text === undefined) throw changed;
   let after: string;
   if (text === step.before) after = step.after;
-  else if (step.transform && redact(text) === step.before) {
+  else if (step.transform && (step.mask ?? redact)(text) === step.before) {
     try {
       after = step.transform(text);
     } catch (err) {
       throw new EditRefused(`${step.path}: ${err instanceof Error ? err.message.split('\n')[0] : 'the edit cannot be made'}`);
     }
-    if (redact(after) !== step.after) throw new EditRefused(`${step.path}: the edit would differ from the one shown; nothing was changed`);
+    if ((step.mask ?? redact)(after) !== step.after) throw new EditRefused(`${step.path}: the edit would differ from the one shown; nothing was changed`);
   } else throw changed;
   const body = Buffer.from(after, 'utf8');
   return { file, content: bom ? Buffer.concat([BOM, body]) : body };

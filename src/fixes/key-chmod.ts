@@ -1,7 +1,7 @@
 // The guide's fix for `open /data/tls.key: permission denied`: `chmod 644 data/tls.key`. It works, but the
 // key becomes readable by every user on the host; key-chown is offered first where it can run.
 import type { Fix } from './types.js';
-import { keyTarget, proxyCanRead, modeText } from './key-access.js';
+import { keyTarget, proxyCanRead, modeText, ownerText } from './key-access.js';
 import { restartProxyStep } from './restart-proxy.js';
 import { commandLine } from './describe.js';
 import { manual, nothingToDo, planOf } from './plan-kit.js';
@@ -18,7 +18,7 @@ export const keyChmod: Fix = {
     const argv = ['chmod', '644', t.path];
     const restart = restartProxyStep(s);
     const runAs = s.state.runAs;
-    const owner = t.user.gid === undefined ? String(t.user.uid) : `${t.user.uid}:${t.user.gid}`;
+    const owner = ownerText(t.user);
     if (runAs && runAs.uid !== 0 && runAs.uid !== t.meta.uid) {
       // Only the owner or root may change the mode: say what to run rather than fail.
       return planOf(this, [

@@ -1,7 +1,7 @@
 // Gives the TLS key to the proxy's user (`chown 65532:65532 data/tls.key`): readable by the proxy, still
 // private to everyone else. Only root may give a file away, so it is offered only when the tool runs as root.
 import type { Fix } from './types.js';
-import { keyTarget, proxyCanRead, modeText } from './key-access.js';
+import { keyTarget, proxyCanRead, modeText, ownerText } from './key-access.js';
 import { restartProxyStep } from './restart-proxy.js';
 import { nothingToDo, planOf } from './plan-kit.js';
 
@@ -14,8 +14,8 @@ export const keyChown: Fix = {
     const t = keyTarget(s);
     if (!t) return undefined;
     if (s.state.runAs && s.state.runAs.uid !== 0) return undefined; // cannot succeed; key-chmod says how with sudo
-    const owner = t.user.gid === undefined ? String(t.user.uid) : `${t.user.uid}:${t.user.gid}`;
-    if (t.meta.uid === t.user.uid && (t.user.gid === undefined || t.meta.gid === t.user.gid) && proxyCanRead(t.meta, t.user)) {
+    const owner = ownerText(t.user);
+    if (t.meta.uid === t.user.uid && t.meta.gid === t.user.gid && proxyCanRead(t.meta, t.user)) {
       return nothingToDo(this, `${t.path} is already owned by ${owner} and readable by it (${modeText(t.meta.mode)})`);
     }
     const restart = restartProxyStep(s);

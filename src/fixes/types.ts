@@ -40,6 +40,11 @@ export interface EditStep {
   transform?: (text: string) => string;
   /** The file holds a secret (.env with TUNNEL_TOKEN): nothing but the redacted diff is ever shown. */
   secret?: boolean;
+  /**
+   * How the real file is hidden for comparison with `before` / `after` (default: redact()). A fix whose
+   * secret redact() might miss (a broken token) brings its own, stricter mask.
+   */
+  mask?: (text: string) => string;
 }
 
 export interface ManualStep {

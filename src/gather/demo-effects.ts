@@ -61,13 +61,29 @@ function freshStart(s: Snapshot, source: LogSource, service: string, at: string)
   }
 }
 
+/** `chmod 644` or `chmod o+x` applied to a mode. */
+export function chmodMode(mode: number, spec: string): number {
+  if (/^[0-7]{3,4}$/.test(spec)) return (mode & ~0o7777) | parseInt(spec, 8);
+  const m = /^([ugoa]*)([+-])([rwx]+)$/.exec(spec);
+  if (!m) return mode;
+  const who = (m[1] || 'a').replace('a', 'ugo');
+  const perm = [...m[3]!].reduce((acc, p) => acc | { r: 4, w: 2, x: 1 }[p as 'r' | 'w' | 'x'], 0);
+  let bits = 0;
+  for (const w of new Set(who)) bits |= perm << { u: 6, g: 3, o: 0 }[w as 'u' | 'g' | 'o'];
+  return m[2] === '+' ? mode | bits : mode & ~bits;
+}
+
 /** Replays the journal over a demo snapshot (mutates it). */
 export function applyDemoEffects(s: Snapshot, effects: readonly DemoEffect[]): void {
   for (const { argv, at } of effects) {
     const [tool, a1, a2] = argv;
-    if (tool === 'chmod' && a1 && a2 && /^[0-7]{3,4}$/.test(a1)) {
+    if (tool === 'chmod' && a1 && a2) {
       const meta = s.files[a2]?.meta;
-      if (meta) meta.mode = (meta.mode & ~0o7777) | parseInt(a1, 8);
+      if (meta) meta.mode = chmodMode(meta.mode, a1);
+      // A folder: its mode is kept on the files in it.
+      for (const [path, file] of Object.entries(s.files)) {
+        if (file.dirMeta && (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.') === a2) file.dirMeta.mode = chmodMode(file.dirMeta.mode, a1);
+      }
       continue;
     }
     if (tool === 'chown' && a1 && a2) {

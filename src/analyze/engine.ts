@@ -112,11 +112,20 @@ function dedupe(findings: Finding[]): Finding[] {
       out.set(key, f);
       continue;
     }
-    if (SEVERITY_ORDER.indexOf(f.severity) < SEVERITY_ORDER.indexOf(seen.severity)) seen.severity = f.severity;
+    // The most severe observation speaks for the finding: a file that is wrong now outranks a log that recovered.
+    if (SEVERITY_ORDER.indexOf(f.severity) < SEVERITY_ORDER.indexOf(seen.severity)) {
+      seen.severity = f.severity;
+      seen.detail = f.detail;
+      if (f.data) seen.data = { ...seen.data, ...f.data };
+      if (seen.data && !f.data?.recovered) delete seen.data.recovered;
+    } else if (f.data) {
+      const wasRecovered = seen.data?.recovered;
+      seen.data = { ...f.data, ...seen.data };
+      if (!wasRecovered) delete seen.data.recovered;
+    }
     seen.evidence = [...seen.evidence, ...f.evidence];
     const fixIds = new Set(seen.fixes.map((x) => x.id));
     seen.fixes = [...seen.fixes, ...f.fixes.filter((x) => !fixIds.has(x.id))];
-    if (f.data) seen.data = { ...f.data, ...seen.data };
   }
   return [...out.values()];
 }

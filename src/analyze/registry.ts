@@ -11,20 +11,48 @@ import { configNotReloaded } from './checks/routing/config-not-reloaded.js';
 import { jobLeftBehind } from './checks/setup/job-left-behind.js';
 import { containerDown } from './checks/runtime/container-down.js';
 import { toolMissing } from './checks/runtime/tool-missing.js';
+import { tokenLog } from './checks/edge/token-log.js';
+import { connectionLog } from './checks/edge/connection-log.js';
+import { udpBufferLog } from './checks/edge/udp-buffer-log.js';
+import { noIngressLog } from './checks/edge/no-ingress-log.js';
+import { originLog } from './checks/edge/origin-log.js';
+import { handshakeLog } from './checks/tls/handshake-log.js';
+import { keyUnreadableLog } from './checks/tls/key-unreadable-log.js';
+import { routesIsListLog } from './checks/routing/routes-is-list-log.js';
+import { invalidUpstreamLog } from './checks/routing/invalid-upstream-log.js';
+import { noRouteLog } from './checks/routing/no-route-log.js';
+import { ipNotPrivateLog } from './checks/routing/ip-not-private-log.js';
+import { wifExchangeLog } from './checks/setup/wif-exchange-log.js';
+import { forbiddenLog } from './checks/setup/forbidden-log.js';
+import { tunnelLimitLog } from './checks/setup/tunnel-limit-log.js';
 
 export const CHECKS: readonly Check[] = [
   // edge
+  tokenLog,
+  connectionLog,
+  udpBufferLog,
+  noIngressLog,
+  originLog,
   edgeProbe, // after the log and file checks: it speaks for this host, not for cloudflared
   // tls
+  handshakeLog,
+  keyUnreadableLog,
   plaintextListener,
   // routing
   routesIsList,
+  routesIsListLog,
   invalidUpstream,
+  invalidUpstreamLog,
+  noRouteLog,
   allowedIpsOpen,
   allowedIpsDroppedDefaults,
+  ipNotPrivateLog,
   configNotReloaded,
   // oauth
   // setup
+  wifExchangeLog,
+  forbiddenLog,
+  tunnelLimitLog,
   jobLeftBehind,
   // runtime
   containerDown,

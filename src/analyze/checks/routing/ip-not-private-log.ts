@@ -1,0 +1,50 @@
+import type { Check, Observation } from '../../types.js';
+import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
+import { groupBy, hitEvidence, latestState, recoveryText, whenOf } from '../../log-evidence.js';
+import { proxyConfigViews } from '../../proxy-config.js';
+import { upstreamsOf } from '../../upstreams.js';
+import { narrowestCoveringCidr } from '../../net.js';
+import { evidence } from '../../evidence.js';
+
+// One finding per upstream host (or per address, when the proxy did not name the host), with the
+// narrowest CIDR covering every address it was refused for.
+export const ipNotPrivateLog: Check = {
+  id: 'routing.ip-not-private-log',
+  layer: 'routing',
+  title: 'upstreams resolve inside the allowed ranges (logs)',
+  needs: ['logs:mcp-proxy'],
+  emits: ['routing.ip-not-private'],
+  run(s) {
+    const hits = hitsOf(s, ['proxy.ip-not-private']);
+    if (!hits.length) return [];
+    const restarts = hitsOf(s, ['proxy.route-configured']);
+    const upstreams = proxyConfigViews(s)
+      .filter((v) => !v.yaml.error)
+      .flatMap((v) => upstreamsOf(s, v).map((u) => ({ ...u, file: v.file })));
+    const hostFor = (h: LogHit) => h.captures.host?.toLowerCase() ?? upstreams.find((u) => u.addresses.includes(h.captures.ip!))?.host;
+    const out: Observation[] = [];
+    for (const [key, group] of groupBy(hits, (h) => hostFor(h) ?? `ip:${h.captures.ip}`)) {
+      const host = key.startsWith('ip:') ? undefined : key;
+      const ips = [...new Set(group.map((h) => h.captures.ip!))];
+      const cidr = narrowestCoveringCidr(ips) ?? ips[0]!;
+      const upstream = upstreams.find((u) => u.host === host || u.addresses.some((a) => ips.includes(a)));
+      const vars = { host: host ?? '(not named)', ip: ips.join(', '), cidr, count: group.length };
+      const data = { from: 'log', ip: ips[ips.length - 1], ips, cidr, ...(host ? { host } : {}), ...(upstream ? { route: upstream.route, file: upstream.file } : {}) };
+      const state = latestState(group, restarts);
+      if (state.current.length) {
+        out.push({ id: 'routing.ip-not-private', variant: host ? 'log' : 'log-no-host', vars, evidence: hitEvidence(state.current), data });
+      } else {
+        const recovery = state.recovery!;
+        out.push({
+          id: 'routing.ip-not-private',
+          variant: 'recovered',
+          severity: 'warning',
+          vars: { ...vars, last: whenOf(group[group.length - 1]!), recovery: recoveryText(recovery) },
+          evidence: [...hitEvidence(group), evidence(`logs/${recovery.log}`, recovery.record.display, { line: recovery.record.line })],
+          data: { ...data, recovered: true },
+        });
+      }
+    }
+    return out;
+  },
+};

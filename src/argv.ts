@@ -7,6 +7,7 @@ import { UsageError } from './errors.js';
 import { defaultOptions, type TriageOptions } from './options.js';
 import { symptomById } from './analyze/symptoms.js';
 import { gatherOptions } from './argv-gather.js';
+import { fileOptions } from './argv-files.js';
 
 export interface ParsedArgs {
   /** undefined: no command given (wizard on a terminal, else diagnose). */
@@ -76,6 +77,7 @@ export function parseArgv(argv: readonly string[], cwd = process.cwd()): ParsedA
     demo: values.demo === true,
     debug: values.debug === true,
     ...gatherOptions(values, str),
+    ...fileOptions(str),
   });
   for (const key of Object.keys(opts) as (keyof TriageOptions)[]) if (opts[key] === undefined) delete opts[key];
   const listSymptoms = opts.symptom === 'list';

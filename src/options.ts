@@ -11,6 +11,9 @@ export interface TriageOptions {
   tunnelDomain?: string;
   ca?: string;
   audience?: string;
+  /** OAuth discovery documents to check: a URL to fetch, or a file. */
+  oauthMetadata?: string;
+  resourceMetadata?: string;
   /** The chart reference for `helm upgrade` (helm status names the chart but not where it came from). */
   chart?: string;
   fromBundle?: string;

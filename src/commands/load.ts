@@ -5,6 +5,7 @@ import { readBundle } from '../snapshot/bundle.js';
 import { gatherSnapshot, inputsOf } from '../gather/index.js';
 import { gatherDemo, prepareDemo } from '../gather/demo.js';
 import type { GatherListener } from '../gather/events.js';
+import { attachCaFile } from '../gather/file-facts.js';
 
 export interface Loaded {
   snapshot: Snapshot;
@@ -13,7 +14,11 @@ export interface Loaded {
 }
 
 export async function loadSnapshot(opts: TriageOptions, onEvent?: GatherListener): Promise<Loaded> {
-  if (opts.fromBundle) return { snapshot: await readBundle(opts.fromBundle, { inputs: inputsOf(opts) }), cleanup: async () => {} };
+  if (opts.fromBundle) {
+    const snapshot = await readBundle(opts.fromBundle, { inputs: inputsOf(opts) });
+    if (opts.ca) await attachCaFile(snapshot, opts.ca, process.cwd());
+    return { snapshot, cleanup: async () => {} };
+  }
   if (opts.demo) {
     const demo = await prepareDemo();
     try {

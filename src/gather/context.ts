@@ -5,6 +5,7 @@ import type { CommandRecord, Snapshot, ToolName, ToolStatus } from '../snapshot/
 import { runCommand, recordOf, type RunOptions, type RunResult } from './run.js';
 import { step, type GatherListener } from './events.js';
 import { classifyFailure } from './tool-errors.js';
+import type { Resolver } from './resolve.js';
 
 export type Exec = (argv: readonly string[], opts: RunOptions) => Promise<RunResult>;
 
@@ -19,6 +20,8 @@ export interface GatherSettings {
   exec?: Exec;
   /** Most bytes read from one command. */
   maxBytes?: number;
+  /** Host lookups for route names (tests inject one so no DNS query leaves the machine). */
+  resolver?: Resolver;
 }
 
 export interface GatherContext {
@@ -75,13 +78,17 @@ export async function runStep(ctx: GatherContext, argv: string[], o: RunStepOpti
     (res) => res.exitCode === 0 && !res.timedOut,
   );
   ctx.commands.push(recordOf(r));
-  if (r.truncated) ctx.notes.push(`\`${displayArgv(argv)}\` printed more than ${Math.round(ctx.maxBytes / 1024 / 1024)} MB: the rest was not read`);
+  if (r.truncated) ctx.notes.push(`\`${displayArgv(argv)}\` printed more than ${sizeText(ctx.maxBytes)}: the rest was not read`);
   // Output over the cap is kept (cut short), not a failure of the tool.
   if (o.tool && !r.truncated && !(o.expected?.(r) ?? false)) {
     const problem = classifyFailure(o.tool, r);
     if (problem && !ctx.problems[o.tool]) ctx.problems[o.tool] = problem;
   }
   return r;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} kB`;
 }
 
 /** A timed-out command is a finding of its own even when its tool otherwise works. */

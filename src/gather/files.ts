@@ -2,9 +2,9 @@
 // token files are withheld (only their metadata and, for keys, the public half are kept).
 import { readFile, stat } from 'node:fs/promises';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileRole, KeyInfo, Snapshot, SnapshotFile } from '../snapshot/types.js';
-import { COMPOSE_NAMES, DEFAULT_CONFIG, proposeRoles, resolveRoles, type RoleHints } from '../snapshot/roles.js';
+import { COMPOSE_NAMES, DEFAULT_CONFIG, VALUES_NAMES, proposeRoles, resolveRoles, type RoleHints } from '../snapshot/roles.js';
 import { decodeText } from '../snapshot/text.js';
 import { redact } from '../snapshot/redact.js';
 
@@ -33,7 +33,7 @@ export function keyInfoOf(pem: Buffer): KeyInfo {
 }
 
 /** Reads one file: its metadata always, its text unless it is secret. Absent: undefined. */
-export async function readDeploymentFile(abs: string, secret: boolean): Promise<SnapshotFile | undefined> {
+export async function readDeploymentFile(abs: string, secret: boolean, opts: { privateKey?: boolean } = {}): Promise<SnapshotFile | undefined> {
   let info;
   try {
     info = await stat(abs);
@@ -50,14 +50,33 @@ export async function readDeploymentFile(abs: string, secret: boolean): Promise<
   } catch (err) {
     return { meta, error: errCode(err) };
   }
-  const looksLikeKey = /PRIVATE KEY-----/.test(bytes.toString('latin1'));
-  if (secret || looksLikeKey) {
-    return { meta, withheld: true, ...(looksLikeKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
+  const latin = bytes.toString('latin1');
+  const looksLikeKey = /PRIVATE KEY-----/.test(latin);
+  // A certificate file that also holds its key keeps the certificates; the key block is redacted below.
+  const alsoCertificate = looksLikeKey && /-----BEGIN CERTIFICATE-----/.test(latin);
+  if ((secret || looksLikeKey) && !alsoCertificate) {
+    // The file the proxy uses as its key gets key facts even when it is not PEM: "does not parse" is a finding.
+    return { meta, withheld: true, ...(looksLikeKey || opts.privateKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
   }
   const text = decodeText(bytes);
   if (text === undefined) return { meta, base64: bytes.toString('base64') };
   const clean = redact(text);
-  return clean === text ? { meta, text } : { meta, text: clean, redacted: true };
+  const file: SnapshotFile = clean === text ? { meta, text } : { meta, text: clean, redacted: true };
+  if (alsoCertificate) {
+    if (/PRIVATE KEY-----\s*[A-Za-z0-9+/]{16}/.test(clean)) return { meta, withheld: true, keyInfo: keyInfoOf(bytes) }; // never keep key material
+    file.keyInfo = keyInfoOf(bytes);
+  }
+  return file;
+}
+
+/** The folder's metadata, for whether the container's user may enter it (the key's folder). */
+export async function dirMetaOf(absFile: string): Promise<SnapshotFile['meta'] | undefined> {
+  try {
+    const info = await stat(dirname(absFile));
+    return { mode: info.mode, uid: info.uid, gid: info.gid, size: info.size, mtimeMs: info.mtimeMs };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A project-relative POSIX path for a user-given path (absolute paths outside the project stay absolute). */
@@ -83,13 +102,13 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
         .filter((p) => !tried.has(p))
         .map(async (p) => {
           tried.add(p);
-          const secret = SECRET_FILES.has(p) || p === proposeRoles(files, hints).tlsKey;
-          const file = await readDeploymentFile(abs(p), secret);
+          const isKey = p === proposeRoles(files, hints).tlsKey;
+          const file = await readDeploymentFile(abs(p), SECRET_FILES.has(p) || isKey, { privateKey: isKey });
           if (file) files[p] = file;
         }),
     );
   };
-  await readAll([...(hints.compose ? [hints.compose] : COMPOSE_NAMES), hints.config ?? DEFAULT_CONFIG]);
+  await readAll([...(hints.compose ? [hints.compose] : COMPOSE_NAMES), hints.config ?? DEFAULT_CONFIG, ...(hints.values ? [] : VALUES_NAMES)]);
   // Two rounds settle the chain: the compose file names the config, the config names the TLS files.
   for (let round = 0; round < 3; round++) {
     const wanted = Object.values(proposeRoles(files, hints)).filter((p): p is string => Boolean(p));
@@ -97,5 +116,11 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
     await readAll(wanted);
   }
   await readAll(['data/ca.key', 'data/tunnel-token'].filter((p) => !tried.has(p)));
-  return { files, paths: resolveRoles(files, hints) };
+  const paths = resolveRoles(files, hints);
+  const key = paths.tlsKey ? files[paths.tlsKey] : undefined;
+  if (key && paths.tlsKey) {
+    const dirMeta = await dirMetaOf(abs(paths.tlsKey));
+    if (dirMeta) key.dirMeta = dirMeta;
+  }
+  return { files, paths };
 }

@@ -10,6 +10,7 @@ import { findLocalChart } from './chart.js';
 import { makeContext, type GatherContext, type GatherSettings } from './context.js';
 import { gatherLive } from './detect.js';
 import { runProbes, startEdgeProbe } from './probe-stage.js';
+import { gatherAddressFacts, gatherFileFacts } from './file-facts.js';
 
 export function roleHintsOf(opts: TriageOptions, dir: string): RoleHints {
   const hints: RoleHints = {};
@@ -44,20 +45,21 @@ export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListen
   const edgeProbe = live && opts.network ? startEdgeProbe(ctx) : undefined;
   const { files, paths } = await step(onEvent, 'files', 'deployment files', () => gatherFiles(dir, roleHintsOf(opts, dir)));
   s.files = files;
-  const found = Object.entries(paths).map(([role, path]) => `${role}: ${path}`);
   s.deployment = paths.compose
     ? { kind: 'compose', how: `${paths.compose} in ${dir}`, dir, paths }
     : paths.values
       ? { kind: 'helm', how: `${paths.values} in ${dir}`, dir, paths }
       : { kind: 'unknown', how: `no Compose file or Helm values in ${dir}`, dir, paths };
-  s.notes.push(found.length ? `found ${found.join(', ')}` : `found no deployment files in ${dir}`);
+  if (Object.keys(paths).length === 0) s.notes.push(`found no deployment files in ${dir}`);
   s.tunnelDomain = resolveTunnelDomain(s);
+  await gatherFileFacts(s, opts, dir, roleHintsOf(opts, dir), settings);
   if (typeof process.getuid === 'function') s.state.runAs = { uid: process.getuid(), gid: process.getgid?.() ?? -1 };
   if (live) await gatherLive(ctx, s, dir);
   if (s.deployment.kind === 'helm') {
     const chart = await findLocalChart(dir, paths.values);
     if (chart) s.deployment.chart = chart;
   }
+  await gatherAddressFacts(s, opts, dir, onEvent, settings); // after docker / kubectl: it uses their addresses
   if (live && opts.network) await runProbes(ctx, s, edgeProbe);
   else if (live) s.notes.push('network probes skipped (--no-network)');
   if (live) finishState(ctx, s);

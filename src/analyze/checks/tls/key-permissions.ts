@@ -26,7 +26,8 @@ export const keyPermissions: Check = {
     const userText = `${user.uid}:${user.gid}${user.groups.length ? ` (groups ${user.groups.join(', ')})` : ''}${user.defaulted ? ', the image\'s user' : ''}`;
     const data = { path: keyPath, inContainer: String(keyIn), user: { uid: user.uid, gid: user.gid } };
     if (!file) {
-      if (s.origin === 'bundle' || !config) return [];
+      // Absent only counts where the chain compose -> config -> key was followed on the host itself.
+      if (s.origin === 'bundle' || !config || !s.deployment.paths.compose) return [];
       return [{ id: 'tls.key-unreadable', variant: 'missing', vars: { key: keyPath, inContainer: String(keyIn) }, evidence: [evidence(config.file, `tls.key_file: ${String(keyIn)} -> ${keyPath} (not found)`)], data, fixes: ['renew-cert'] }];
     }
     if (!file.meta) throw new CheckInputError(`the mode and owner of ${keyPath} were not gathered`);

@@ -341,6 +341,9 @@ export const CATALOG = {
     layer: 'setup', severity: 'error',
     title: 'The federation rule\'s audience and api.wif.audience differ',
     detail: '`api.wif.audience` is `{configured}` but the federation rule expects `{expected}`; they must match byte for byte (scheme and trailing slash included).',
+    variants: {
+      diff: '`api.wif.audience` is `{configured}` ({set}) but the federation rule expects `{expected}`: {difference}. They must match byte for byte, scheme and trailing slash included, or the token exchange fails with `invalid_grant`.',
+    },
     guide: 'The chart\'s default audience is `api.anthropic.com` (no scheme). If your rule\'s audience is `https://api.anthropic.com`, set `api.wif.audience` to match.',
     fixes: ['set-wif-audience'],
   },

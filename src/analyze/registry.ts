@@ -25,9 +25,26 @@ import { ipNotPrivateLog } from './checks/routing/ip-not-private-log.js';
 import { wifExchangeLog } from './checks/setup/wif-exchange-log.js';
 import { forbiddenLog } from './checks/setup/forbidden-log.js';
 import { tunnelLimitLog } from './checks/setup/tunnel-limit-log.js';
+import { tunnelToken } from './checks/edge/tunnel-token.js';
+import { cloudflaredService } from './checks/edge/cloudflared-service.js';
+import { certFile } from './checks/tls/cert-file.js';
+import { certValidity } from './checks/tls/cert-validity.js';
+import { certSan } from './checks/tls/cert-san.js';
+import { certChain } from './checks/tls/cert-chain.js';
+import { keyPair } from './checks/tls/key-pair.js';
+import { keyPermissions } from './checks/tls/key-permissions.js';
+import { tunnelDomainMatches } from './checks/routing/tunnel-domain.js';
+import { upstreamAddresses } from './checks/routing/upstream-addresses.js';
+import { serviceCidr } from './checks/routing/service-cidr.js';
+import { authRoute } from './checks/oauth/auth-route.js';
+import { metadataSplit } from './checks/oauth/metadata-split.js';
+import { resourceIssuer } from './checks/oauth/resource-issuer.js';
+import { wifAudience } from './checks/setup/wif-audience.js';
 
 export const CHECKS: readonly Check[] = [
   // edge
+  tunnelToken,
+  cloudflaredService,
   tokenLog,
   connectionLog,
   udpBufferLog,
@@ -35,6 +52,12 @@ export const CHECKS: readonly Check[] = [
   originLog,
   edgeProbe, // after the log and file checks: it speaks for this host, not for cloudflared
   // tls
+  certFile,
+  certValidity,
+  certSan,
+  certChain,
+  keyPair,
+  keyPermissions,
   handshakeLog,
   keyUnreadableLog,
   plaintextListener,
@@ -44,12 +67,19 @@ export const CHECKS: readonly Check[] = [
   invalidUpstream,
   invalidUpstreamLog,
   noRouteLog,
+  tunnelDomainMatches,
   allowedIpsOpen,
   allowedIpsDroppedDefaults,
+  upstreamAddresses,
   ipNotPrivateLog,
+  serviceCidr,
   configNotReloaded,
   // oauth
+  authRoute,
+  metadataSplit,
+  resourceIssuer,
   // setup
+  wifAudience,
   wifExchangeLog,
   forbiddenLog,
   tunnelLimitLog,

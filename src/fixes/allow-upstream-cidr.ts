@@ -56,13 +56,16 @@ export function allowedIpsChange(s: Snapshot, view: ProxyConfigView, data?: Reco
     list.push(cidr);
     added.push({ cidr, why });
   };
-  // Unset (or open) means the proxy dialled the RFC1918 ranges before: an explicit list keeps them.
-  if (current.length === 0 || removed.length > 0) for (const range of RFC1918) add(range, 'RFC1918, allowed by default before');
   const upstreams = upstreamsOf(s, view);
+  const routesIn = (range: string) => upstreams.filter((u) => u.addresses.some((a) => isIPv4(a) && rfc1918RangeOf(a) === range)).map((u) => u.route);
+  // Unset (or open) means the proxy dialled the RFC1918 ranges before: an explicit list keeps them.
+  if (current.length === 0 || removed.length > 0) {
+    for (const range of RFC1918) add(range, routesIn(range).length ? `route ${routesIn(range).join(', ')}` : 'RFC1918 default, kept');
+  }
   for (const u of upstreams) {
     const v4 = u.addresses.filter((a) => isIPv4(a));
     const privateOut = v4.filter((ip) => !covers(list, ip) && rfc1918RangeOf(ip));
-    for (const ip of privateOut) add(rfc1918RangeOf(ip)!, `route ${u.route}`);
+    for (const ip of privateOut) add(rfc1918RangeOf(ip)!, `route ${routesIn(rfc1918RangeOf(ip)!).join(', ')}`);
     const publicOut = v4.filter((ip) => !covers(list, ip) && !rfc1918RangeOf(ip));
     const cidr = narrowestCoveringCidr(publicOut);
     if (cidr) add(cidr, `${u.host} (route ${u.route})`);
@@ -96,10 +99,10 @@ function editOf(prefix: readonly string[], change: AllowedIpsChange) {
       return scalar;
     });
     if (isSeq(node) && node.items.length > 0) {
-      for (const item of [...node.items]) {
-        if (item instanceof Scalar && isOpenCidr(String(item.value))) p.removeItem(node, item as Node);
-      }
+      // Append first: the list is never empty in between, so it keeps its block style.
+      const open = node.items.filter((item) => item instanceof Scalar && isOpenCidr(String(item.value)));
       if (items.length) p.appendItems(node, items);
+      for (const item of open) p.removeItem(node, item as Node);
     } else if (items.length) {
       p.setIn(path, seqOf(items));
     }

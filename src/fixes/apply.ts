@@ -175,6 +175,7 @@ export async function applyPlan(plan: Plan, ctx: FixRunContext): Promise<ApplyOu
   const manual = plan.steps.filter((s) => s.kind === 'manual').length;
   for (const [i, step] of plan.steps.entries()) {
     let outcome: StepOutcome;
+    if (!ctx.signal?.aborted && step.kind !== 'manual') ctx.onStepStart?.(step, i);
     if (ctx.signal?.aborted) outcome = { step, status: 'failed', error: 'cancelled' };
     else if (step.kind === 'manual') outcome = { step, status: 'skipped', output: step.text };
     else if (step.kind === 'edit') outcome = await editStep(step, ctx, edited);

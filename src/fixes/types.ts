@@ -91,6 +91,8 @@ export interface FixRunContext {
   /** Live output of command steps, as it arrives. */
   onOutput?: (text: string, step: PlanStep) => void;
   onStep?: (outcome: StepOutcome) => void;
+  /** A step is about to run (commands print their line before their output). */
+  onStepStart?: (step: PlanStep, index: number) => void;
   signal?: AbortSignal;
   /** What the run was started with: verify re-gathers with the same options (defaults: `dir`, `demo`). */
   options?: TriageOptions;

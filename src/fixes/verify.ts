@@ -120,8 +120,10 @@ export async function verifyFix(fix: Fix, ctx: FixRunContext, data?: Record<stri
       return { status: 'cannot-tell', detail: `could not gather again: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, attempts: attempt };
     }
     last = { ...judge(analyze(s), targets, ids), snapshot: s, attempts: attempt };
-    const quiet = restarted.filter((src) => (s.logs[src]?.text ?? '').trim() === '');
-    if (quiet.length === 0) return last;
+    // Waiting helps only for a log that was read and is still empty; one that cannot be read stays so.
+    const unread = restarted.filter((src) => !s.logs[src] || s.logs[src]!.error);
+    const quiet = restarted.filter((src) => !unread.includes(src) && s.logs[src]!.text.trim() === '');
+    if (quiet.length === 0) return unread.length ? { ...last, detail: `${last.detail} (the log of ${unread.join(' and ')} could not be read; judged from what else was gathered)` } : last;
     if (attempt === attempts || Date.now() - start + delay > budget) {
       return { ...last, detail: `${last.detail} (${quiet.join(' and ')} logged nothing since the restart within ${Math.round((Date.now() - start) / 1000)} s; judged from what else was gathered)` };
     }

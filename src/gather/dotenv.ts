@@ -63,15 +63,19 @@ export interface Interpolated {
   used: string[];
   /** Variables it referred to that were unset (Compose warns and uses ""). */
   unset: string[];
+  /** Every variable it referred to. */
+  refs: string[];
 }
 
 /** Compose interpolation: `$$`, `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?e}`, `${VAR?e}`, `${VAR:+a}`, `${VAR+a}`. */
 export function interpolate(text: string, lookup: (name: string) => string | undefined): Interpolated {
   const used: string[] = [];
   const unset: string[] = [];
+  const refs: string[] = [];
   const value = text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, braced?: string, op?: string, arg?: string, bare?: string) => {
     if (m === '$$') return '$';
     const name = (braced ?? bare)!;
+    refs.push(name);
     const v = lookup(name);
     const emptyCounts = op?.startsWith(':') ?? false;
     const isSet = v !== undefined && (!emptyCounts || v !== '');
@@ -88,5 +92,5 @@ export function interpolate(text: string, lookup: (name: string) => string | und
         return v ?? '';
     }
   });
-  return { value, used, unset };
+  return { value, used, unset, refs };
 }

@@ -62,7 +62,7 @@ export function locateTunnelToken(src: TokenSources): TokenInfo | undefined {
   const tokenArg = flagValue(words, '--token');
   if (tokenArg !== undefined) {
     const r = interpolate(tokenArg, lookup);
-    return verdict(r.value, { present: true, source: `--token in the cloudflared command (${file})`, file, ...(commandLine ? { line: commandLine } : {}), ...(r.used.length || r.unset.length ? { fromShell: true } : {}) });
+    return verdict(r.value, { present: true, source: `--token in the cloudflared command (${file})`, file, ...(commandLine ? { line: commandLine } : {}), ...(r.refs.length ? { fromShell: true } : {}) });
   }
   if (words.some((w) => w === '--token-file' || w.startsWith('--token-file='))) return { present: true, source: `--token-file in the cloudflared command (${file})`, file };
 
@@ -92,12 +92,12 @@ export function locateTunnelToken(src: TokenSources): TokenInfo | undefined {
   if (declared?.value !== undefined) {
     const r = interpolate(declared.value, lookup);
     const base = { source: `${file} (cloudflared environment)`, file, ...(declared.line ? { line: declared.line } : {}) };
-    if (r.used.includes(NAME) || r.unset.includes(NAME)) {
+    if (r.refs.includes(NAME)) {
       const found = fromEnvironment(declared.line, '`${TUNNEL_TOKEN}`');
       if (found && r.value === lookup(NAME)) return found;
       if (r.value === '') return { present: false, problem: 'empty', detail: `${file} sets TUNNEL_TOKEN from \${TUNNEL_TOKEN}, which is unset here, so Compose passes an empty value`, ...base, fromShell: true, lookedIn: lookedIn(file, src) };
     }
-    return verdict(r.value, { present: true, ...base, ...(r.used.length ? { fromShell: true } : {}) });
+    return verdict(r.value, { present: true, ...base, ...(r.refs.length ? { fromShell: true } : {}) });
   }
   if (declared) {
     const found = fromEnvironment(declared.line, declared.how);

@@ -11,9 +11,10 @@ const RULES: { pattern: RegExp; replace: string | ((...m: string[]) => string) }
   // Authorization headers.
   { pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, replace: (_m, kind) => `${kind} ${REDACTED}` },
   // TUNNEL_TOKEN=value / TUNNEL_TOKEN: value, quoted or not. Never across a line end (YAML's `- TUNNEL_TOKEN`
-  // is followed by the next key), and never a `${VAR}` reference, which is not a secret.
+  // is followed by the next key), never a `${VAR}` reference, which is not a secret, and never an object or
+  // list (`"data/tunnel-token": {` in the bundle's state/files.json is a file's metadata).
   {
-    pattern: /\b(TUNNEL_TOKEN|tunnel[-_]token)(["']?[ \t]*[=:][ \t]*)(["']?)(?!\$)([^\s"',}]+)\3/gi,
+    pattern: /\b(TUNNEL_TOKEN|tunnel[-_]token)(["']?[ \t]*[=:][ \t]*)(["']?)(?![$[{])([^\s"',}]+)\3/gi,
     replace: (_m, key, sep, quote) => `${key}${sep}${quote}${REDACTED}${quote}`,
   },
   // cloudflared's `--token value` / `--token=value`.

@@ -41,7 +41,10 @@ export const metadataSplit: Check = {
       id: 'oauth.metadata-split-wrong',
       vars: { problem: problem.charAt(0).toUpperCase() + problem.slice(1), domain },
       evidence: keys.map((k) => keyEvidence(doc, k)),
-      data: { file: doc.path, problems, issuer: want },
+      data: {
+        file: doc.path, problems, issuer: want, authRoute: issuerLabel ?? 'auth',
+        ...(typeof authz === 'string' && tunnelLabel(authz, domain) === undefined && hostOf(authz) ? { authorizeHost: hostOf(authz) } : {}),
+      },
     }];
   },
 };

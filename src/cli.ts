@@ -4,11 +4,7 @@ import { UsageError, ToolError } from './errors.js';
 import { helpText } from './help.js';
 import { processIo, writeOut, type Io } from './io.js';
 import { VERSION } from './version.js';
-import { BundleError } from './snapshot/bundle.js';
-import { runDiagnose } from './commands/diagnose.js';
-import { runBundle } from './commands/bundle.js';
 import { listSymptoms } from './commands/symptoms.js';
-import { runDefault } from './commands/wizard.js';
 
 const BIN = 'mcp-tunnel-triage';
 
@@ -20,13 +16,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (args.help) return writeOut(io, helpText(args.command)).then(() => 0);
     if (args.version) return writeOut(io, `${VERSION}\n`).then(() => 0);
     if (args.listSymptoms) return await listSymptoms(io, args.options.json);
+    // Commands load when chosen: --version, --help and the wizard's first frame do not wait for the pipeline.
     switch (args.command) {
       case 'bundle':
-        return await runBundle(args.options, String(args.flags.output), io);
+        return await (await import('./commands/bundle.js')).runBundle(args.options, String(args.flags.output), io);
       case 'diagnose':
-        return await runDiagnose(args.options, io);
+        return await (await import('./commands/diagnose.js')).runDiagnose(args.options, io);
       case undefined:
-        return await runDefault(args.options, io);
+        return await (await import('./commands/wizard.js')).runDefault(args.options, io);
     }
   } catch (err) {
     return reportError(err, io, debug);
@@ -34,7 +31,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 function reportError(err: unknown, io: Io, debug: boolean): number {
-  if (err instanceof UsageError || err instanceof ToolError || err instanceof BundleError) {
+  // BundleError by name: importing src/snapshot/bundle.ts here would load it on every start.
+  if (err instanceof UsageError || err instanceof ToolError || (err instanceof Error && err.name === 'BundleError')) {
     io.stderr.write(`${BIN}: ${err.message}\n`);
   } else {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -4,7 +4,6 @@
 import type { Io } from '../io.js';
 import type { TriageOptions } from '../options.js';
 import { detectStyle } from '../report/style.js';
-import { runDiagnose } from './diagnose.js';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
@@ -25,8 +24,24 @@ export async function runDefault(opts: TriageOptions, io: Io): Promise<number> {
   const decision = decideWizard(opts, io);
   if (!decision.wizard) {
     if (decision.why) io.stderr.write(`mcp-tunnel-triage: ${decision.why}\n`);
-    return runDiagnose(opts, io);
+    return (await import('./diagnose.js')).runDiagnose(opts, io);
   }
-  const { runWizard } = await import('../ui/run.js');
+  const { runWizard } = await withoutFetch(() => import('../ui/run.js'));
   return runWizard(opts, io, detectStyle(io.stdout, io.env));
+}
+
+/**
+ * Ink's layout engine (yoga, WebAssembly) loads its inline binary with `fetch` when there is one, and the
+ * first touch of Node's `fetch` loads undici (~40 ms of the first frame). Without it, yoga decodes the
+ * binary in place. Only for the import; `fetch` is put back at once.
+ */
+async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const fetch = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (!fetch?.configurable) return load();
+  Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(globalThis, 'fetch', fetch);
+  }
 }

@@ -1,21 +1,27 @@
 // The wizard: useReducer over src/wizard's pure reducer, a switch over screens, and the runner of the tasks
 // the reducer asks for (gather, analyze, plan, apply, verify, copy, exit). Finished run lines go to <Static>.
-import React, { useEffect, useReducer, useRef } from 'react';
-import { Box, Static, useApp, useInput, useStdout } from 'ink';
+import React, { Suspense, lazy, useEffect, useReducer, useRef } from 'react';
+import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import type { EventEmitter } from 'node:events';
 import { initialState, openFinding, reduce } from '../wizard/reduce.js';
 import { keysOf } from '../wizard/keys.js';
 import { bodyRows, type Action, type InitOptions, type Task, type WizardState } from '../wizard/state.js';
 import type { WizardServices } from '../wizard/services.js';
-import { findingView } from '../wizard/detail.js';
+import { fixKeys } from '../wizard/fix-keys.js';
 import { Footer, Header } from './Header.js';
 import { P } from './paint.js';
 import { StartScreen } from './screens/Start.js';
 import { AskScreen } from './screens/Ask.js';
 import { LogLine, RunningScreen } from './screens/Running.js';
-import { ResultsScreen } from './screens/Results.js';
-import { FindingScreen } from './screens/Finding.js';
-import { FixScreen } from './screens/Fix.js';
+
+// The screens after the checks draw the path and the findings (the report's code): loaded after the first
+// frame, so that the menu is up before they are.
+const loadResults = () => import('./screens/Results.js');
+const loadFinding = () => import('./screens/Finding.js');
+const loadFix = () => import('./screens/Fix.js');
+const ResultsScreen = lazy(() => loadResults().then((m) => ({ default: m.ResultsScreen })));
+const FindingScreen = lazy(() => loadFinding().then((m) => ({ default: m.FindingScreen })));
+const FixScreen = lazy(() => loadFix().then((m) => ({ default: m.FixScreen })));
 
 export interface WizardProps {
   init: InitOptions;
@@ -39,7 +45,7 @@ function footerKeys(state: WizardState): [string, string][] {
       return [['↑↓', 'move'], ['enter', 'open'], ['r', 'run again'], ['esc', 'menu'], ['q', 'quit']];
     case 'finding': {
       const f = openFinding(state, s.key);
-      const keys = f ? findingView(f, state.size.columns).keys : [];
+      const keys = f ? fixKeys(f.fixes) : [];
       return [['↑↓', 'scroll'], ...(keys.length ? ([[keys.join(' '), 'fix'], ['c', 'copy']] as [string, string][]) : []), ['esc', 'back'], ['q', 'quit']];
     }
     case 'fix':
@@ -82,6 +88,10 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
   }, [signals]);
 
   useEffect(() => {
+    void Promise.all([loadResults(), loadFinding(), loadFix()]).catch(() => {});
+  }, []);
+
+  useEffect(() => {
     const fresh = state.tasks.filter((t) => !started.current.has(t.id));
     if (fresh.length === 0) return;
     for (const t of fresh) started.current.add(t.id);
@@ -96,24 +106,23 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
     switch (task.kind) {
       case 'gather':
         services.gather((event) => send({ type: 'gather-event', event })).then(
-          (s) => send({ type: 'loaded', snapshot: s }),
+          ({ snapshot: s, questions }) => send({ type: 'loaded', snapshot: s, questions }),
           (err) => send({ type: 'load-failed', message: message(err) }),
         );
         return;
       case 'analyze':
         if (!snapshot) return send({ type: 'analyze-failed', message: 'nothing was gathered' });
         services.analyze(snapshot, { symptom: task.symptom, facts: task.facts, onEvent: (event) => send({ type: 'check-event', event }) }).then(
-          ({ snapshot: s, report }) => send({ type: 'analyzed', snapshot: s, report }),
+          ({ snapshot: s, report, covered }) => send({ type: 'analyzed', snapshot: s, report, covered }),
           (err) => send({ type: 'analyze-failed', message: message(err) }),
         );
         return;
       case 'plan':
-        try {
-          const plan = snapshot ? services.plan(task.fixId, snapshot, task.data) : undefined;
-          send(plan ? { type: 'planned', plan } : { type: 'planned', problem: 'This fix does not apply to this deployment as it is now.' });
-        } catch (err) {
-          send({ type: 'planned', problem: message(err) });
-        }
+        if (!snapshot) return send({ type: 'planned', problem: 'nothing was gathered' });
+        services.plan(task.fixId, snapshot, task.data).then(
+          (plan) => send(plan ? { type: 'planned', plan } : { type: 'planned', problem: 'This fix does not apply to this deployment as it is now.' }),
+          (err) => send({ type: 'planned', problem: message(err) }),
+        );
         return;
       case 'apply': {
         if (!snapshot) return;
@@ -127,7 +136,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
         if (!snapshot) return;
         const signal = abort.current?.signal ?? new AbortController().signal;
         services.verify(task.fixId, snapshot, task.data, signal).then(
-          (outcome) => send({ type: 'verified', outcome }),
+          ({ outcome, covered }) => send({ type: 'verified', outcome, covered }),
           (err) => send({ type: 'verified', outcome: { status: 'cannot-tell', detail: message(err) } }),
         );
         return;
@@ -137,8 +146,14 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
         return;
       case 'copy':
         // Printed above the frame as plain text, so long lines soft-wrap and copy whole.
-        write(`\n${task.text}\n`);
-        services.copy(task.text).then((ok) => send({ type: 'copied', ok }), () => send({ type: 'copied', ok: false }));
+        services
+          .copyText(task.finding, task.dir)
+          .then(async (text) => {
+            write(`\n${text}\n`);
+            const ok = await services.copy(text).catch(() => false);
+            send({ type: 'copied', text, ok });
+          })
+          .catch((err) => send({ type: 'analyze-failed', message: message(err) }));
         return;
       case 'exit':
         onExit(task.code);
@@ -155,7 +170,9 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
       <Static items={state.log}>{(entry) => <LogLine key={entry.key} entry={entry} />}</Static>
       <Box flexDirection="column" width={state.size.columns}>
         {state.screen.name === 'running' ? null : <Header load={state.load} origin={state.origin} full={full} />}
-        <Screen state={state} rows={rows} dispatch={dispatch} />
+        <Suspense fallback={<Text> </Text>}>
+          <Screen state={state} rows={rows} dispatch={dispatch} />
+        </Suspense>
         {state.flash ? (
           <P paint={state.flash.tone === 'error' ? 'red' : state.flash.tone === 'ok' ? 'green' : 'yellow'} wrap="truncate-end">
             {state.flash.text}
@@ -180,9 +197,9 @@ function Screen({ state, rows, dispatch }: { state: WizardState; rows: number; d
       return <ResultsScreen state={state} rows={rows} />;
     case 'finding': {
       const finding = openFinding(state, s.key);
-      return finding ? <FindingScreen state={state} screen={s} finding={finding} rows={rows} /> : null;
+      return finding ? <FindingScreen state={state} screen={s} finding={finding} rows={rows} onContent={(lines) => dispatch({ type: 'content', lines })} /> : null;
     }
     case 'fix':
-      return <FixScreen state={state} fix={s.fix} rows={rows} onTyped={(value) => dispatch({ type: 'draft', value })} />;
+      return <FixScreen state={state} fix={s.fix} rows={rows} onTyped={(value) => dispatch({ type: 'draft', value })} onContent={(lines) => dispatch({ type: 'content', lines })} />;
   }
 }

@@ -9,10 +9,11 @@ import type { Style } from '../report/style.js';
 import { Wizard } from './Wizard.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 import { StyleContext } from './paint.js';
-import { makeServices, originOf } from './services.js';
+import { lazyServices } from '../wizard/services.js';
 
 export async function runWizard(opts: TriageOptions, io: Io, style: Style): Promise<number> {
-  const services = makeServices(opts, io);
+  // The pipeline (gather, checks, fixes) loads after the first frame: the menu does not wait for it.
+  const services = lazyServices(() => import('./services.js').then((m) => m.makeServices(opts, io)));
   const signals = new EventEmitter();
   const onSignal = () => signals.emit('interrupt');
   process.on('SIGINT', onSignal);
@@ -29,7 +30,7 @@ export async function runWizard(opts: TriageOptions, io: Io, style: Style): Prom
     app = render(
       <StyleContext.Provider value={style}>
         <ErrorBoundary onCrash={onCrash}>
-          <Wizard init={{ origin: originOf(opts), size, ...(opts.symptom ? { symptom: opts.symptom } : {}), facts }} services={services} onExit={(c) => (code = c)} signals={signals} />
+          <Wizard init={{ origin: opts.fromBundle ? 'bundle' : opts.demo ? 'demo' : 'live', size, ...(opts.symptom ? { symptom: opts.symptom } : {}), facts }} services={services} onExit={(c) => (code = c)} signals={signals} />
         </ErrorBoundary>
       </StyleContext.Provider>,
       { stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin as NodeJS.ReadStream, stderr: io.stderr as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false },

@@ -13,7 +13,10 @@ import { fixById, planFix } from '../fixes/registry.js';
 import { applyPlan } from '../fixes/apply.js';
 import { verifyFix } from '../fixes/verify.js';
 import type { FixRunContext, Plan } from '../fixes/types.js';
-import type { FactValues } from '../wizard/facts.js';
+import type { Report } from '../analyze/types.js';
+import { CHECKS } from '../analyze/registry.js';
+import { questionsBySymptom, type FactValues } from '../wizard/facts.js';
+import { copyText } from '../wizard/copy.js';
 import type { WizardServices } from '../wizard/services.js';
 
 export type Origin = 'live' | 'bundle' | 'demo';
@@ -25,6 +28,12 @@ export function originOf(opts: TriageOptions): Origin {
 /** The run's options with the answered facts, so verify's re-gather sees what the checks saw. */
 function optionsWithFacts(opts: TriageOptions, facts: FactValues, dir: string): TriageOptions {
   return { ...opts, dir, ...(facts.tunnelDomain ? { tunnelDomain: facts.tunnelDomain } : {}), ...(facts.caFile ? { ca: facts.caFile } : {}), ...(facts.audience ? { audience: facts.audience } : {}) };
+}
+
+/** Finding ids that the checks which ran (not skipped, not crashed) could have emitted. */
+export function coveredIds(report: Report): string[] {
+  const ran = new Set(report.checks.filter((c) => c.status === 'ok' || c.status === 'problem').map((c) => c.id));
+  return [...new Set(CHECKS.filter((c) => ran.has(c.id)).flatMap((c) => c.emits))];
 }
 
 /** OSC 52: asks the terminal to put the text on the clipboard (tmux passes it on with set-clipboard). */
@@ -59,12 +68,15 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
       ...(env ? { env } : {}),
       ...(plan ? { plan } : {}),
       // Verify gathers the same way the wizard did (the demo's copy, the same facts), then applies the facts.
-      regather: async () => applyFacts(await gather(() => {}, options), facts, io.cwd),
+      regather: async (since) => applyFacts(await gather(() => {}, since ? { ...options, since } : options), facts, io.cwd),
     };
   };
 
   return {
-    gather: (onEvent) => gather(onEvent),
+    async gather(onEvent) {
+      const snapshot = await gather(onEvent);
+      return { snapshot, questions: questionsBySymptom(snapshot) };
+    },
     async analyze(s, { symptom, facts: given, onEvent }) {
       facts = Object.fromEntries(Object.entries(given).filter(([, v]) => v)) as FactValues;
       const snapshot = await applyFacts(s, facts, io.cwd);
@@ -73,18 +85,20 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
         onEvent: (e) =>
           onEvent({ phase: e.type === 'check-start' ? 'start' : 'end', id: e.check.id, layer: e.check.layer, title: e.check.title, status: e.result?.status, ms: e.result?.ms, reason: e.result?.reason, index: e.index, total: e.total }),
       });
-      return { snapshot, report };
+      return { snapshot, report, covered: coveredIds(report) };
     },
-    plan: (fixId, s, data) => planFix(fixId, s, data),
+    plan: async (fixId, s, data) => planFix(fixId, s, data),
     async apply(plan, s, hooks) {
       ctx = { ...context(plan, s), onOutput: hooks.onOutput, onStep: hooks.onStep, signal: hooks.signal };
       return applyPlan(plan, ctx);
     },
     async verify(fixId, s, data, signal) {
       const fix = fixById(fixId);
-      if (!fix) return { status: 'cannot-tell', detail: `unknown fix ${fixId}` };
-      return verifyFix(fix, { ...(ctx ?? context(undefined, s)), signal }, data);
+      if (!fix) return { outcome: { status: 'cannot-tell', detail: `unknown fix ${fixId}` }, covered: [] };
+      const outcome = await verifyFix(fix, { ...(ctx ?? context(undefined, s)), signal }, data);
+      return { outcome, covered: outcome.report ? coveredIds(outcome.report) : [] };
     },
+    copyText: async (finding, dir) => copyText(finding, dir),
     async copy(text) {
       if (!io.stdout.isTTY) return false;
       io.stdout.write(osc52(text));

@@ -1,21 +1,13 @@
 // Facts a symptom needs that the tool may not find on its own (SPEC: the domain on the tunnel's page, the
 // registered CA, the federation rule's audience). The wizard asks for the missing ones, with a default.
-import type { Fact, Symptom } from '../analyze/symptoms.js';
+import { SYMPTOMS, type Fact, type Symptom } from '../analyze/symptoms.js';
+import type { FactValues, Question } from './answers.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { isDomainName } from '../snapshot/tunnel-domain.js';
 import { proxyConfigViews, scalarValue } from '../analyze/proxy-config.js';
 import { nodeAt, parsedYaml, isScalar } from '../analyze/yaml-source.js';
 
-export type FactValues = Partial<Record<Fact, string>>;
-
-export interface Question {
-  fact: Fact;
-  question: string;
-  /** Where to find it, one line. */
-  hint: string;
-  /** What Enter on an empty line means. */
-  default: string;
-}
+export type { FactValues, Question } from './answers.js';
 
 export const CHART_DEFAULT_AUDIENCE = 'api.anthropic.com';
 
@@ -43,7 +35,8 @@ function known(fact: Fact, s: Snapshot, given: FactValues): boolean {
       return s.inputs.caFile !== undefined || (path !== undefined && s.files[path] !== undefined && !s.files[path]!.error);
     }
     case 'audience':
-      return s.inputs.audience !== undefined;
+      // The audience is the chart's `api.wif.audience`: a Compose setup has nothing to compare it with.
+      return s.inputs.audience !== undefined || s.deployment.kind === 'compose';
   }
 }
 
@@ -78,18 +71,7 @@ export function questionsFor(symptom: Symptom, s: Snapshot, given: FactValues = 
   return (symptom.facts ?? []).filter((f) => !known(f, s, given)).map((f) => questionFor(f, s));
 }
 
-/** An answer as the fact's value, or why it cannot be one. Empty means the default; an empty default skips. */
-export function checkAnswer(q: Question, typed: string): { value?: string } | { problem: string } {
-  const value = typed.trim() || q.default;
-  if (value === '') return {};
-  switch (q.fact) {
-    case 'tunnelDomain': {
-      const domain = value.toLowerCase().replace(/\.$/, '').replace(/^\*\./, '');
-      return isDomainName(domain) ? { value: domain } : { problem: `${value} is not a domain name (e.g. abcd1234.tunnel.anthropic.com)` };
-    }
-    case 'caFile':
-      return /[\u0000\n]/.test(value) ? { problem: 'a file path has no line breaks' } : { value };
-    case 'audience':
-      return /\s/.test(value) ? { problem: 'an audience has no spaces' } : { value };
-  }
+/** Every symptom's questions for this snapshot, before any answer (the reducer drops the answered ones). */
+export function questionsBySymptom(s: Snapshot): Record<string, Question[]> {
+  return Object.fromEntries(SYMPTOMS.map((sym) => [sym.id, questionsFor(sym, s)]));
 }

@@ -1,11 +1,10 @@
 // The wizard as a pure reducer: (state, action) -> state. Keys arrive one at a time, so a burst of keys
 // (`Down Enter` in one chunk, a paste) is just several actions applied in order against the latest state.
+// It imports nothing heavy (no checks, no YAML): the first frame is drawn before the pipeline is loaded.
 import type { Report } from '../analyze/types.js';
-import { CHECKS } from '../analyze/registry.js';
 import { symptomById } from '../analyze/symptoms.js';
-import { checkAnswer, questionsFor } from './facts.js';
-import { findingView, planLines } from './detail.js';
-import { copyText } from './copy.js';
+import { checkAnswer, type Question } from './answers.js';
+import { fixKeys } from './fix-keys.js';
 import { MENU, RUN_ALL } from './menu.js';
 import {
   bodyRows, BUNDLE_NO_FIXES, findingKey,
@@ -26,6 +25,7 @@ export function initialState(opts: InitOptions): WizardState {
     outstanding: {},
     fixed: [],
     log: [],
+    contentLines: 0,
     tasks: [],
     nextTaskId: 1,
     quitting: false,
@@ -71,7 +71,7 @@ function choose(state: WizardState, value: string): WizardState {
   const symptom = value === RUN_ALL ? undefined : value;
   const s = state.load.snapshot;
   if (symptom && state.load.status === 'ready' && state.load.current && s) {
-    const questions = questionsFor(symptomById(symptom)!, s, state.facts);
+    const questions = openQuestions(state, symptom);
     if (questions.length) return { ...state, flash: undefined, screen: { name: 'ask', symptom, questions, index: 0, answers: {}, draft: '' } };
   }
   return beginRun({ ...state, flash: undefined }, symptom);
@@ -101,26 +101,28 @@ function flushSteps(state: WizardState): WizardState {
 
 function startChecks(state: WizardState): WizardState {
   const run = state.run!;
-  const s = state.load.snapshot!;
   if (run.symptom) {
-    const questions = questionsFor(symptomById(run.symptom)!, s, state.facts);
+    const questions = openQuestions(state, run.symptom);
     if (questions.length) return { ...state, screen: { name: 'ask', symptom: run.symptom, questions, index: 0, answers: {}, draft: '' } };
   }
   return addTask({ ...state, run: { ...run, phase: 'checking' } }, { kind: 'analyze', ...(run.symptom ? { symptom: run.symptom } : {}), facts: state.facts });
 }
 
-/** Ids of findings that the checks which ran could have emitted: an absent one is gone. */
-function coveredFindingIds(report: Report): Set<string> {
-  const byId = new Map(CHECKS.map((c) => [c.id, c]));
-  const ids = new Set<string>();
-  for (const r of report.checks) if (r.status === 'ok' || r.status === 'problem') byId.get(r.id)?.emits.forEach((id) => ids.add(id));
-  return ids;
+/** The symptom's questions that no answer (or flag) has settled yet. */
+function openQuestions(state: WizardState, symptom: string): Question[] {
+  return (state.load.questions?.[symptom] ?? []).filter((q) => state.facts[q.fact] === undefined);
 }
 
-function analyzed(state: WizardState, report: Report, snapshot: WizardState['load']['snapshot']): WizardState {
-  const covered = coveredFindingIds(report);
-  const outstanding = Object.fromEntries(Object.entries(state.outstanding).filter(([, f]) => !covered.has(f.id)));
-  for (const f of report.findings) if (f.severity === 'error') outstanding[findingKey(f)] = f;
+/** Error findings still standing: those the new report's checks could have seen are replaced by what it found. */
+function merge(outstanding: WizardState['outstanding'], report: Report, covered: readonly string[]): WizardState['outstanding'] {
+  const seen = new Set(covered);
+  const next = Object.fromEntries(Object.entries(outstanding).filter(([, f]) => !seen.has(f.id)));
+  for (const f of report.findings) if (f.severity === 'error') next[findingKey(f)] = f;
+  return next;
+}
+
+function analyzed(state: WizardState, report: Report, snapshot: WizardState['load']['snapshot'], covered: readonly string[]): WizardState {
+  const outstanding = merge(state.outstanding, report, covered);
   const fresh = new Set(report.findings.map(findingKey));
   return {
     ...state,
@@ -131,6 +133,7 @@ function analyzed(state: WizardState, report: Report, snapshot: WizardState['loa
     run: state.run ? { ...state.run, phase: 'done' } : undefined,
     screen: { name: 'results' },
     resultsIndex: 0,
+    contentLines: 0,
   };
 }
 
@@ -143,8 +146,8 @@ function move(index: number, delta: number, length: number, wrap: boolean): numb
   return Math.max(0, Math.min(length - 1, next));
 }
 
-function scrollBy(scroll: number, delta: number, lines: number, state: WizardState): number {
-  return Math.max(0, Math.min(Math.max(0, lines - bodyRows(state.size)), scroll + delta));
+function scrollBy(scroll: number, delta: number, state: WizardState): number {
+  return Math.max(0, Math.min(Math.max(0, state.contentLines - bodyRows(state.size)), scroll + delta));
 }
 
 function onKey(state: WizardState, key: Key): WizardState {
@@ -189,7 +192,7 @@ function resultsKey(state: WizardState, key: Key): WizardState {
   if (key.name === 'down' || (key.name === 'char' && key.char === 'j')) return { ...state, resultsIndex: move(state.resultsIndex, 1, list.length, false) };
   if (key.name === 'pageup') return { ...state, resultsIndex: move(state.resultsIndex, -page, list.length, false) };
   if (key.name === 'pagedown') return { ...state, resultsIndex: move(state.resultsIndex, page, list.length, false) };
-  if (key.name === 'enter' && list[state.resultsIndex]) return { ...state, flash: undefined, screen: { name: 'finding', key: findingKey(list[state.resultsIndex]!), scroll: 0 } };
+  if (key.name === 'enter' && list[state.resultsIndex]) return { ...state, flash: undefined, contentLines: 0, screen: { name: 'finding', key: findingKey(list[state.resultsIndex]!), scroll: 0 } };
   if (key.name === 'escape') return { ...state, flash: undefined, screen: { name: 'start' } };
   if (key.name === 'char' && key.char === 'r') return choose(state, state.run?.symptom ?? RUN_ALL);
   return state;
@@ -202,29 +205,23 @@ export function openFinding(state: WizardState, key: string) {
 function findingKey_(state: WizardState, screen: Extract<Screen, { name: 'finding' }>, key: Key): WizardState {
   const finding = openFinding(state, screen.key);
   if (!finding) return { ...state, screen: { name: 'results' } };
-  const view = findingView(finding, state.size.columns, { fixesUnavailable: state.fixesUnavailable, fixed: state.fixed.includes(screen.key) });
-  const lines = view.lines.length + (screen.copied ? screen.copied.split('\n').length + 2 : 0);
   const page = bodyRows(state.size) - 1;
-  const scroll = (delta: number): WizardState => ({ ...state, screen: { ...screen, scroll: scrollBy(screen.scroll, delta, lines, state) } });
+  const scroll = (delta: number): WizardState => ({ ...state, screen: { ...screen, scroll: scrollBy(screen.scroll, delta, state) } });
   if (key.name === 'escape') return screen.copied ? { ...state, screen: { ...screen, copied: undefined, scroll: 0 } } : { ...state, flash: undefined, screen: { name: 'results' } };
   if (key.name === 'up' || (key.name === 'char' && key.char === 'k')) return scroll(-1);
   if (key.name === 'down' || (key.name === 'char' && key.char === 'j')) return scroll(1);
   if (key.name === 'pageup') return scroll(-page);
   if (key.name === 'pagedown' || (key.name === 'char' && key.char === ' ')) return scroll(page);
-  if (key.name === 'home') return scroll(-lines);
-  if (key.name === 'end') return scroll(lines);
+  if (key.name === 'home') return scroll(-state.contentLines);
+  if (key.name === 'end') return scroll(state.contentLines);
   if (key.name !== 'char') return state;
-  if (key.char === 'c') {
-    const text = copyText(finding, state.load.snapshot?.deployment.dir);
-    const total = view.lines.length + text.split('\n').length + 2;
-    return addTask({ ...state, screen: { ...screen, copied: text, scroll: scrollBy(0, view.lines.length, total, state) } }, { kind: 'copy', text });
-  }
-  const index = view.keys.indexOf(key.char);
+  if (key.char === 'c') return addTask(state, { kind: 'copy', finding, ...(state.load.snapshot?.deployment.dir ? { dir: state.load.snapshot.deployment.dir } : {}) });
+  const index = fixKeys(finding.fixes).indexOf(key.char);
   if (index < 0) return state;
   if (state.fixesUnavailable) return { ...state, flash: { text: state.fixesUnavailable, tone: 'info' } };
   const fix = finding.fixes[index]!;
   const fixState: FixState = { findingKey: screen.key, fix, key: key.char, phase: 'planning', typed: '', output: '', steps: [], scroll: 0 };
-  return addTask({ ...state, flash: undefined, screen: { name: 'fix', fix: fixState } }, { kind: 'plan', fixId: fix.id, ...(finding.data ? { data: finding.data } : {}) });
+  return addTask({ ...state, flash: undefined, contentLines: 0, screen: { name: 'fix', fix: fixState } }, { kind: 'plan', fixId: fix.id, ...(finding.data ? { data: finding.data } : {}) });
 }
 
 function isBusy(fix: FixState): boolean {
@@ -237,12 +234,11 @@ function withFix(state: WizardState, patch: Partial<FixState>): WizardState {
 }
 
 function fixKey(state: WizardState, fix: FixState, key: Key): WizardState {
-  const lines = fix.plan ? planLines(fix.plan, state.size.columns).length : 0;
-  const back = { ...state, screen: { name: 'finding', key: fix.findingKey, scroll: 0 } as Screen };
-  if (key.name === 'up') return withFix(state, { scroll: scrollBy(fix.scroll, -1, lines, state) });
-  if (key.name === 'down') return withFix(state, { scroll: scrollBy(fix.scroll, 1, lines, state) });
-  if (key.name === 'pageup') return withFix(state, { scroll: scrollBy(fix.scroll, -(bodyRows(state.size) - 1), lines, state) });
-  if (key.name === 'pagedown') return withFix(state, { scroll: scrollBy(fix.scroll, bodyRows(state.size) - 1, lines, state) });
+  const back: WizardState = { ...state, contentLines: 0, screen: { name: 'finding', key: fix.findingKey, scroll: 0 } };
+  if (key.name === 'up') return withFix(state, { scroll: scrollBy(fix.scroll, -1, state) });
+  if (key.name === 'down') return withFix(state, { scroll: scrollBy(fix.scroll, 1, state) });
+  if (key.name === 'pageup') return withFix(state, { scroll: scrollBy(fix.scroll, -(bodyRows(state.size) - 1), state) });
+  if (key.name === 'pagedown') return withFix(state, { scroll: scrollBy(fix.scroll, bodyRows(state.size) - 1, state) });
   switch (fix.phase) {
     case 'planning':
       return key.name === 'escape' ? back : state;
@@ -298,7 +294,7 @@ export function reduce(state: WizardState, action: Action): WizardState {
     case 'gather-event':
       return gatherEvent(state, action.event);
     case 'loaded': {
-      const next: WizardState = { ...state, load: { ...state.load, status: 'ready', snapshot: action.snapshot, current: true } };
+      const next: WizardState = { ...state, load: { ...state.load, status: 'ready', snapshot: action.snapshot, questions: action.questions, current: true } };
       return next.run?.phase === 'gathering' && next.screen.name === 'running' ? startChecks(flushSteps(next)) : next;
     }
     case 'load-failed': {
@@ -309,7 +305,7 @@ export function reduce(state: WizardState, action: Action): WizardState {
     case 'check-event':
       return checkEvent(state, action.event);
     case 'analyzed':
-      return analyzed(state, action.report, action.snapshot);
+      return analyzed(state, action.report, action.snapshot, action.covered);
     case 'analyze-failed':
       return { ...state, run: undefined, screen: { name: 'start' }, flash: { text: `The checks could not run: ${action.message}`, tone: 'error' } };
     case 'planned': {
@@ -331,9 +327,15 @@ export function reduce(state: WizardState, action: Action): WizardState {
       return state.quitting ? quit(next) : next;
     }
     case 'verified':
-      return verified(state, action.outcome);
-    case 'copied':
-      return { ...state, flash: action.ok ? { text: 'Copied to the clipboard (OSC 52); the commands are also shown below.', tone: 'ok' } : state.flash };
+      return verified(state, action.outcome, action.covered);
+    case 'copied': {
+      if (state.screen.name !== 'finding') return state;
+      const flash = { text: `The commands are printed above this screen${action.ok ? ' and copied to the clipboard (OSC 52)' : ''}; they are also at the end below.`, tone: 'ok' as const };
+      const below = state.contentLines + action.text.split('\n').length + 2;
+      return { ...state, flash, contentLines: below, screen: { ...state.screen, copied: action.text, scroll: Math.max(0, state.contentLines - 2) } };
+    }
+    case 'content':
+      return { ...state, contentLines: action.lines };
   }
 }
 
@@ -392,10 +394,13 @@ function applied(state: WizardState, outcome: import('../fixes/types.js').ApplyO
   return addTask(withFix(next, { phase: 'verifying' }), { kind: 'verify', fixId: fix.fix.id, ...(finding?.data ? { data: finding.data } : {}) });
 }
 
-function verified(state: WizardState, outcome: import('../fixes/types.js').VerifyOutcome): WizardState {
+function verified(state: WizardState, outcome: import('../fixes/types.js').VerifyOutcome, covered: readonly string[] | undefined): WizardState {
   if (state.screen.name !== 'fix') return state;
   const key = state.screen.fix.findingKey;
   let next = withFix(state, { phase: 'done', verified: outcome, aborting: false });
+  // What verify gathered is the deployment as it is now: later plans start from it.
+  if (outcome.snapshot) next = { ...next, load: { ...next.load, snapshot: outcome.snapshot, current: true } };
+  if (outcome.report && covered) next = { ...next, outstanding: merge(next.outstanding, outcome.report, covered) };
   if (outcome.status === 'fixed') {
     const { [key]: _gone, ...outstanding } = next.outstanding;
     next = { ...next, outstanding, fixed: next.fixed.includes(key) ? next.fixed : [...next.fixed, key] };

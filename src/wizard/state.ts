@@ -4,7 +4,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import type { CheckStatus, Finding, FixRef, Layer, Report } from '../analyze/types.js';
 import type { GatherEvent } from '../gather/events.js';
 import type { ApplyOutcome, Plan, StepOutcome, VerifyOutcome } from '../fixes/types.js';
-import type { FactValues, Question } from './facts.js';
+import type { FactValues, Question } from './answers.js';
 
 export interface Size {
   columns: number;
@@ -76,7 +76,7 @@ export type Task =
   | { id: number; kind: 'apply'; plan: Plan }
   | { id: number; kind: 'verify'; fixId: string; data?: Record<string, unknown> }
   | { id: number; kind: 'abort' }
-  | { id: number; kind: 'copy'; text: string }
+  | { id: number; kind: 'copy'; finding: Finding; dir?: string }
   | { id: number; kind: 'exit'; code: number };
 
 export type TaskSpec = Task extends infer T ? (T extends Task ? Omit<T, 'id'> : never) : never;
@@ -98,6 +98,8 @@ export interface LoadState {
   logged: string[];
   /** False once a fix changed something: the next run gathers again. */
   current: boolean;
+  /** Per symptom, the facts it needs that this snapshot lacks (before any answer). */
+  questions?: Record<string, Question[]>;
 }
 
 export interface WizardState {
@@ -119,6 +121,8 @@ export interface WizardState {
   flash?: { text: string; tone: 'info' | 'error' | 'ok' };
   tasks: Task[];
   nextTaskId: number;
+  /** Lines of the scrolling screen on show, as last drawn (the reducer clamps scrolling to it). */
+  contentLines: number;
   /** Why fixes cannot run in this session (a bundle is someone else's host). */
   fixesUnavailable?: string;
   /** Quit was asked while a fix ran: leave once it has stopped. */
@@ -149,18 +153,19 @@ export type Action =
   | { type: 'submit'; value: string }
   | { type: 'tasks-taken'; ids: number[] }
   | { type: 'gather-event'; event: GatherEvent }
-  | { type: 'loaded'; snapshot: Snapshot }
+  | { type: 'loaded'; snapshot: Snapshot; questions: Record<string, Question[]> }
   | { type: 'load-failed'; message: string }
   | { type: 'check-event'; event: CheckEventData }
-  | { type: 'analyzed'; snapshot: Snapshot; report: Report }
+  | { type: 'analyzed'; snapshot: Snapshot; report: Report; covered: string[] }
   | { type: 'analyze-failed'; message: string }
   | { type: 'planned'; plan?: Plan; problem?: string }
   | { type: 'fix-output'; text: string }
   | { type: 'fix-step'; outcome: StepOutcome }
   | { type: 'applied'; outcome: ApplyOutcome }
   | { type: 'apply-failed'; message: string }
-  | { type: 'verified'; outcome: VerifyOutcome }
-  | { type: 'copied'; ok: boolean }
+  | { type: 'verified'; outcome: VerifyOutcome; covered?: string[] }
+  | { type: 'copied'; text: string; ok: boolean }
+  | { type: 'content'; lines: number }
   | { type: 'interrupt' };
 
 export function findingKey(f: Pick<Finding, 'id' | 'title'>): string {

@@ -1,12 +1,12 @@
 // A fix: its plan (exactly what runs or changes), the confirmation (y/n, or the release name typed when it
 // is destructive), the live output while it runs, then the verification: fixed or not.
-import React from 'react';
+import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import TextInput from 'ink-text-input';
 import { planLines, type Line as LineModel } from '../../wizard/detail.js';
 import { stepText } from '../../fixes/describe.js';
-import type { FixState, WizardState } from '../../wizard/state.js';
+import { bodyRows, type FixState, type WizardState } from '../../wizard/state.js';
 import { Line, P, marks, useStyle } from '../paint.js';
 import { Viewport } from './Finding.js';
 
@@ -45,8 +45,9 @@ function outputLines(fix: FixState, rows: number): LineModel[] {
   const lines: LineModel[] = [];
   for (const step of fix.steps) {
     const paint = step.status === 'failed' ? 'red' : step.status === 'skipped' ? 'dim' : 'green';
-    const word = { done: 'done', failed: 'failed', skipped: 'skipped', simulated: 'shown, not run (demo)' }[step.status];
-    lines.push([{ text: `  ${word.padEnd(7)} `, paint }, { text: stepText(step.step) }, ...(step.error ? [{ text: `  ${step.error}`, paint: 'red' as const }] : []), ...(step.backup ? [{ text: `  backup: ${step.backup}`, paint: 'dim' as const }] : [])]);
+    const word = { done: 'done', failed: 'failed', skipped: 'skipped', simulated: 'shown' }[step.status];
+    const note = step.status === 'simulated' ? '  (demo: shown, not run)' : step.backup ? `  backup: ${step.backup}` : '';
+    lines.push([{ text: `  ${word.padEnd(8)}`, paint }, { text: stepText(step.step) }, ...(step.error ? [{ text: `  ${step.error}`, paint: 'red' as const }] : []), ...(note ? [{ text: note, paint: 'dim' as const }] : [])]);
   }
   const tail = fix.output.trimEnd().split('\n').filter(Boolean).slice(-Math.max(3, rows - lines.length - 4));
   if (tail.length) lines.push([{ text: '  output:', paint: 'dim' }], ...tail.map((l) => [{ text: `  │ ${l}`, paint: 'dim' as const }]));
@@ -71,11 +72,14 @@ function Outcome({ fix }: { fix: FixState }) {
   );
 }
 
-export function FixScreen({ state, fix, rows, onTyped }: { state: WizardState; fix: FixState; rows: number; onTyped: (v: string) => void }) {
-  const plan = fix.plan ? planLines(fix.plan, state.size.columns - 1) : [];
+export function FixScreen({ state, fix, rows, onTyped, onContent }: { state: WizardState; fix: FixState; rows: number; onTyped: (v: string) => void; onContent: (lines: number) => void }) {
+  const plan = fix.plan ? planLines(fix.plan, state.size.columns - 1).slice(2) : [];
   const running = fix.phase === 'applying' || fix.phase === 'verifying' || fix.phase === 'done';
   const out = running ? outputLines(fix, rows) : [];
   const planRows = Math.max(3, rows - out.length - 5);
+  // The reducer scrolls by its body height; this viewport is shorter by the prompt and output under it.
+  const content = plan.length + Math.max(0, bodyRows(state.size) - planRows);
+  useEffect(() => onContent(content), [content]);
   return (
     <Box flexDirection="column">
       <Text> </Text>

@@ -17,7 +17,7 @@ function FindingItem({ isSelected = false, label, value }: { isSelected?: boolea
   const mark = fixed ? m.ok : { error: m.fail, warning: m.warn, info: 'i', ok: m.ok }[finding.severity];
   return (
     <Text wrap="truncate-end">
-      <P paint={fixed ? 'green' : PAINT[finding.severity]}>{mark}</P> <P paint="dim">{finding.layer.toUpperCase().padEnd(8)}</P>
+      <P paint={fixed ? 'green' : PAINT[finding.severity]}>{mark}</P> <P paint="dim">{finding.layer.toUpperCase().padEnd(9)}</P>
       <Inline text={label} paint={isSelected ? 'bold' : undefined} />
       {fixed ? <P paint="green">  fixed</P> : null}
       {finding.fixes.length && !fixed ? <P paint="dim">  {finding.fixes.length} fix{finding.fixes.length > 1 ? 'es' : ''}</P> : null}
@@ -52,8 +52,10 @@ export function ResultsScreen({ state, rows }: { state: WizardState; rows: numbe
           {' '}· {ran} check{ran === 1 ? '' : 's'} ran{skipped ? `, ${skipped} skipped (nothing gathered for them)` : ''}{crashed ? `, ${crashed} could not run` : ''}
         </P>
       </Text>
-      {items.length === 0 ? (
-        <P paint="green">  {marks(style).ok} No problems found by the checks that ran.</P>
+      {items.length === 0 && ran === 0 ? (
+        <P paint="yellow">  {marks(style).unknown} Nothing could be checked: every check for this needs evidence that was not gathered (see the skipped lines above).</P>
+      ) : items.length === 0 ? (
+        <P paint="green">  {marks(style).ok} No problems found by the {ran} check{ran === 1 ? '' : 's'} that ran.</P>
       ) : (
         <Menu items={items} index={state.resultsIndex} rows={Math.max(3, rows - path.length - 4)} itemComponent={FindingItem} />
       )}

@@ -37,12 +37,12 @@ export function LogLine({ entry }: { entry: LogEntry }) {
       const c = entry.check;
       const [mark, paint] =
         c.status === 'ok' ? [m.ok, 'green' as const] : c.status === 'problem' ? [m.fail, 'red' as const] : c.status === 'skipped' ? [m.skip, 'dim' as const] : [m.unknown, 'yellow' as const];
-      const note = c.status === 'skipped' ? '  skipped: nothing gathered for it' : c.status === 'error' ? `  could not run: ${c.reason ?? ''}` : '';
+      const note = c.status === 'skipped' ? 'skipped: nothing gathered for it' : c.status === 'error' ? `could not run: ${c.reason ?? ''}` : '';
       return (
         <Text wrap="truncate-end">
           {'    '}
           <P paint={paint}>{mark}</P> <P paint={c.status === 'skipped' ? 'dim' : undefined}>{c.title}</P>
-          <P paint="dim">  {c.status === 'skipped' ? '' : formatMs(c.ms)}{note}</P>
+          <P paint="dim">  {[c.status === 'skipped' ? '' : formatMs(c.ms), note].filter(Boolean).join('  ')}</P>
         </Text>
       );
     }

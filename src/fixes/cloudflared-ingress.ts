@@ -60,6 +60,8 @@ export function ingressEdit(p: YamlPatch, service: string, proxy: string): void 
     } else if (!at) {
       const run = value.items[items.indexOf('run')];
       const added = [new Scalar('--url'), new Scalar(ORIGIN_URL)];
+      const style = isScalar(value.items[0]) ? value.items[0].type : undefined; // quoted like its neighbours
+      if (style) for (const s of added) s.type = style;
       if (run) p.insertItemsAfter(value, run as Node, added);
       else p.appendItems(value, added);
     }

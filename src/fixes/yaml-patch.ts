@@ -86,9 +86,11 @@ export class YamlPatch {
     const anchor = after ?? (map.items[map.items.length - 1] as Pair | undefined);
     const index = anchor ? map.items.indexOf(anchor) + 1 : map.items.length;
     map.items.splice(index, 0, pair);
-    if (map.flow || !anchor) return this.rewrite(map);
-    const at = this.pairEnd(anchor);
-    const indent = this.column(rangeOf(anchor.key as Node)[0]);
+    // A pair added earlier in this patch has no place in the text yet: go after the one before it.
+    const placed = map.items.slice(0, index).reverse().find((p) => isPair(p) && (p.key as Node | null)?.range) as Pair | undefined;
+    if (map.flow || !placed) return this.rewrite(map);
+    const at = this.pairEnd(placed);
+    const indent = this.column(rangeOf(placed.key as Node)[0]);
     this.splice(at, at, this.atLineStart(at) + this.block(mapOfPairs([pair]), indent));
   }
 
@@ -209,6 +211,14 @@ export class YamlPatch {
     const bare = node.clone() as Node;
     bare.comment = undefined;
     bare.commentBefore = undefined;
+    // A one-line flow collection has no room for its items' comments.
+    if (isMap(bare) || isSeq(bare)) {
+      for (const item of bare.items) {
+        const node = (isPair(item) ? item.value : item) as Node | null;
+        if (node && typeof node === 'object') node.comment = node.commentBefore = undefined;
+        if (isPair(item) && item.key && typeof item.key === 'object') (item.key as Node).commentBefore = undefined;
+      }
+    }
     doc.contents = bare;
     return doc.toString({ ...this.options(), lineWidth: 0 }).replace(/\r?\n$/, '').replace(/\n/g, this.eol);
   }

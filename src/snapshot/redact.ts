@@ -10,12 +10,13 @@ const RULES: { pattern: RegExp; replace: string | ((...m: string[]) => string) }
   { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: REDACTED },
   // Authorization headers.
   { pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, replace: (_m, kind) => `${kind} ${REDACTED}` },
-  // TUNNEL_TOKEN=value / TUNNEL_TOKEN: value, quoted or not. Never across a line end (YAML's `- TUNNEL_TOKEN`
-  // is followed by the next key), never a `${VAR}` reference, which is not a secret, and never an object or
-  // list (`"data/tunnel-token": {` in the bundle's state/files.json is a file's metadata).
+  // TUNNEL_TOKEN=value / TUNNEL_TOKEN: value, quoted (straight or curly quotes, closed or not) or not. Never
+  // across a line end (YAML's `- TUNNEL_TOKEN` is followed by the next key), never a `${VAR}` reference,
+  // which is not a secret, and never an object or list (`"data/tunnel-token": {` in a bundle's
+  // state/files.json is a file's metadata). The quotes stay, so a reader still sees how it was written.
   {
-    pattern: /\b(TUNNEL_TOKEN|tunnel[-_]token)(["']?[ \t]*[=:][ \t]*)(["']?)(?![$[{])([^\s"',}]+)\3/gi,
-    replace: (_m, key, sep, quote) => `${key}${sep}${quote}${REDACTED}${quote}`,
+    pattern: /(?<!\$\{|\$)\b(TUNNEL_TOKEN|tunnel[-_]token)(["']?[ \t]*[=:][ \t]*)(?:(["'\u201c\u2018])(?!\$)([^\n]*?)(["'\u201d\u2019])(?=[\s,}#]|$)|(["'\u201c\u2018])(?!\$)([^\n]*)|(?![$[{"'\u201c\u2018])([^\s"',}]+))/gim,
+    replace: (_m, key, sep, open, _v, close, openOnly) => `${key}${sep}${open ?? openOnly ?? ''}${REDACTED}${close ?? ''}`,
   },
   // cloudflared's `--token value` / `--token=value`.
   {

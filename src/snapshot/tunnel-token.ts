@@ -24,9 +24,9 @@ export function inspectTunnelToken(value: string): TokenVerdict {
   const last = value.trim().slice(-1);
   if (QUOTES.test(first) || QUOTES.test(last)) {
     const curly = /[\u201c\u201d\u2018\u2019]/.test(first + last);
-    return { problem: 'quoted', detail: curly ? 'it is wrapped in curly quotes (“…”), probably pasted from a document' : `it is wrapped in ${first === "'" ? 'single' : 'double'} quotes that reach cloudflared as part of the value` };
+    return { problem: 'quoted', detail: curly ? 'curly quotes (“…”) around it, probably from pasting it out of a document' : `${first === "'" ? 'single' : 'double'} quotes around it that reach cloudflared as part of the value` };
   }
-  if (/\s/.test(value)) return { problem: 'whitespace', detail: `it has ${whereWhitespace(value)}` };
+  if (/\s/.test(value)) return { problem: 'whitespace', detail: whereWhitespace(value) };
   if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value)) return { problem: 'not-base64', detail: 'it has three dot-separated parts, like a JWT or API token, not a tunnel token' };
   if (!STD_B64.test(value)) {
     if (/^[A-Za-z0-9_-]+=*$/.test(value)) return { problem: 'not-base64', detail: 'it uses the URL-safe base64 alphabet (- and _); cloudflared expects standard base64' };

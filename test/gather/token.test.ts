@@ -13,10 +13,10 @@ describe('inspectTunnelToken', () => {
   });
 
   it('names quotes, curly quotes, whitespace, truncation and a lost padding', () => {
-    expect(inspectTunnelToken(`"${FAKE_TOKEN}"`)).toMatchObject({ problem: 'quoted', detail: 'it is wrapped in double quotes that reach cloudflared as part of the value' });
+    expect(inspectTunnelToken(`"${FAKE_TOKEN}"`)).toMatchObject({ problem: 'quoted', detail: 'double quotes around it that reach cloudflared as part of the value' });
     expect(inspectTunnelToken(`\u201c${FAKE_TOKEN}\u201d`)).toMatchObject({ problem: 'quoted', detail: expect.stringContaining('curly quotes') });
-    expect(inspectTunnelToken(`${FAKE_TOKEN}\n`)).toMatchObject({ problem: 'whitespace', detail: 'it has a line break at the end' });
-    expect(inspectTunnelToken(` ${FAKE_TOKEN}`)).toMatchObject({ problem: 'whitespace', detail: 'it has a space at the start' });
+    expect(inspectTunnelToken(`${FAKE_TOKEN}\n`)).toMatchObject({ problem: 'whitespace', detail: 'a line break at the end' });
+    expect(inspectTunnelToken(` ${FAKE_TOKEN}`)).toMatchObject({ problem: 'whitespace', detail: 'a space at the start' });
     expect(inspectTunnelToken(`${FAKE_TOKEN.slice(0, 40)}\n${FAKE_TOKEN.slice(40)}`)).toMatchObject({ problem: 'whitespace', detail: expect.stringContaining('line break in the middle') });
     expect(inspectTunnelToken(FAKE_TOKEN.slice(0, 60))).toMatchObject({ problem: 'truncated', detail: expect.stringContaining('stops before the closing brace') });
     const padded = Buffer.from('{"a":"xy","t":"6ff42ae2-765d-4adf-8112-31c55c1551ef","s":"QUJD"}').toString('base64');

@@ -33,7 +33,7 @@ export function signatureProblem(c: CertFacts): string | undefined {
 }
 
 export function iso(d: Date): string {
-  return d.toISOString().replace('.000Z', 'Z');
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export type ValidityState = { state: 'valid'; daysLeft: number } | { state: 'expiring'; daysLeft: number } | { state: 'expired'; daysAgo: number } | { state: 'not-yet-valid'; daysUntil: number };
@@ -42,8 +42,9 @@ export function validityOf(c: CertFacts, now: Date): ValidityState {
   const t = now.getTime();
   if (t < c.notBefore.getTime()) return { state: 'not-yet-valid', daysUntil: Math.ceil((c.notBefore.getTime() - t) / DAY_MS) };
   if (t > c.notAfter.getTime()) return { state: 'expired', daysAgo: Math.floor((t - c.notAfter.getTime()) / DAY_MS) };
-  const daysLeft = Math.floor((c.notAfter.getTime() - t) / DAY_MS);
-  return daysLeft < EXPIRY_WARNING_DAYS ? { state: 'expiring', daysLeft } : { state: 'valid', daysLeft };
+  const left = c.notAfter.getTime() - t;
+  const daysLeft = Math.ceil(left / DAY_MS); // 8.9 days left reads "9 days"
+  return left < EXPIRY_WARNING_DAYS * DAY_MS ? { state: 'expiring', daysLeft } : { state: 'valid', daysLeft };
 }
 
 /** Server-certificate rules other than validity, SAN and chain: key, signature, EKU. */

@@ -63,9 +63,9 @@ describe('edge.token-missing / edge.token-malformed from state.token', () => {
   });
 
   it('names quotes with the file and line, and offers the unquote fix for .env', () => {
-    const [obs] = run({ present: true, source: '.env (`- TUNNEL_TOKEN` with no value in docker-compose.yaml)', file: '.env', line: 3, problem: 'quoted', detail: 'it is wrapped in curly quotes (“…”), probably pasted from a document' });
+    const [obs] = run({ present: true, source: '.env (`- TUNNEL_TOKEN` with no value in docker-compose.yaml)', file: '.env', line: 3, problem: 'quoted', detail: 'curly quotes (“…”) around it, probably from pasting it out of a document' });
     expect(obs).toMatchObject({ id: 'edge.token-malformed', variant: 'quoted', fixes: ['env-token-unquote', 'export-tunnel-token'] });
-    expect(obs!.vars!.where).toBe('.env:3: it is wrapped in curly quotes (“…”), probably pasted from a document');
+    expect(obs!.vars!.where).toBe('.env:3: curly quotes (“…”) around it, probably from pasting it out of a document');
     expect(obs!.evidence[0]).toMatchObject({ source: '.env', line: 3 });
   });
 

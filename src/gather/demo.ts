@@ -10,6 +10,7 @@ import { gatherSnapshot } from './index.js';
 import type { GatherListener } from './events.js';
 import { displayArgv } from './context.js';
 import { demoCommands, demoRecordedNow, DEMO_PROJECT } from './demo-recorded.js';
+import { writeDemoPki } from './demo-pki.js';
 
 export interface DemoDeployment {
   dir: string;
@@ -21,6 +22,7 @@ export async function prepareDemo(): Promise<DemoDeployment> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-tunnel-triage-demo-'));
   await cp(join(packageRoot(), 'demo', 'deployment'), dir, { recursive: true });
   await chmod(join(dir, 'data'), 0o755);
+  await writeDemoPki(dir); // real certificates and a fake token, made for this run
   await ageFiles(dir); // written a day before the recorded containers started, as on a real host
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

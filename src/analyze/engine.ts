@@ -64,7 +64,7 @@ function runOne(check: Check, s: Snapshot, now: () => number): { result: CheckRe
     return { result: { id: check.id, layer: check.layer, status: problem ? 'problem' : 'ok', ms: ms() }, observations };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { result: { id: check.id, layer: check.layer, status: 'error', ms: ms(), reason: `check crashed: ${message.split('\n')[0]}` }, observations: [] };
+    return { result: { id: check.id, layer: check.layer, status: 'error', ms: ms(), reason: `${(err as Error)?.name === 'CheckInputError' ? '' : 'check crashed: '}${message.split('\n')[0]}` }, observations: [] };
   }
 }
 

@@ -418,6 +418,7 @@ export const CATALOG = {
       'release-not-found': 'helm: release {release} not found in namespace {namespace}',
       timeout: '{tool}: a command hung and was killed after {seconds} s',
       'compose-missing': 'Compose is not installed',
+      failed: '{tool}: a command failed',
     },
     fixes: [],
   },

@@ -16,7 +16,8 @@ export function needMet(s: Snapshot, need: Need): boolean {
     case 'logs':
       return (s.logs[name as keyof typeof s.logs]?.text ?? '') !== '';
     case 'state':
-      return s.state[name] !== undefined;
+      // `state:kube.jobs`: a dotted path, so a check can need one part of a section.
+      return name.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), s.state) !== undefined;
     case 'input':
       return s.inputs[name as keyof typeof s.inputs] !== undefined;
     default:

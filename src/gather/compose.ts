@@ -48,7 +48,9 @@ function versionOf(r: RunResult): { client?: string; server?: string } {
 }
 
 function logOf(argv: string[], r: RunResult, text: string): SnapshotLog {
-  const log: SnapshotLog = { text: redact(text), origin: displayArgv(argv) };
+  const clean = redact(text);
+  const log: SnapshotLog = { text: clean, origin: displayArgv(argv) };
+  if (clean !== text) log.redacted = true;
   if (r.truncated) log.truncated = true;
   if (r.exitCode !== 0 && !r.truncated) log.error = r.error ?? `exited with code ${r.exitCode}`;
   return log;
@@ -64,10 +66,11 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
   const bounds: LogBounds = { tail: ctx.tail, ...(ctx.opts.since ? { since: ctx.opts.since } : {}) };
   const tools = (s.state.tools ??= {});
 
-  // Round 1: the docker CLI and daemon, and which Compose answers.
-  const [docker, v2] = await Promise.all([
+  // Round 1: the docker CLI and daemon, and which Compose answers (both asked at once: v1 hosts save a round).
+  const [docker, v2, v1] = await Promise.all([
     runStep(ctx, composeCommands.dockerVersion(), { id: 'docker version', tool: 'docker' }),
     runStep(ctx, composeCommands.composeV2Version(), { id: 'docker compose version', expected: () => true }),
+    runStep(ctx, composeCommands.composeV1Version(), { id: 'docker-compose version', expected: () => true }),
   ]);
   const dv = versionOf(docker);
   const dockerProblem = ctx.problems.docker;
@@ -75,17 +78,15 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
     ? { ...dockerProblem, neededFor: 'the Compose deployment', ...(dv.client ? { version: dv.client } : {}) }
     : { present: true, version: `${dv.client ?? '?'}${dv.server ? ` (daemon ${dv.server})` : ''}`, neededFor: 'the Compose deployment' };
 
+  const alsoV1 = v1.exitCode === 0 ? `; docker-compose ${v1.stdout.trim()} is installed too` : '';
   if (v2.exitCode === 0) {
     s.deployment.composeFlavor = 'v2';
-    tools.compose = { present: true, version: `docker compose ${v2.stdout.trim()}` };
+    tools.compose = { present: true, version: `docker compose ${v2.stdout.trim()}${alsoV1}` };
+  } else if (v1.exitCode === 0) {
+    s.deployment.composeFlavor = 'v1';
+    tools.compose = { present: true, version: `docker-compose ${v1.stdout.trim()}` };
   } else {
-    const v1 = await runStep(ctx, composeCommands.composeV1Version(), { id: 'docker-compose version', expected: () => true });
-    if (v1.exitCode === 0) {
-      s.deployment.composeFlavor = 'v1';
-      tools.compose = { present: true, version: `docker-compose ${v1.stdout.trim()}` };
-    } else {
-      tools.compose = { present: false, problem: 'not-found', message: 'neither `docker compose` (v2 plugin) nor `docker-compose` (v1) answered', argv: v1.argv };
-    }
+    tools.compose = { present: false, problem: 'not-found', message: 'neither `docker compose` (v2 plugin) nor `docker-compose` (v1) answered', argv: v1.argv };
   }
   if (isBlocking(dockerProblem)) {
     ctx.notes.push(`docker: ${dockerProblem!.message}; container states and logs were not gathered`);

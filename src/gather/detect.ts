@@ -8,14 +8,21 @@ import { runStep, type GatherContext } from './context.js';
 import { gatherCompose } from './compose.js';
 import { applyHelmStatus, gatherKube, releaseMissing } from './kube.js';
 import { kubeCommands, type KubeTarget } from './kube-commands.js';
-import { isValidName } from './names.js';
+import { isValidName, nameProblem } from './names.js';
 import type { RunResult } from './run.js';
 
 export const DEFAULT_RELEASE = 'mcp-tunnel';
 export const DEFAULT_NAMESPACE = 'mcp-tunnel';
 
-function kubeTargetOf(ctx: GatherContext): KubeTarget {
+/** The release to look at; undefined (with a note) when a name would not be safe to pass on. */
+function kubeTargetOf(ctx: GatherContext): KubeTarget | undefined {
   const { namespace = DEFAULT_NAMESPACE, release = DEFAULT_RELEASE, context } = ctx.opts;
+  // The command line checks these already; the wizard and other callers pass them here directly.
+  const problem = nameProblem('namespace', namespace) ?? nameProblem('release', release) ?? (context ? nameProblem('context', context) : undefined);
+  if (problem) {
+    ctx.notes.push(`Kubernetes was not examined: ${problem}`);
+    return undefined;
+  }
   return { namespace, release, ...(context ? { context } : {}) };
 }
 
@@ -58,7 +65,8 @@ function describeKube(target: KubeTarget, kube: Snapshot['state']['kube'], how: 
 export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): Promise<void> {
   const named = explicitKube(ctx);
   const target = kubeTargetOf(ctx);
-  if (named) {
+  if (named && !target) return;
+  if (named && target) {
     if (s.deployment.paths.compose) ctx.notes.push(`${s.deployment.paths.compose} in ${dir} was not examined: ${named} asks for the Helm release`);
     await Promise.all([kubeTools(ctx, s, target), gatherKube(ctx, s, target)]);
     setHelm(s, target, `named with ${named}`);
@@ -73,6 +81,7 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
     return;
   }
   // Nothing named and no Compose file: look for the documented release.
+  if (!target) return;
   let status: RunResult | undefined;
   await Promise.all([
     kubeTools(ctx, s, target),

@@ -31,7 +31,9 @@ function joinLogs(parts: { argv: string[]; r: RunResult }[]): SnapshotLog | unde
   const text = parts.map(({ r }) => r.stdout).filter((t) => t.trim() !== '').map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('');
   const failed = parts.filter(({ r }) => r.exitCode !== 0 && !r.truncated);
   if (!text && failed.length === 0) return undefined;
-  const log: SnapshotLog = { text: redact(text), origin: parts.map(({ argv }) => displayArgv(argv)).join(' + ') };
+  const clean = redact(text);
+  const log: SnapshotLog = { text: clean, origin: parts.map(({ argv }) => displayArgv(argv)).join(' + ') };
+  if (clean !== text) log.redacted = true;
   if (parts.some(({ r }) => r.truncated)) log.truncated = true;
   if (failed.length && !text) log.error = failed[0]!.r.error ?? 'kubectl logs failed';
   return log;

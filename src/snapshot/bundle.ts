@@ -220,7 +220,7 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
       }
       if (text !== undefined) {
         const clean = redact(text);
-        if (clean !== text) redacted.push({ path: `files/${path}`, what: `secrets replaced by ${REDACTED}` });
+        if (clean !== text || file.redacted) redacted.push({ path: `files/${path}`, what: `secrets replaced by ${REDACTED}` });
         await put(`files/${path}`, clean);
       } else if (base64 !== undefined) {
         await put(`files/${path}`, Buffer.from(base64, 'base64'));
@@ -229,7 +229,7 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
     for (const [source, log] of Object.entries(s.logs)) {
       if (!log) continue;
       const clean = redact(log.text);
-      if (clean !== log.text) redacted.push({ path: `logs/${source}.log`, what: `secrets replaced by ${REDACTED}` });
+      if (clean !== log.text || log.redacted) redacted.push({ path: `logs/${source}.log`, what: `secrets replaced by ${REDACTED}` });
       await put(`logs/${source}.log`, clean);
     }
     await put('state/files.json', redact(JSON.stringify(facts, null, 2)) + '\n');

@@ -81,6 +81,8 @@ export interface SnapshotLog {
   origin?: string;
   truncated?: boolean;
   error?: string;
+  /** Secrets were replaced by [REDACTED] when it was gathered. */
+  redacted?: boolean;
 }
 
 export type ToolName = 'docker' | 'compose' | 'kubectl' | 'helm';

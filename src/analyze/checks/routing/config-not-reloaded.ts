@@ -11,7 +11,7 @@ export const configNotReloaded: Check = {
   id: 'routing.config-not-reloaded',
   layer: 'routing',
   title: 'the running proxy has read the current config',
-  needs: ['state:containers', 'state:kube'],
+  needs: ['state:containers', 'state:kube.helm'],
   emits: ['routing.config-not-reloaded'],
   run(s) {
     const out: Observation[] = [];

@@ -108,7 +108,7 @@ export const containerDown: Check = {
   id: 'runtime.container-down',
   layer: 'runtime',
   title: 'the tunnel containers and pods are running',
-  needs: ['state:containers', 'state:kube'],
+  needs: ['state:containers', 'state:kube.pods'],
   emits: ['runtime.container-down'],
   run(s) {
     return s.deployment.kind === 'helm' ? podsDown(s) : composeDown(s);

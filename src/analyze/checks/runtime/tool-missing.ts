@@ -27,9 +27,9 @@ function observe(s: Snapshot, tool: ToolName, t: ToolStatus): Observation | unde
   const ev = [evidence(command, t.message ?? t.problem ?? 'failed')];
   const data = { tool, problem: t.problem, ...(t.argv ? { argv: t.argv } : {}) };
   if (tool === 'compose' && t.problem === 'not-found') return { id: 'runtime.tool-missing', variant: 'compose-missing', vars, evidence: ev, data };
-  const variant = t.problem && t.problem !== 'failed' ? t.problem : undefined;
+  const variant = t.problem ?? 'failed'; // `failed` has no detail variant: the default one speaks for it
   const severity: Severity | undefined = t.problem === 'daemon-down' ? 'error' : undefined; // nothing runs without it
-  return { id: 'runtime.tool-missing', ...(variant ? { variant } : {}), ...(severity ? { severity } : {}), vars, evidence: ev, data };
+  return { id: 'runtime.tool-missing', variant, ...(severity ? { severity } : {}), vars, evidence: ev, data };
 }
 
 function timeoutObservation(s: Snapshot, c: CommandRecord): Observation {

@@ -8,7 +8,7 @@ export const jobLeftBehind: Check = {
   id: 'setup.job-left-behind',
   layer: 'setup',
   title: 'no failed setup Job is left behind',
-  needs: ['state:kube'],
+  needs: ['state:kube.jobs'],
   emits: ['setup.job-left-behind'],
   run(s) {
     const kube = s.state.kube;

@@ -21,7 +21,7 @@ const EMPTY_PATH = join(tmpdir(), 'mtt-test-empty-path');
 mkdirSync(EMPTY_PATH, { recursive: true });
 
 /** Commands that gather from this host and so would probe the network. */
-const GATHERING = new Set(['diagnose', 'bundle']);
+const GATHERING = new Set(['diagnose', 'bundle', 'fix']);
 
 /**
  * Tests send traffic only to listeners they started: a gathering run without `--edge` gets `--no-network`.

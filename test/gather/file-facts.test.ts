@@ -13,7 +13,7 @@ import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { tempDir } from '../helpers/cli.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { DOMAIN, privateKeyPem, setupPki } from '../helpers/certs.js';
-import { FAKE_TOKEN } from './token.test.js';
+import { FAKE_TOKEN } from '../helpers/token.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -3,9 +3,8 @@ import { inspectTunnelToken } from '../../src/snapshot/tunnel-token.js';
 import { locateTunnelToken } from '../../src/gather/token.js';
 import { interpolate, parseDotenv } from '../../src/gather/dotenv.js';
 import { DOCUMENTED_COMPOSE } from '../helpers/snapshot.js';
+import { FAKE_TOKEN } from '../helpers/token.js';
 
-/** A well-formed fake tunnel token: base64 of {"a","t","s"} (no real account or secret). */
-export const FAKE_TOKEN = Buffer.from(JSON.stringify({ a: '0123456789abcdef0123456789abcdef', t: '6ff42ae2-765d-4adf-8112-31c55c1551ef', s: Buffer.from('not-a-real-secret-0123456789abcd').toString('base64') })).toString('base64');
 
 describe('inspectTunnelToken', () => {
   it('accepts a token that decodes to {"a","t","s"}', () => {

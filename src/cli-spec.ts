@@ -1,6 +1,6 @@
 // The command line as data: commands and flags, their help, which command takes which flag. Parsing and
 // help both read this table, so `--help` lists exactly what the parser accepts.
-export type CommandName = 'diagnose' | 'bundle';
+export type CommandName = 'diagnose' | 'bundle' | 'scan';
 
 export interface CommandSpec {
   name: CommandName;
@@ -8,6 +8,8 @@ export interface CommandSpec {
   summary: string;
   /** Positional arguments it takes: none, or one (fix id, log file). */
   positional?: { name: string; required: boolean };
+  /** Takes only the flags that name it (and --help, --version, --debug), not the common deployment flags. */
+  ownFlagsOnly?: boolean;
 }
 
 export interface FlagSpec {
@@ -23,6 +25,7 @@ export interface FlagSpec {
 export const COMMANDS: readonly CommandSpec[] = [
   { name: 'diagnose', usage: 'diagnose [flags]', summary: 'gather, analyze and print a report (the default without a terminal)' },
   { name: 'bundle', usage: 'bundle -o DIR [flags]', summary: 'gather and write a redacted bundle to send or to analyze later' },
+  { name: 'scan', usage: 'scan [FILE|-] [flags]', summary: 'classify a log file (or stdin, with -) against the signature catalog', positional: { name: 'FILE', required: false }, ownFlagsOnly: true },
 ];
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -47,13 +50,16 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'from-bundle', type: 'string', value: 'DIR', help: 'analyze a bundle instead of this host', commands: ['diagnose', 'wizard'] },
   { name: 'symptom', type: 'string', value: 'ID', help: "run only one symptom's checks (`--symptom list` lists them)", commands: ['diagnose', 'wizard'] },
   { name: 'output', short: 'o', type: 'string', value: 'DIR', help: 'where to write the bundle (a new or empty folder)', commands: ['bundle'] },
-  { name: 'json', type: 'boolean', help: 'print the report as JSON on stdout (notes go to stderr)', commands: ['diagnose', 'wizard'] },
+  { name: 'json', type: 'boolean', help: 'print the report as JSON on stdout (notes go to stderr)', commands: ['diagnose', 'scan', 'wizard'] },
   { name: 'demo', type: 'boolean', help: 'run on a built-in broken sample deployment (changes nothing on this host)', commands: ['diagnose', 'wizard'] },
   { name: 'debug', type: 'boolean', help: 'show stack traces of internal errors', commands: 'all' },
   { name: 'help', short: 'h', type: 'boolean', help: 'show help (also after a command)', commands: 'all' },
   { name: 'version', short: 'V', type: 'boolean', help: 'print the version', commands: 'all' },
 ];
 
+const UNIVERSAL_FLAGS = new Set(['debug', 'help', 'version']);
+
 export function flagsFor(command: CommandName | 'wizard'): FlagSpec[] {
-  return FLAGS.filter((f) => f.commands === 'all' || f.commands.includes(command));
+  const own = COMMANDS.find((c) => c.name === command)?.ownFlagsOnly ?? false;
+  return FLAGS.filter((f) => (f.commands === 'all' ? !own || UNIVERSAL_FLAGS.has(f.name) : f.commands.includes(command)));
 }

@@ -22,6 +22,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await (await import('./commands/bundle.js')).runBundle(args.options, String(args.flags.output), io);
       case 'diagnose':
         return await (await import('./commands/diagnose.js')).runDiagnose(args.options, io);
+      case 'scan':
+        return await (await import('./commands/scan.js')).runScan(args.positional, args.options, io);
       case undefined:
         return await (await import('./commands/wizard.js')).runDefault(args.options, io);
     }

@@ -151,8 +151,8 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'cloudflared.starting', source: 'cloudflared', severity: 'info', evaluation: 'sequence',
-    literals: ['Starting tunnel tunnelID='],
-    pattern: /\bStarting tunnel tunnelID=/,
+    literals: ['Starting tunnel'],
+    pattern: /^Starting tunnel(?: tunnelID=|$)/,
     captures: ['tunnelID'],
     fields: { tunnelID: ['tunnelID'] },
     description: 'cloudflared (re)started',
@@ -212,7 +212,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'proxy.route-configured', source: 'mcp-proxy', severity: 'ok', evaluation: 'sequence',
     literals: ['route configured'],
-    pattern: /\broute configured\b/,
+    pattern: /^route configured\b/,
     captures: ['route', 'upstream'],
     fields: { route: ['route', 'name'], upstream: ['upstream', 'url'] },
     description: 'the proxy loaded its config and configured a route',

@@ -12,17 +12,26 @@ export function matchRecord(record: LogRecord, raw: string, signatures: readonly
   const source = record.source ?? logSource;
   const out: SignatureMatch[] = [];
   for (const signature of signatures) {
-    if (!appliesTo(signature, source)) continue;
-    if (!signature.literals.some((literal) => raw.includes(literal))) continue;
+    if (!appliesTo(signature, source) || !hasLiteral(raw, signature.literals)) continue;
     const m = signature.pattern.exec(record.text);
     if (!m) continue;
     const captures: Record<string, string> = {};
     for (const name of signature.captures) {
-      const fromField = signature.fields?.[name]?.map((f) => record.fields[f]).find((v) => v !== undefined && v !== '');
-      const value = fromField ?? m.groups?.[name];
-      if (value !== undefined && value.trim() !== '') captures[name] = unquote(value.trim());
+      let value: string | undefined;
+      const names = signature.fields?.[name];
+      if (names) {
+        const fields = record.fields;
+        for (const f of names) if ((value = fields[f])) break;
+      }
+      value ||= m.groups?.[name];
+      if (value !== undefined && (value = value.trim()) !== '') captures[name] = unquote(value);
     }
     out.push({ signature, captures });
   }
   return out;
+}
+
+function hasLiteral(raw: string, literals: readonly string[]): boolean {
+  for (const literal of literals) if (raw.includes(literal)) return true;
+  return false;
 }

@@ -27,7 +27,6 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{
 const CONSOLE = /^(?:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) )?(TRC|DBG|INF|WRN|ERR|FTL|PNC) (.*)$/s;
 const LOGFMT = /^(?:(?:time|ts|t)=("[^"]*"|\S+) )?(?:level|lvl)=("?)([A-Za-z]+)\2 (?:msg|message)=("(?:[^"\\]|\\.)*"|\S*)(.*)$/s;
 const GO_LOG = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?) (?:[\w./-]+\.go:\d+: )?(.*)$/s;
-const FIELD = /(?:^|\s)([A-Za-z_][\w.\-/]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)/g;
 
 const LEVELS: Record<string, Level> = {
   trc: 'debug', trace: 'debug', dbg: 'debug', debug: 'debug',
@@ -52,10 +51,13 @@ export function sourceOfName(name: string): LogSource | undefined {
 
 /** `2026-11-28T03:58:01.123456789Z` -> `2026-11-28T03:58:01.123Z`; Go's `2026/11/28 03:58:01` -> `2026-11-28T03:58:01`. */
 export function normalizeTime(raw: string): string {
-  const t = raw.replace(/^"|"$/g, '');
-  const go = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(t);
-  if (go) return `${go[1]}-${go[2]}-${go[3]}T${go[4]}${go[5] ? go[5].slice(0, 4) : ''}`;
-  return t.replace(/(\.\d{3})\d+/, '$1');
+  const t = raw.charCodeAt(0) === 34 ? raw.replace(/^"|"$/g, '') : raw;
+  if (t.charCodeAt(4) === 47) {
+    const go = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(t);
+    if (go) return `${go[1]}-${go[2]}-${go[3]}T${go[4]}${go[5] ? go[5].slice(0, 4) : ''}`;
+  }
+  const dot = t.indexOf('.');
+  return dot === -1 || !/\d{4}/.test(t.slice(dot + 1, dot + 5)) ? t : t.replace(/(\.\d{3})\d+/, '$1');
 }
 
 export function unquote(value: string): string {
@@ -67,10 +69,40 @@ export function unquote(value: string): string {
   }
 }
 
-/** key=value pairs of a console or logfmt line, unquoted. */
+const isKeyStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isKeyChar = (c: number) => isKeyStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 47;
+const isSpace = (c: number) => c === 32 || c === 9;
+
+/** The end of a quoted value that starts at `i` (the opening quote): the index after the closing one. */
+function skipQuoted(text: string, i: number): number {
+  for (let k = i + 1; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 92) k++;
+    else if (c === 34) return k + 1;
+  }
+  return text.length;
+}
+
+/** key=value pairs of a console or logfmt line, unquoted (a hand-written scan: it runs per matched line). */
 export function parseFields(text: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const m of text.matchAll(FIELD)) fields[m[1]!] ??= unquote(m[2]!);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const start = i;
+    if (isKeyStart(text.charCodeAt(i))) while (i < n && isKeyChar(text.charCodeAt(i))) i++;
+    if (i > start && text.charCodeAt(i) === 61) {
+      const key = text.slice(start, i);
+      const from = ++i;
+      if (text.charCodeAt(i) === 34) i = skipQuoted(text, i);
+      else while (i < n && !isSpace(text.charCodeAt(i)) && text.charCodeAt(i) !== 34) i++;
+      fields[key] ??= unquote(text.slice(from, i));
+      continue;
+    }
+    // Not a key=value: skip the word, quoted parts included.
+    while (i < n && !isSpace(text.charCodeAt(i))) i = text.charCodeAt(i) === 34 ? skipQuoted(text, i) : i + 1;
+  }
   return fields;
 }
 
@@ -80,7 +112,27 @@ function renderValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function fromJson(body: string): Omit<NormalLine, 'display' | 'continuation' | 'origin' | 'source'> | undefined {
+/** A normalised line; its fields are parsed only when a signature asks for them (most lines never). */
+class Normal implements NormalLine {
+  time: string | undefined;
+  level: Level | undefined;
+  origin: string | undefined;
+  source: LogSource | undefined;
+  private parsed: Record<string, string> | undefined;
+
+  constructor(
+    readonly text: string,
+    public display: string,
+    private readonly fieldsFrom: string | Record<string, string>,
+    readonly continuation: boolean,
+  ) {}
+
+  get fields(): Record<string, string> {
+    return (this.parsed ??= typeof this.fieldsFrom === 'string' ? parseFields(this.fieldsFrom) : this.fieldsFrom);
+  }
+}
+
+function fromJson(body: string, display: string): Normal | undefined {
   let obj: unknown;
   try {
     obj = JSON.parse(body);
@@ -94,18 +146,20 @@ function fromJson(body: string): Omit<NormalLine, 'display' | 'continuation' | '
     return undefined;
   };
   const message = pick('message', 'msg') ?? '';
-  const level = levelOf(pick('level', 'lvl', 'severity'));
-  const time = pick('time', 'ts', 'timestamp', '@timestamp');
-  const skip = new Set(['message', 'msg', 'level', 'lvl', 'severity', 'time', 'ts', 'timestamp', '@timestamp']);
   const fields: Record<string, string> = {};
   const parts: string[] = [message];
   for (const [k, v] of Object.entries(record)) {
-    if (skip.has(k)) continue;
+    if (JSON_META.has(k)) continue;
     fields[k] = typeof v === 'string' ? v : renderValue(v);
     parts.push(`${k}=${renderValue(v)}`);
   }
-  return { ...(time ? { time: normalizeTime(time) } : {}), ...(level ? { level } : {}), text: parts.join(' '), fields };
+  const line = new Normal(parts.join(' '), display, fields, false);
+  line.level = levelOf(pick('level', 'lvl', 'severity'));
+  line.time = pick('time', 'ts', 'timestamp', '@timestamp');
+  return line;
 }
+
+const JSON_META = new Set(['message', 'msg', 'level', 'lvl', 'severity', 'time', 'ts', 'timestamp', '@timestamp']);
 
 /** One physical line (no newline) -> its time, level, origin and the text signatures are tested against. */
 export function normalizeLine(raw: string): NormalLine {
@@ -131,32 +185,42 @@ export function normalizeLine(raw: string): NormalLine {
     rest = rest.slice(m[0].length);
   }
   const display = rest;
+  let runtimeTime = false;
   if ((m = RFC3339.exec(rest))) {
     outerTime = m[1];
     rest = rest.slice(m[0].length);
+    runtimeTime = true;
   }
-  const where = { ...(origin ? { origin } : {}), ...(source ? { source } : {}) };
-  const withTime = (time: string | undefined) => (time ?? outerTime ? { time: normalizeTime((time ?? outerTime)!) } : {});
 
+  let line: Normal | undefined;
+  let time: string | undefined;
   const trimmed = rest.trimEnd();
-  if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
-    const json = fromJson(trimmed);
-    if (json) return { ...json, ...(json.time ? {} : withTime(undefined)), ...where, display, continuation: false };
+  if (trimmed.startsWith('{') && trimmed.endsWith('}') && (line = fromJson(trimmed, display))) {
+    time = line.time;
+  } else if ((m = CONSOLE.exec(rest))) {
+    line = new Normal(m[3]!, display, m[3]!, false);
+    line.level = levelOf(m[2]);
+    time = m[1];
+  } else if ((m = LOGFMT.exec(rest))) {
+    line = new Normal(`${unquote(m[4]!)}${m[5]!}`, display, m[5]!, false);
+    line.level = levelOf(m[3]);
+    time = m[1];
+  } else if ((m = GO_LOG.exec(rest))) {
+    line = new Normal(m[2]!, display, m[2]!, false);
+    time = m[1];
+  } else {
+    line = new Normal(rest, display, EMPTY, /^[ \t]+\S/.test(rest));
   }
-  if ((m = CONSOLE.exec(rest))) {
-    const text = m[3]!;
-    return { ...withTime(m[1]), level: levelOf(m[2]), ...where, text, display, fields: parseFields(text), continuation: false };
-  }
-  if ((m = LOGFMT.exec(rest))) {
-    const text = `${unquote(m[4]!)}${m[5]!}`;
-    const level = levelOf(m[3]);
-    return { ...withTime(m[1]), ...(level ? { level } : {}), ...where, text, display, fields: parseFields(m[5]!), continuation: false };
-  }
-  if ((m = GO_LOG.exec(rest))) {
-    return { ...withTime(m[1]), ...where, text: m[2]!, display, fields: parseFields(m[2]!), continuation: false };
-  }
-  return { ...withTime(undefined), ...where, text: rest, display, fields: {}, continuation: /^[ \t]+\S/.test(rest) };
+  // `docker logs -t` before a line with its own time: show the program's line, without the runtime's stamp.
+  if (runtimeTime && time !== undefined) line.display = rest;
+  time ??= outerTime;
+  line.time = time === undefined ? undefined : normalizeTime(time);
+  line.origin = origin;
+  line.source = source;
+  return line;
 }
+
+const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** Whether a line can start a multi-line error: Go prints `yaml: unmarshal errors:` and indents the rest. */
 export function opensBlock(line: NormalLine): boolean {

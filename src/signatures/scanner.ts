@@ -8,7 +8,7 @@ import { SIGNATURES } from './catalog.js';
 import { LiteralSet } from './literals.js';
 import { matchRecord } from './match.js';
 import { normalizeLine, opensBlock, type NormalLine } from './normalize.js';
-import type { LogRecord, Signature, SignatureMatch } from './types.js';
+import type { Level, LogRecord, Signature, SignatureMatch } from './types.js';
 
 export const MAX_LINE_BYTES = 64 * 1024;
 /** A Go multi-line error: at most this many indented lines are joined to their header. */
@@ -42,6 +42,31 @@ interface Phys {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A record with a fixed shape (this runs for every candidate line); its fields stay lazy. */
+class ScannedRecord implements LogRecord {
+  readonly time?: string;
+  readonly level?: Level;
+  readonly origin?: string;
+  readonly source?: LogSource;
+
+  constructor(
+    readonly line: number,
+    readonly span: number,
+    private readonly head: NormalLine,
+    readonly text: string,
+    readonly display: string,
+  ) {
+    this.time = head.time;
+    this.level = head.level;
+    this.origin = head.origin;
+    this.source = head.source;
+  }
+
+  get fields(): { [key: string]: string } {
+    return this.head.fields;
+  }
+}
 const literalSets = new WeakMap<readonly Signature[], LiteralSet>();
 
 function literalSetOf(signatures: readonly Signature[]): LiteralSet {
@@ -160,7 +185,8 @@ export class LogScanner {
       }
       const lines = here.norm.continuation ? [...this.lookBack(buf, start, s, here), here] : [here];
       advanceTo(nextLineStart(s));
-      while (cursor < end) {
+      // Only a block opener (`...errors:`) can take the lines after it: no need to read them otherwise.
+      while (cursor < end && opensBlock(lines[0]!.norm)) {
         const next = lineAt(cursor);
         if (!next || !this.continues(lines, next)) break;
         lines.push(next);
@@ -220,21 +246,19 @@ export class LogScanner {
   }
 
   private emit(lines: Phys[]): void {
-    const [head, ...rest] = lines as [Phys, ...Phys[]];
-    const join = (pick: (l: Phys) => string) => [pick(head), ...rest.map((l) => pick(l).trim())].join(' ');
+    const head = lines[0]!;
     const n = head.norm;
-    const record: LogRecord = {
-      line: head.no,
-      span: lines.length,
-      ...(n.time ? { time: n.time } : {}),
-      ...(n.level ? { level: n.level } : {}),
-      ...(n.origin ? { origin: n.origin } : {}),
-      ...(n.source ? { source: n.source } : {}),
-      text: join((l) => l.norm.text),
-      display: join((l) => l.norm.display),
-      fields: n.fields,
-    };
-    const matches = matchRecord(record, lines.map((l) => l.raw).join('\n'), this.signatures, this.source);
+    let text = n.text;
+    let display = n.display;
+    let raw = head.raw;
+    for (let i = 1; i < lines.length; i++) {
+      const l = lines[i]!;
+      text += ` ${l.norm.text.trim()}`;
+      display += ` ${l.norm.display.trim()}`;
+      raw += `\n${l.raw}`;
+    }
+    const record = new ScannedRecord(head.no, lines.length, n, text, display);
+    const matches = matchRecord(record, raw, this.signatures, this.source);
     if (matches.length) this.onRecord(record, matches);
   }
 

@@ -66,9 +66,13 @@ describe('normalizeLine: prefixes added on the way', () => {
 
   it('docker logs -t / kubectl logs --timestamps: the runtime timestamp before the program line', () => {
     const n = normalizeLine(`2026-11-28T03:58:05.412345678Z 2026-11-28T03:58:05Z INF ${REGISTERED}`);
-    expect(n).toMatchObject({ time: '2026-11-28T03:58:05Z', level: 'info', text: REGISTERED });
-    // A program line without a time of its own takes the runtime's.
-    expect(normalizeLine('2026-11-28T04:00:01.123456789Z open /data/tls.key: permission denied')).toMatchObject({ time: '2026-11-28T04:00:01.123Z', text: 'open /data/tls.key: permission denied' });
+    expect(n).toMatchObject({ time: '2026-11-28T03:58:05Z', level: 'info', text: REGISTERED, display: `2026-11-28T03:58:05Z INF ${REGISTERED}` });
+    // A program line without a time of its own takes the runtime's, and shows it.
+    expect(normalizeLine('2026-11-28T04:00:01.123456789Z open /data/tls.key: permission denied')).toMatchObject({
+      time: '2026-11-28T04:00:01.123Z',
+      text: 'open /data/tls.key: permission denied',
+      display: '2026-11-28T04:00:01.123456789Z open /data/tls.key: permission denied',
+    });
   });
 
   it('kubectl logs --prefix: the pod is the origin, the container the source', () => {

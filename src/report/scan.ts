@@ -1,0 +1,49 @@
+// `scan` output: matches grouped by finding (guide order) with counts and sample lines, or SPEC section 4's
+// JSON. Pure functions of the scan's outcome.
+import { FINDING_IDS } from '../analyze/catalog.js';
+import { MAX_LINE_BYTES } from '../signatures/scanner.js';
+import { lastOf, type FindingTally, type ScanOutcome } from '../signatures/tally.js';
+import { paint, severityLabel, severityMark, PLAIN, type Style } from './style.js';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** Notes about lines that were not read whole (stderr with --json). */
+export function scanNotes(outcome: ScanOutcome): string[] {
+  const { skipped, longLines } = outcome.stats;
+  const notes: string[] = [];
+  if (skipped) notes.push(`${plural(skipped, 'line')} with invalid UTF-8 or binary bytes skipped`);
+  if (longLines) notes.push(`${plural(longLines, 'line')} longer than ${MAX_LINE_BYTES / 1024} KiB read up to the first ${MAX_LINE_BYTES / 1024} KiB`);
+  return notes;
+}
+
+function group(t: FindingTally, style: Style): string[] {
+  const out = [`${severityMark(style, t.severity)} ${severityLabel(style, t.severity)} ${paint(style, 'bold', t.id)}  ${plural(t.count, 'line')}`];
+  for (const [what, n] of t.bySignature) out.push(`    ${paint(style, 'dim', `${n}× ${what}`)}`);
+  const last = lastOf(t);
+  const width = String(last?.line ?? t.first[t.first.length - 1]?.line ?? 0).length;
+  const sample = (l: { line: number; text: string }) => `    ${paint(style, 'dim', String(l.line).padStart(width))}  ${l.text}`;
+  out.push(...t.first.map(sample));
+  const more = t.count - t.first.length - (last ? 1 : 0);
+  if (more > 0) out.push(`    ${paint(style, 'dim', `${' '.repeat(width)}  … ${plural(more, 'more line')}`)}`);
+  if (last) out.push(sample(last));
+  return out;
+}
+
+export function scanTextReport(outcome: ScanOutcome, style: Style = PLAIN): string {
+  const { tally, stats } = outcome;
+  const groups = [...tally.findings.values()].sort((a, b) => FINDING_IDS.indexOf(a.id) - FINDING_IDS.indexOf(b.id));
+  const matched = groups.reduce((n, t) => n + t.count, 0);
+  const lines: string[] = [];
+  lines.push(`${outcome.name}: ${plural(stats.lines, 'line')}, ${groups.length ? `${plural(matched, 'match', 'matches')} for ${plural(groups.length, 'finding')}` : 'no known signature matched'}`);
+  for (const note of scanNotes(outcome)) lines.push(paint(style, 'dim', `· ${note}`));
+  for (const t of groups) lines.push('', ...group(t, style));
+  if (groups.length) lines.push('', paint(style, 'dim', 'Run `mcp-tunnel-triage diagnose` on the host (or --from-bundle) for causes and fixes.'));
+  return `${lines.join('\n')}\n`;
+}
+
+/** SPEC section 4: {"version":1,"matches":[{"id","line","text"}],"omitted":n,"counts":{"<id>":n}}. */
+export function scanJsonReport(outcome: ScanOutcome): string {
+  const { tally } = outcome;
+  const out = { version: 1, matches: tally.matches, omitted: tally.omitted, counts: tally.counts() };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

@@ -98,7 +98,8 @@ export function tokenFromShell(s: Snapshot, service: string): boolean {
 /** `docker compose up -d --force-recreate cloudflared` (or docker-compose), guarded for the token it passes on. */
 export function recreateCloudflaredStep(s: Snapshot, service: string, why: string): PlanStep {
   const step: CommandStep = { kind: 'command', argv: composeArgv(s, ['up', '-d', '--force-recreate', service]), cwd: s.deployment.dir, why };
-  if (!tokenFromShell(s, service)) return step;
+  // The demo shows commands without running them: no shell's token is at stake.
+  if (s.origin === 'demo' || !tokenFromShell(s, service)) return step;
   if (s.state.token?.present === false) {
     return manual(`Recreate ${service} from a shell that has the token (Compose copies TUNNEL_TOKEN from it, and none was found here): \`export TUNNEL_TOKEN=$(sudo cat data/tunnel-token)\`, then \`${commandLine(step.argv)}\` in ${s.deployment.dir ?? 'the project folder'}.`);
   }

@@ -21,6 +21,12 @@ function colourDiff(diff: string, style: Style): string {
     .join('\n');
 }
 
+/** Wraps prose but never inside a `code span`: a command must stay one line to be pasted. */
+function wrapProse(text: string, width: number): string {
+  const glued = text.replace(/`[^`]*`/g, (code) => code.replace(/ /g, '\u0000'));
+  return wrap(glued, width).replace(/\u0000/g, ' ');
+}
+
 /** One line naming a step: `$ docker compose restart mcp-proxy`, `edit config/mcp-proxy.yaml`, `you: ...`. */
 export function stepHeadline(step: PlanStep, style: Style = PLAIN): string {
   switch (step.kind) {
@@ -39,9 +45,9 @@ export function planText(plan: Plan, style: Style = PLAIN): string {
   lines.push(`${paint(style, 'bold', 'Plan')}: ${n} step${n === 1 ? '' : 's'}${plan.kind === 'manual' ? ', all for you to take (outside this host)' : ''}`);
   plan.steps.forEach((step, i) => {
     const head = `${String(i + 1).padStart(2)}. `;
-    lines.push(head + (step.kind === 'manual' ? wrap(stepHeadline(step, style), 96).split('\n').join(`\n${' '.repeat(head.length)}`) : stepHeadline(step, style)));
+    lines.push(head + (step.kind === 'manual' ? wrapProse(stepHeadline(step, style), 96).split('\n').join(`\n${' '.repeat(head.length)}`) : stepHeadline(step, style)));
     const why = step.kind === 'manual' ? undefined : step.why;
-    if (why) lines.push(indent(wrap(paint(style, 'dim', `why: ${why}`), 94), '    '));
+    if (why) lines.push(indent(wrapProse(paint(style, 'dim', `why: ${why}`), 94), '    '));
     if (step.kind === 'edit') lines.push(indent(colourDiff(step.diff, style), '    '));
   });
   if (plan.steps.some((s) => s.kind === 'edit')) {

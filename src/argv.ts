@@ -8,6 +8,7 @@ import { defaultOptions, type TriageOptions } from './options.js';
 import { symptomById } from './analyze/symptoms.js';
 import { gatherOptions } from './argv-gather.js';
 import { fileOptions } from './argv-files.js';
+import { fixOptions } from './argv-fix.js';
 
 export interface ParsedArgs {
   /** undefined: no command given (wizard on a terminal, else diagnose). */
@@ -78,6 +79,7 @@ export function parseArgv(argv: readonly string[], cwd = process.cwd()): ParsedA
     debug: values.debug === true,
     ...gatherOptions(values, str),
     ...fileOptions(str),
+    ...fixOptions(values, str),
   });
   for (const key of Object.keys(opts) as (keyof TriageOptions)[]) if (opts[key] === undefined) delete opts[key];
   const listSymptoms = opts.symptom === 'list';

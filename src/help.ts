@@ -11,11 +11,17 @@ function flagLines(flags: FlagSpec[]): string[] {
 }
 
 const EXIT_CODES = ['Exit codes:', '  0  no finding of severity error', '  1  at least one error finding', '  2  usage error, or the tool itself failed (one line on stderr says what to do)'];
+const FIX_EXIT_CODES = [
+  'Exit codes:',
+  '  0  fixed, nothing to do, a dry run, or applied and nothing shows it failed',
+  '  1  not fixed: a step failed (edited files were put back), the finding is still there, you said no, or the steps are yours to take',
+  '  2  usage error (an unknown FIX-ID), no terminal to ask on without --yes, or the tool itself failed',
+];
 
 export function helpText(command?: CommandName): string {
   if (command) {
     const spec = COMMANDS.find((c) => c.name === command)!;
-    return [`Usage: ${BIN} ${spec.usage}`, '', `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, '', 'Flags:', ...flagLines(flagsFor(command)), '', ...EXIT_CODES, ''].join('\n');
+    return [`Usage: ${BIN} ${spec.usage}`, '', `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, '', 'Flags:', ...flagLines(flagsFor(command)), '', ...(command === 'fix' ? FIX_EXIT_CODES : EXIT_CODES), ''].join('\n');
   }
   const width = Math.max(...COMMANDS.map((c) => c.usage.length)) + 2;
   return [

@@ -9,6 +9,7 @@ import type { LogSource, Snapshot } from '../snapshot/types.js';
 import { gatherSnapshot } from './index.js';
 import type { GatherListener } from './events.js';
 import { displayArgv } from './context.js';
+import { applyDemoEffects, readDemoEffects } from './demo-effects.js';
 import { demoCommands, demoRecordedNow, DEMO_PROJECT } from './demo-recorded.js';
 import { writeDemoPki } from './demo-pki.js';
 
@@ -52,6 +53,7 @@ export async function gatherDemo(opts: TriageOptions, demo: DemoDeployment, onEv
     onEvent?.({ type: 'end', id: title, title, ok: true, ms: 0, detail: 'demo: not run' });
   }
   s.notes.push(`DEMO: docker was not run; on a live host this would have run: ${commands.map(displayArgv).join('; ')}`);
+  applyDemoEffects(s, await readDemoEffects(demo.dir)); // what fixes did in this demo so far
   s.deployment.how = `built-in demo deployment, copied to ${demo.dir}`;
   s.notes.unshift('DEMO: a built-in broken sample deployment; nothing on this host was examined or changed');
   return s;

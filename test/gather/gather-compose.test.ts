@@ -36,7 +36,7 @@ const projectOf = (dir: string) => basename(dir).toLowerCase().replace(/[^-_a-z0
 
 function containers(over: Partial<Record<string, Partial<ContainerSpec>>> = {}): ContainerSpec[] {
   return [
-    { service: 'mcp-proxy', state: 'restarting', exitCode: 1, restartCount: 14, user: '65532:65532', mounts: [{ source: '/srv/tunnel/config/mcp-proxy.yaml', destination: '/etc/mcp-gateway/config.yaml', readOnly: true }], ...over['mcp-proxy'] },
+    { service: 'mcp-proxy', state: 'restarting', exitCode: 1, restartCount: 14, user: '65532:65532', startedAt: '2026-11-28T02:00:00.123456789Z', mounts: [{ source: '/srv/tunnel/config/mcp-proxy.yaml', destination: '/etc/mcp-gateway/config.yaml', readOnly: true }], ...over['mcp-proxy'] },
     { service: 'cloudflared', state: 'running', ip: '127.0.0.3', env: ['TUNNEL_TOKEN=eyJhIjoiZmFrZS1hY2NvdW50IiwidCI6ImZha2UtdHVubmVsIiwicyI6ImZha2Utc2VjcmV0In0=', 'PATH=/bin'], ...over.cloudflared },
   ];
 }
@@ -166,8 +166,9 @@ describe('tool failures become runtime.tool-missing, never a crash', () => {
 
   it('docker not installed', async () => {
     const { s, report } = await findingsOf([], ['kubectl']);
-    const f = report.findings.find((x) => x.id === 'runtime.tool-missing')!;
-    expect(f.title).toBe('docker is not installed (not found on PATH)');
+    const missing = report.findings.filter((x) => x.id === 'runtime.tool-missing');
+    expect(missing.map((x) => x.title)).toEqual(['docker is not installed (not found on PATH)']); // not Compose too
+    const f = missing[0]!;
     expect(f.detail).toMatch(/Install it on this host, or run mcp-tunnel-triage where the deployment runs/);
     expect(s.state.containers).toBeUndefined();
     expect(report.checks.find((c) => c.id === 'runtime.container-down')!.status).toBe('skipped');

@@ -53,6 +53,8 @@ export interface ComposeSpec {
   logs?: Record<string, string[]>;
   /** Every command answers after this long (the bench). */
   sleepMs?: number;
+  /** When the containers started unless they say (default: when the rules were built). */
+  builtAt?: string;
 }
 
 const hex = (seed: string, n: number) => {
@@ -103,6 +105,7 @@ function statusOf(c: ContainerSpec): string {
 /** `docker inspect` of one container: the recorded mcp-proxy record with this container's facts. */
 export function inspectOf(spec: ComposeSpec, c: ContainerSpec): Record<string, unknown> {
   const t = structuredClone(recorded<Record<string, Record<string, any>>>('docker-inspect.json')['mcp-proxy']!);
+  const builtAt = spec.builtAt ?? new Date().toISOString();
   const name = containerName(spec, c);
   t.Id = idOf(spec, c);
   t.Name = `/${name}`;
@@ -113,7 +116,8 @@ export function inspectOf(spec: ComposeSpec, c: ContainerSpec): Record<string, u
     Running: c.state === 'running' || c.state === 'restarting',
     Restarting: c.state === 'restarting',
     ExitCode: c.exitCode ?? 0,
-    StartedAt: c.state === 'created' ? '0001-01-01T00:00:00Z' : (c.startedAt ?? '2026-11-28T02:00:00.123456789Z'),
+    // By default a container started when the scenario was built: after the test wrote its files.
+    StartedAt: c.state === 'created' ? '0001-01-01T00:00:00Z' : (c.startedAt ?? builtAt),
     FinishedAt: c.finishedAt ?? '0001-01-01T00:00:00Z',
     Pid: c.state === 'running' ? 4242 : 0,
   };
@@ -167,7 +171,8 @@ export function composeLogOutput(spec: ComposeSpec, service: string, lines: stri
   return lines.map((l, i) => `${name.padEnd(width)}| ${ts(i)} ${l}\n`).join('');
 }
 
-export function composeRules(spec: ComposeSpec): Rule[] {
+export function composeRules(given: ComposeSpec): Rule[] {
+  const spec = { ...given, builtAt: given.builtAt ?? new Date().toISOString() };
   const slow = spec.sleepMs ? { sleepMs: spec.sleepMs } : {};
   const version = readFileSync(`${RECORDED}docker-version.json`, 'utf8');
   const rules: Rule[] = [{ tool: 'docker', args: ['version', '--format', '{{json .}}'], stdout: version.endsWith('\n') ? version : `${version}\n`, ...slow }];
@@ -340,7 +345,7 @@ export function helmStatusJson(spec: KubeSpec): string {
     name: spec.release,
     info: {
       first_deployed: '2026-11-27T09:12:44.123456789Z',
-      last_deployed: spec.lastDeployed ?? '2026-11-28T01:57:50.987654321Z',
+      last_deployed: spec.lastDeployed ?? new Date().toISOString(),
       deleted: '',
       description: spec.helmDescription ?? (spec.helmStatus === 'failed' ? 'Release "mcp-tunnel" failed: failed pre-install: 1 error occurred:\n\t* job mcp-tunnel-setup failed: BackoffLimitExceeded\n\n' : 'Upgrade complete'),
       status: spec.helmStatus ?? 'deployed',

@@ -57,6 +57,8 @@ export const toolMissing: Check = {
       const t = tools[tool];
       // A tool the examined deployment does not need is a note, not a finding.
       if (!t?.problem || !t.neededFor || t.problem === 'timeout') continue;
+      // Without docker there is no `docker compose` either: one finding says it.
+      if (tool === 'compose' && tools.docker?.problem === 'not-found') continue;
       const obs = observe(s, tool, t);
       if (obs) out.push(obs);
     }

@@ -6,7 +6,8 @@ import { CHECKS } from '../analyze/registry.js';
 import type { Finding, Report } from '../analyze/types.js';
 import { gatherSnapshot } from '../gather/index.js';
 import { gatherDemo } from '../gather/demo.js';
-import { composeCall } from '../gather/demo-effects.js';
+import { composeCall, simulatable } from '../gather/demo-effects.js';
+import { commandLine } from './describe.js';
 import { composeModel, serviceFor } from '../analyze/compose-model.js';
 import { defaultOptions } from '../options.js';
 import { LOG_SOURCES, type LogSource, type Snapshot } from '../snapshot/types.js';
@@ -100,6 +101,14 @@ function sinceApplied(appliedAt: number | undefined): string | undefined {
   return appliedAt === undefined ? undefined : `${Math.max(1, Math.ceil((Date.now() - appliedAt) / 1000) + 1)}s`;
 }
 
+/** In the demo a command was only shown: when its effect is not replayed, an unchanged finding proves nothing. */
+function demoCaveat(ctx: FixRunContext, outcome: VerifyOutcome): VerifyOutcome {
+  if (!ctx.demo || outcome.status === 'fixed') return outcome;
+  const unshown = (ctx.plan?.steps ?? []).find((s) => s.kind === 'command' && !simulatable(s.argv));
+  if (!unshown || unshown.kind !== 'command') return outcome;
+  return { ...outcome, status: 'cannot-tell', detail: `demo: \`${commandLine(unshown.argv)}\` was shown, not run, and the demo cannot show what it would change` };
+}
+
 export async function verifyFix(fix: Fix, ctx: FixRunContext, data?: Record<string, unknown>): Promise<VerifyOutcome> {
   void data; // the findings it was for are found again by what offered this fix; data only shaped the plan
   const before = analyze(ctx.snapshot);
@@ -119,7 +128,7 @@ export async function verifyFix(fix: Fix, ctx: FixRunContext, data?: Record<stri
     } catch (err) {
       return { status: 'cannot-tell', detail: `could not gather again: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, attempts: attempt };
     }
-    last = { ...judge(analyze(s), targets, ids), snapshot: s, attempts: attempt };
+    last = demoCaveat(ctx, { ...judge(analyze(s), targets, ids), snapshot: s, attempts: attempt });
     // Waiting helps only for a log that was read and is still empty; one that cannot be read stays so.
     const unread = restarted.filter((src) => !s.logs[src] || s.logs[src]!.error);
     const quiet = restarted.filter((src) => !unread.includes(src) && s.logs[src]!.text.trim() === '');

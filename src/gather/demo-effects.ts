@@ -73,6 +73,14 @@ export function chmodMode(mode: number, spec: string): number {
   return m[2] === '+' ? mode | bits : mode & ~bits;
 }
 
+/** Whether the demo can show what this command would have changed (else verify cannot tell). */
+export function simulatable(argv: readonly string[]): boolean {
+  const [tool, a1] = argv;
+  const compose = composeCall(argv);
+  if (compose) return compose.sub === 'restart' || compose.sub === 'up';
+  return tool === 'chmod' || tool === 'chown' || (tool === 'helm' && (a1 === 'upgrade' || a1 === 'uninstall')) || (tool === 'kubectl' && argv.includes('delete') && argv.includes('job'));
+}
+
 /** Replays the journal over a demo snapshot (mutates it). */
 export function applyDemoEffects(s: Snapshot, effects: readonly DemoEffect[]): void {
   for (const { argv, at } of effects) {

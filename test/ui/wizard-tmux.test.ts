@@ -1,0 +1,171 @@
+// End to end: the BUILT bin in tmux (120x40), one key per send-keys, the screen polled until the expected
+// frame. On the demo, and on a stand-in Compose deployment (docker is the test stand-in; PATH holds only the
+// stand-ins and chown): choose a symptom, open a finding, apply its fix, see it verified, quit with SPEC's code.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { makeScenario, type Rule } from '../helpers/stand-ins.js';
+import { composeRules, type ComposeSpec } from '../helpers/deployment-scenarios.js';
+import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
+import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
+import { startTmux, type TmuxSession } from './tmux.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+let scratch: string;
+beforeAll(async () => {
+  const tmux = await execa('tmux', ['-V'], { reject: false });
+  if (tmux.exitCode !== 0) throw new Error('tmux is not installed: these tests drive the wizard in it (.ci/run installs it with apt-get install -y tmux)');
+  const t = await tempDir('mtt-tmux-');
+  scratch = t.dir;
+  cleanups.push(t.cleanup);
+});
+afterAll(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function session(args: string[], cwd: string, env?: Record<string, string>): Promise<TmuxSession> {
+  const s = await startTmux(args, { cwd, scratch, ...(env ? { env } : {}) });
+  cleanups.push(() => s.kill());
+  return s;
+}
+
+/** Presses Down until the menu's pointer is on the line matching `item`. */
+async function pointAt(t: TmuxSession, item: RegExp, max = 14): Promise<void> {
+  for (let i = 0; i <= max; i++) {
+    const screen = await t.screen();
+    if (screen.split('\n').some((l) => l.startsWith('❯') && item.test(l))) return;
+    await t.key('Down');
+    await t.changed(screen);
+  }
+  throw new Error(`never pointed at ${item}; the screen was:\n${await t.screen()}`);
+}
+
+/** The error count on the results screen. */
+function errorsOn(screen: string): number {
+  const m = /Findings\s+(\d+) errors?/.exec(screen);
+  if (!m) throw new Error(`no findings summary on:\n${screen}`);
+  return Number(m[1]);
+}
+
+describe('the wizard in a terminal (tmux)', () => {
+  it('demo: a symptom, its finding, the fix applied and verified; exit 1 while other errors remain', async () => {
+    const t = await session(['--demo'], ROOT);
+    const menu = await t.waitFor('What are you seeing?');
+    expect(menu).toMatch(/❯ Run every check \(recommended\)/);
+    expect(menu).toMatch(/↑↓ move · enter run · 1-9 pick · q quit/);
+    await t.waitFor(/Deployment Compose project/);
+    await pointAt(t, /cannot unmarshal !!seq/);
+    await t.key('Enter');
+    const results = await t.waitFor(/Findings\s+\d+ errors?/);
+    expect(results).toMatch(/│ . Claude │─▶│ . tunnel edge │─▶│ . cloudflared │─▶│ . mcp-proxy \(inner TLS\) │─▶│/);
+    expect(results).toMatch(/❯ ✗ ROUTING\s+`?routes`? is a YAML list; the proxy needs a map/);
+    await t.key('Enter');
+    const finding = await t.waitFor('What it means');
+    expect(finding).toMatch(/config\/mcp-proxy\.yaml:\d+ {2}routes:/);
+    expect(finding).toMatch(/\(f\) Rewrite routes from a list to a map/);
+    await t.key('f');
+    const plan = await t.waitFor('Run it? (y) yes (n) no');
+    expect(plan).toMatch(/2\. run \$ docker compose restart mcp-proxy/);
+    await t.key('y');
+    const verified = await t.waitFor(/Fixed:|Not fixed:|Cannot tell/, 30_000);
+    expect(verified).toMatch(/✓ Fixed: /);
+    expect(verified).toMatch(/shown {3}docker compose restart mcp-proxy {2}\(demo: shown, not run\)/);
+    await t.key('Enter');
+    await t.waitFor('What it means');
+    await t.key('Escape');
+    await t.waitFor(/YAML list.*fixed/);
+    await t.key('Escape');
+    await t.waitFor('What are you seeing?');
+    // Every check again (item 1), on a fresh gather of the edited copy: the routes finding is gone.
+    await t.key('1');
+    const again = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
+    const after = again.slice(again.lastIndexOf('Findings'));
+    expect(after).not.toMatch(/YAML list/);
+    // The demo is broken in other layers too: errors remain, so SPEC's exit code is 1.
+    expect(errorsOn(after)).toBeGreaterThan(0);
+    await t.key('q');
+    expect(await t.exitCode()).toBe(1);
+  }, 180_000);
+
+  it('stand-in Compose host: the key the proxy cannot read, chown applied for real, verified; exit 0 once healthy', async () => {
+    const project = await tempDir('mtt-tmux-host-');
+    cleanups.push(project.cleanup);
+    const dir = project.dir;
+    const name = basename(dir).toLowerCase().replace(/[^-_a-z0-9]/g, '');
+    await mkdir(join(dir, 'config'));
+    await mkdir(join(dir, 'data'));
+    await writeFile(join(dir, 'docker-compose.yaml'), DOCUMENTED_COMPOSE);
+    await writeFile(join(dir, 'config/mcp-proxy.yaml'), proxyConfig('routes:\n  mcp: http://10.0.0.5:8080\n'));
+    const pki = await setupStylePki({ domain: 'abcd1234.tunnel.anthropic.com', now: new Date(), serverBits: 2048 });
+    await writeFile(join(dir, 'data/ca.crt'), pki.ca.pem);
+    await writeFile(join(dir, 'data/tls.crt'), pki.server.pem);
+    await writeFile(join(dir, 'data/tunnel-domain'), 'abcd1234.tunnel.anthropic.com\n');
+    await writeFile(join(dir, 'data/tls.key'), privateKeyPem(pki.serverKey.privateKey), { mode: 0o600 });
+    await chmod(join(dir, 'data/tls.key'), 0o600);
+    const mounts = [{ source: join(dir, 'data'), destination: '/data', readOnly: true }, { source: join(dir, 'config/mcp-proxy.yaml'), destination: '/etc/mcp-gateway/config.yaml', readOnly: true }];
+    const base = (proxy: ComposeSpec['containers'][number], proxyLog: string[]): ComposeSpec => ({
+      flavor: 'v2-lines',
+      project: name,
+      dir,
+      containers: [proxy, { service: 'cloudflared', state: 'running', user: '65532:65532' }],
+      logs: {
+        'mcp-proxy': proxyLog,
+        cloudflared: ['2026-11-28T03:00:00Z INF Registered tunnel connection connIndex=0 connection=4c1c1bd1 event=0 ip=198.41.192.7 location=sjc01 protocol=quic'],
+      },
+    });
+    // Before the fix: the proxy restarts, unable to open its key. After: it runs. Container state changes once
+    // (ps and inspect run one after the other); the new log is the one verify asks for `--since` the restart.
+    const before = composeRules(base({ service: 'mcp-proxy', state: 'restarting', exitCode: 1, restartCount: 7, user: '65532:65532', mounts }, ['level=ERROR msg="load tls" err="open /data/tls.key: permission denied"']));
+    const after = composeRules(base({ service: 'mcp-proxy', state: 'running', user: '65532:65532', mounts }, ['level=INFO msg="route configured" route=mcp']));
+    const isState = (r: Rule) => r.args?.[0] === 'inspect' || (r.args?.includes('ps') ?? false);
+    const isLog = (r: Rule) => r.args?.includes('logs') ?? false;
+    const restart: Rule = { tool: 'docker', args: ['compose', 'restart', 'mcp-proxy'], match: 'contains', stderr: ` Container ${name}-mcp-proxy-1  Restarting\n Container ${name}-mcp-proxy-1  Started\n` };
+    const sc = await makeScenario(
+      [
+        restart,
+        ...after.filter(isLog).map((r) => ({ ...r, args: [...(r.args ?? []), '--since'] })),
+        ...before.map((r) => (isState(r) ? { ...r, once: true } : r)),
+        ...after.filter(isState),
+      ],
+      { tools: ['docker'], passthrough: ['chown'] },
+    );
+    cleanups.push(sc.cleanup);
+
+    const t = await session(['--no-network'], dir, sc.env);
+    await t.waitFor('What are you seeing?');
+    await t.waitFor(/Tools {6}✓ docker/);
+    await pointAt(t, /open \/data\/tls\.key: permission denied/);
+    await t.key('Enter');
+    const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
+    expect(results).toMatch(/✗ mcp-proxy \(inner TLS\)/);
+    expect(results).toMatch(/❯ ✗ TLS\s+The proxy cannot read its TLS key/);
+    await t.key('Enter');
+    const finding = await t.waitFor('What it means');
+    expect(finding).toMatch(/\(f\) chown 65532:65532 data\/tls\.key/);
+    await t.key('f');
+    const plan = await t.waitFor('Run it? (y) yes (n) no');
+    expect(plan).toMatch(/1\. run \$ chown 65532:65532 data\/tls\.key/);
+    expect(plan).toMatch(/2\. run \$ docker compose restart mcp-proxy/);
+    await t.key('y');
+    const verified = await t.waitFor(/Fixed:|Not fixed:|Cannot tell/, 60_000);
+    expect(verified).toMatch(/✓ Fixed: /);
+    // It really ran: the key changed hands, and Compose was asked to restart the proxy.
+    expect((await stat(join(dir, 'data/tls.key'))).uid).toBe(65532);
+    expect((await sc.calls()).some((c) => c.args.join(' ') === 'compose restart mcp-proxy')).toBe(true);
+    await t.key('Enter');
+    await t.key('Escape');
+    await t.waitFor(/Key.*fixed|TLS key.*fixed/);
+    await t.key('Escape');
+    await t.waitFor('What are you seeing?');
+    await t.key('1');
+    const again = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
+    const now = again.slice(again.lastIndexOf('Findings'));
+    expect(now).not.toMatch(/cannot read its TLS key/);
+    // Nothing else was wrong with this host: no error finding remains, so SPEC's exit code is 0.
+    expect(errorsOn(now)).toBe(0);
+    await t.key('q');
+    expect(await t.exitCode()).toBe(0);
+  }, 180_000);
+});

@@ -12,7 +12,7 @@ import { mergeContainer, mergeTimestamped, parseInspect, parsePs, type PsRow } f
 import { displayArgv, runStep, type GatherContext } from './context.js';
 import { classifyFailure, isBlocking } from './tool-errors.js';
 import { nameProblem } from './names.js';
-import type { RunResult } from './run.js';
+import { firstLine, type RunResult } from './run.js';
 
 /** The Compose file's view of the deployment: role -> service, the setup service's profiles. */
 export function composeTarget(s: Snapshot, notes: string[]): ComposeTarget {
@@ -94,29 +94,39 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
   }
 
   // Round 2: the project's containers (and, on v2, the logs, which need only the service names).
-  const v2Logs = s.deployment.composeFlavor === 'v2';
+  const pluginV2 = s.deployment.composeFlavor === 'v2';
+  const v2Logs: Partial<Record<LogSource, SnapshotLog>> = {};
+  const labelLogs: Partial<Record<LogSource, SnapshotLog>> = {};
   const logRuns: Promise<void>[] = [];
   const collectV2Log = async (role: LogSource, service: string) => {
     const argv = composeCommands.logsV2(target, service, bounds);
     const r = await runStep(ctx, argv, { id: `logs ${role}`, cwd: dir, tool: 'compose', expected: minorFailure });
-    if (r.stdout.trim() || r.exitCode !== 0) s.logs[role] = logOf(argv, r, r.stdout);
+    if (r.stdout.trim() || r.exitCode !== 0) v2Logs[role] = logOf(argv, r, r.stdout);
   };
-  if (v2Logs) for (const role of LOG_SOURCES) if (target.services[role]) logRuns.push(collectV2Log(role, target.services[role]!));
+  if (pluginV2) for (const role of LOG_SOURCES) if (target.services[role]) logRuns.push(collectV2Log(role, target.services[role]!));
 
   let rows: PsRow[] = [];
-  if (v2Logs) {
+  let byLabel = !pluginV2;
+  if (pluginV2) {
     const argv = composeCommands.psV2(target);
     const r = await runStep(ctx, argv, { id: 'compose ps', cwd: dir, tool: 'compose' });
     const parsed = parsePs(r.stdout);
     rows = parsed.rows;
     if (parsed.bad) ctx.notes.push(`\`${displayArgv(argv)}\`: ${parsed.bad} line(s) were not JSON and were skipped`);
     s.deployment.project = rows.find((row) => row.project)?.project ?? composeProjectName(s, dir, ctx.env, 'v2').name;
-  } else {
+    // Compose refuses a file it cannot load; docker still knows the containers by their labels.
+    if (r.exitCode !== 0 && !r.timedOut && !isBlocking(classifyFailure('compose', r))) {
+      byLabel = true;
+      ctx.notes.push(`\`${displayArgv(argv)}\` failed (${firstLine(r.stderr) || `exit code ${r.exitCode}`}); the containers were listed by their Compose label instead`);
+    }
+  }
+  if (byLabel) {
     const project = composeProjectName(s, dir, ctx.env, s.deployment.composeFlavor ?? 'v1');
     const problem = nameProblem('project', project.name);
     if (problem) {
       ctx.notes.push(`the Compose project name from ${project.source} is not usable (${problem}); containers were not listed`);
       await Promise.all(logRuns);
+      Object.assign(s.logs, v2Logs);
       return;
     }
     s.deployment.project = project.name;
@@ -125,12 +135,12 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
     rows = parsePs(r.stdout).rows;
   }
 
-  // Round 3: inspect every container at once; v1 reads each role's containers' logs with `docker logs`.
+  // Round 3: inspect every container at once; by label, each role's containers' logs come from `docker logs`.
   const ids = rows.map((row) => row.id).filter((id) => !nameProblem('container', id));
   const inspectRun = ids.length
     ? runStep(ctx, composeCommands.inspect(ids), { id: 'docker inspect', tool: 'docker', expected: minorFailure })
     : Promise.resolve(undefined);
-  if (!v2Logs) {
+  if (byLabel) {
     for (const role of LOG_SOURCES) {
       const service = target.services[role];
       const mine = rows.filter((row) => row.service === service && !nameProblem('container', row.name)).sort(byOwnThenName);
@@ -148,7 +158,7 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
           const failed = parts.find(({ r }) => r.exitCode !== 0);
           const log = logOf(parts[0]!.argv, failed?.r ?? parts[0]!.r, text);
           if (parts.length > 1) log.origin = parts.map(({ argv }) => displayArgv(argv)).join(' + ');
-          if (log.text.trim() || log.error) s.logs[role] = log;
+          if (log.text.trim() || log.error) labelLogs[role] = log;
         })(),
       );
     }
@@ -156,6 +166,10 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
   const inspected = parseInspect((await inspectRun)?.stdout ?? '');
   if (inspected.length) ctx.redactions.push({ path: 'state/state.json#containers', what: 'docker inspect: environment variable names only (their values, the tunnel token among them, are dropped when gathered); the command line is not kept' });
   await Promise.all(logRuns);
+  for (const role of LOG_SOURCES) {
+    const log = labelLogs[role]?.text.trim() ? labelLogs[role] : (v2Logs[role] ?? labelLogs[role]);
+    if (log) s.logs[role] = log;
+  }
 
   const byId = new Map(inspected.map((c) => [c.id ?? '', c]));
   const byName = new Map(inspected.map((c) => [c.name, c]));

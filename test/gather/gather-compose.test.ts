@@ -107,6 +107,29 @@ describe('Compose gathering with the v2 plugin', () => {
   });
 });
 
+describe('when Compose cannot load the file', () => {
+  it('lists the containers by their label and reads docker logs, and the Compose error is a finding', async () => {
+    const dir = await project();
+    const spec: ComposeSpec = { flavor: 'v1', project: projectOf(dir), dir, containers: containers(), logs: LOGS };
+    const composeError = { stderr: `validating ${dir}/docker-compose.yaml: services.cloudflared additional properties 'comand' not allowed\n`, exitCode: 15 };
+    const sc = await scenario([
+      { tool: 'docker', args: ['compose', 'version', '--short'], stdout: '2.29.7\n' },
+      { tool: 'docker', args: ['compose', 'ps'], match: 'contains', ...composeError },
+      { tool: 'docker', args: ['compose', 'logs'], match: 'contains', ...composeError },
+      ...composeRules(spec).filter((r) => !(r.tool === 'docker' && r.args?.[0] === 'compose')),
+    ]);
+    const s = await gatherSnapshot(options(dir), undefined, { env: sc.env });
+    expect(s.deployment.composeFlavor).toBe('v2');
+    expect(s.notes.join('\n')).toMatch(/`docker compose ps --all --format json` failed \(validating .*not allowed\); the containers were listed by their Compose label instead/);
+    expect(s.state.containers!.map((c) => c.state)).toEqual(['restarting', 'running']);
+    expect(s.logs['mcp-proxy']!.origin).toBe(`docker logs --timestamps --tail 2000 ${projectOf(dir)}_mcp-proxy_1`);
+    expect(s.logs['mcp-proxy']!.text).toContain('cannot unmarshal');
+    const f = analyze(s).findings.find((x) => x.id === 'runtime.tool-missing')!;
+    expect(f.title).toBe('compose: a command failed');
+    expect(f.detail).toMatch(/^`docker compose ps --all --format json` failed: validating .* additional properties 'comand' not allowed\./);
+  });
+});
+
 describe('Compose v1 (docker-compose 1.29)', () => {
   it('finds the project by label, inspects it, and reads logs with docker logs, stderr and stdout in time order', async () => {
     const dir = await project();

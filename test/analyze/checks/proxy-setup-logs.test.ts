@@ -94,7 +94,7 @@ describe('routing.no-route-log', () => {
     expect(obs).toMatchObject({
       variant: 'log',
       vars: { host: 'wiki.wxyz9876.tunnel.anthropic.com', implied: 'wxyz9876.tunnel.anthropic.com', configured: 'abcd1234.tunnel.anthropic.com', count: 3 },
-      data: { impliedTunnelDomain: 'wxyz9876.tunnel.anthropic.com', tunnelDomain: 'wxyz9876.tunnel.anthropic.com', configuredTunnelDomain: 'abcd1234.tunnel.anthropic.com', file: 'config/mcp-proxy.yaml', key: 'tunnel_domain', hosts: [{ host: 'mcp.wxyz9876.tunnel.anthropic.com', count: 2 }, { host: 'wiki.wxyz9876.tunnel.anthropic.com', count: 1 }] },
+      data: { implied: 'wxyz9876.tunnel.anthropic.com', configuredTunnelDomain: 'abcd1234.tunnel.anthropic.com', file: 'config/mcp-proxy.yaml', key: 'tunnel_domain', hosts: [{ host: 'mcp.wxyz9876.tunnel.anthropic.com', count: 2 }, { host: 'wiki.wxyz9876.tunnel.anthropic.com', count: 1 }] },
     });
     const f = analyze(s, { checks: [noRouteLog] }).findings[0]!;
     expect(f.detail).toContain('implies `tunnel_domain: wxyz9876.tunnel.anthropic.com`, but the config has `abcd1234.tunnel.anthropic.com`');
@@ -109,12 +109,18 @@ describe('routing.no-route-log', () => {
 
   it('without a config, still names the implied domain', () => {
     const [obs] = noRouteLog.run(proxy(['2026/11/28 04:10:00 no route for host "mcp.abcd1234.tunnel.anthropic.com"']));
-    expect(obs).toMatchObject({ variant: 'log-no-config', data: { impliedTunnelDomain: 'abcd1234.tunnel.anthropic.com' } });
+    expect(obs).toMatchObject({ variant: 'log-no-config', data: { implied: 'abcd1234.tunnel.anthropic.com' } });
   });
 
   it('a restart after the last one: a warning that it has not been seen since', () => {
     const report = analyze(proxy([NO_ROUTE('mcp.wxyz9876.tunnel.anthropic.com'), CONFIGURED('20:00')]), { checks: [noRouteLog] });
     expect(report.findings[0]).toMatchObject({ severity: 'warning', data: { recovered: true } });
+  });
+
+  it('hands the implied domain to the set-tunnel-domain fix when the tunnel domain is not known otherwise', () => {
+    const s = proxy([NO_ROUTE('mcp.wxyz9876.tunnel.anthropic.com')], 'routes:\n  mcp: http://10.0.0.5:8080\n');
+    const fix = analyze(s, { checks: [noRouteLog] }).findings[0]!.fixes.find((x) => x.id === 'set-tunnel-domain');
+    expect(fix?.diff).toContain('+tunnel_domain: wxyz9876.tunnel.anthropic.com');
   });
 
   it('implied domain: a longer route name wins over the first label', () => {
@@ -135,6 +141,13 @@ describe('routing.ip-not-private-log', () => {
     const f = report.findings[0]!;
     expect(f).toMatchObject({ severity: 'error', title: 'Upstream wiki.example.com resolves to 203.0.113.7, 203.0.113.9, outside the allowed ranges', data: { ips: ['203.0.113.7', '203.0.113.9'], cidr: '203.0.113.0/28', host: 'wiki.example.com' } });
     expect(f.detail).toContain('add the narrowest covering CIDR, 203.0.113.0/28, to `upstream.allowed_ips`');
+  });
+
+  it('hands the address and its CIDR to the allow-upstream-cidr fix, keeping the private ranges in use', () => {
+    const s = proxy(['mcp-proxy-1  | 2026/11/28 04:12:00 IP validation failed: 203.0.113.7 is not a private address'], 'routes:\n  mcp: http://10.0.0.5:8080\n');
+    const fix = analyze(s, { checks: [ipNotPrivateLog] }).findings[0]!.fixes.find((x) => x.id === 'allow-upstream-cidr');
+    expect(fix?.diff).toMatch(/\+\s+- 203\.0\.113\.7\/32/);
+    expect(fix?.diff).toMatch(/\+\s+- 10\.0\.0\.0\/8/);
   });
 
   it('finds the host in the config when the log gives only the address', () => {

@@ -57,7 +57,7 @@ export const noRouteLog: Check = {
       data: () => ({
         ...(host ? { host } : {}),
         hosts: hosts.slice(0, 10),
-        ...(implied ? { impliedTunnelDomain: implied.implied, tunnelDomain: implied.implied } : {}),
+        ...(implied ? { implied: implied.implied } : {}),
         ...(configuredDomain ? { configuredTunnelDomain: configuredDomain } : {}),
         ...(route ? { route } : {}),
         ...(view ? { file: view.file, key: viewKeyName(view, ['tunnel_domain']) } : {}),

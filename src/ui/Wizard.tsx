@@ -178,7 +178,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
             {state.flash.text}
           </P>
         ) : null}
-        <Footer keys={footerKeys(state)} />
+        {state.exitCode === undefined ? <Footer keys={footerKeys(state)} /> : null}
       </Box>
     </>
   );

@@ -61,7 +61,8 @@ export function exitCodeOf(state: WizardState): number {
 function quit(state: WizardState): WizardState {
   if (state.exitCode !== undefined) return state;
   const code = exitCodeOf(state);
-  return addTask({ ...state, exitCode: code }, { kind: 'exit', code });
+  const flash = state.quitting ? { text: `The fix was stopped; quit with exit code ${code}.`, tone: 'info' as const } : state.flash;
+  return addTask({ ...state, exitCode: code, flash }, { kind: 'exit', code });
 }
 
 // ── runs ───────────────────────────────────────────────────────────────────────────────────────────

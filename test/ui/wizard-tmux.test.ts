@@ -3,7 +3,7 @@
 // stand-ins and chown): choose a symptom, open a finding, apply its fix, see it verified, quit with SPEC's code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { makeScenario, type Rule } from '../helpers/stand-ins.js';
@@ -167,5 +167,40 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(errorsOn(now)).toBe(0);
     await t.key('q');
     expect(await t.exitCode()).toBe(0);
+  }, 180_000);
+
+  it('Ctrl-C while a fix runs stops it and puts the edited file back whole', async () => {
+    const project = await tempDir('mtt-tmux-abort-');
+    cleanups.push(project.cleanup);
+    const dir = project.dir;
+    const name = basename(dir).toLowerCase().replace(/[^-_a-z0-9]/g, '');
+    await mkdir(join(dir, 'config'));
+    await writeFile(join(dir, 'docker-compose.yaml'), DOCUMENTED_COMPOSE);
+    const config = proxyConfig('# one route per MCP server\nroutes:\n  - mcp: http://10.0.0.5:8080 # the MCP server\n');
+    await writeFile(join(dir, 'config/mcp-proxy.yaml'), config);
+    const spec: ComposeSpec = { flavor: 'v2-lines', project: name, dir, containers: [{ service: 'mcp-proxy', state: 'running', user: '65532:65532' }, { service: 'cloudflared', state: 'running' }] };
+    // The restart never returns: the operator gives up with Ctrl-C.
+    const hang: Rule = { tool: 'docker', args: ['compose', 'restart', 'mcp-proxy'], match: 'contains', hang: true };
+    const sc = await makeScenario([hang, ...composeRules(spec)], { tools: ['docker'] });
+    cleanups.push(sc.cleanup);
+    const t = await session(['--no-network'], dir, sc.env);
+    await t.waitFor(/Tools {6}✓ docker/);
+    await pointAt(t, /cannot unmarshal !!seq/);
+    await t.key('Enter');
+    await t.waitFor(/❯ ✗ ROUTING\s+`?routes`? is a YAML list/, 30_000);
+    await t.key('Enter');
+    await t.waitFor('(f) Rewrite routes from a list to a map');
+    await t.key('f');
+    await t.waitFor('Run it? (y) yes (n) no');
+    await t.key('y');
+    // The edit is written, the restart hangs.
+    await t.waitFor(/done {4}edit config\/mcp-proxy\.yaml[\s\S]*Applying/, 30_000);
+    expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).not.toBe(config);
+    await t.key('C-c');
+    // SPEC: 1 while an error finding remains (the routes one was not fixed).
+    expect(await t.exitCode(30_000)).toBe(1);
+    expect(await t.screen()).toMatch(/✗ Not applied: cancelled at step 2; put config\/mcp-proxy\.yaml back/);
+    expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).toBe(config);
+    expect((await readdir(join(dir, 'config'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 180_000);
 });

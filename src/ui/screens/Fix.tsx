@@ -54,7 +54,7 @@ function outputLines(fix: FixState, rows: number): LineModel[] {
   return lines;
 }
 
-function Outcome({ fix }: { fix: FixState }) {
+function Outcome({ fix, leaving }: { fix: FixState; leaving: boolean }) {
   const style = useStyle();
   const m = marks(style);
   if (fix.problem && !fix.applied) return <P paint="red">{m.fail} {fix.problem}</P>;
@@ -62,12 +62,12 @@ function Outcome({ fix }: { fix: FixState }) {
   const v = fix.verified;
   return (
     <Box flexDirection="column">
-      {a && !a.ok ? <P paint="red">{m.fail} Not applied: {a.message}{a.restored.length ? ` (put back: ${a.restored.join(', ')})` : ''}</P> : null}
+      {a && !a.ok ? <P paint="red">{m.fail} Not applied: {a.message}</P> : null}
       {a?.ok && !v ? <P paint="green">{m.ok} {a.message}</P> : null}
       {v?.status === 'fixed' ? <P paint="green" bold>{m.ok} Fixed: {v.detail}</P> : null}
       {v?.status === 'not-fixed' ? <P paint="red" bold>{m.fail} Not fixed: {v.detail}</P> : null}
       {v?.status === 'cannot-tell' ? <P paint="yellow" bold>{m.unknown} Cannot tell yet: {v.detail}</P> : null}
-      <P paint="dim">Enter or Esc goes back to the finding.</P>
+      {leaving ? null : <P paint="dim">Enter or Esc goes back to the finding.</P>}
     </Box>
   );
 }
@@ -94,7 +94,7 @@ export function FixScreen({ state, fix, rows, onTyped, onContent }: { state: Wiz
       ))}
       {fix.phase === 'applying' ? <Busy text={fix.aborting ? 'Stopping…' : 'Applying…'} /> : null}
       {fix.phase === 'verifying' ? <Busy text="Verifying: gathering again to see whether the finding is gone…" /> : null}
-      {fix.phase === 'done' ? <Outcome fix={fix} /> : null}
+      {fix.phase === 'done' ? <Outcome fix={fix} leaving={state.exitCode !== undefined} /> : null}
     </Box>
   );
 }

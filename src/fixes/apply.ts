@@ -20,6 +20,8 @@ interface Edited {
   step: EditStep;
   file: FileOnDisk;
   backup: string;
+  /** What the fix wrote: a file that no longer holds it was changed by someone else and is left alone. */
+  written: Buffer;
 }
 
 interface PreparedEdit {
@@ -120,8 +122,8 @@ async function editStep(step: EditStep, ctx: FixRunContext, edited: Edited[]): P
   try {
     const { file, content } = await prepareEdit(step, ctx);
     const backup = await writeBackup(file);
-    edited.push({ step, file, backup });
     await replaceAtomically(file, content, ctx.signal);
+    edited.push({ step, file, backup, written: content });
     return { step, status: 'done', backup: shown(ctx, backup), output: `wrote ${step.path} (backup ${shown(ctx, backup)})` };
   } catch (err) {
     const message = err instanceof EditRefused ? err.message : `${step.path}: ${(err as NodeJS.ErrnoException).code ?? 'write failed'}; nothing was changed`;
@@ -135,7 +137,10 @@ async function restoreAll(edited: Edited[], ctx: FixRunContext): Promise<{ resto
   for (const e of [...edited].reverse()) {
     try {
       const now = await readOnDisk(e.file.real);
-      if (now.bytes.equals(e.file.bytes)) continue; // the write never happened
+      if (!now.bytes.equals(e.written)) {
+        problems.push(`${e.step.path} changed after the fix wrote it, so it was left as it is (its backup is ${shown(ctx, e.backup)})`);
+        continue;
+      }
       await restoreFromBackup(e.file, e.backup);
       restored.push(e.step.path);
     } catch (err) {

@@ -80,8 +80,11 @@ export async function replaceAtomically(file: FileOnDisk, content: Buffer, signa
     try {
       await handle.chown(file.stat.uid, file.stat.gid);
     } catch {
-      if (file.stat.uid !== process.getuid?.()) throw new EditRefused(`cannot keep the owner of ${file.real} (uid ${file.stat.uid}) as this user; run as root or as its owner`);
-      await handle.chown(file.stat.uid, (await handle.stat()).gid).catch(() => undefined);
+      // Not root: fine only when the new file already has the old one's owner and group.
+      const mine = await handle.stat();
+      if (mine.uid !== file.stat.uid || mine.gid !== file.stat.gid) {
+        throw new EditRefused(`cannot keep the owner of ${file.real} (${file.stat.uid}:${file.stat.gid}) as this user; nothing was changed (run as root or as its owner)`);
+      }
     }
     await handle.chmod(file.stat.mode & 0o7777);
     await handle.writeFile(content);

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chmod, chown, mkdir, readFile, readdir, lstat, stat, symlink, writeFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { randomUUID, randomBytes } from 'node:crypto';
 import { makeScenario, type Scenario } from '../helpers/stand-ins.js';
 import { tempDir } from '../helpers/cli.js';
@@ -125,6 +126,19 @@ describe('applyPlan: edits', () => {
     expect((await readFile(config)).equals(before)).toBe(true);
     expect((await stat(config)).mode & 0o7777).toBe(0o604);
     expect(await backups(join(dir, 'config'))).toHaveLength(1);
+  });
+
+  it('leaves alone, on a later failure, a file someone changed after the fix wrote it', async () => {
+    const dir = await project({ 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': CONFIG });
+    const config = join(dir, 'config/mcp-proxy.yaml');
+    const sc = await scenario([RESTART_FAILS]);
+    const s = await snapshotOfDir(dir);
+    const theirs = `${CONFIG}# someone else, meanwhile\n`;
+    const outcome = await applyPlan(planFix('routes-to-map', s)!, ctxOf(s, sc, { onStepStart: (step) => step.kind === 'command' && writeFileSync(config, theirs) }));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.restored).toEqual([]);
+    expect(outcome.message).toMatch(/config\/mcp-proxy\.yaml changed after the fix wrote it, so it was left as it is \(its backup is config\/mcp-proxy\.yaml\.bak-\d{8}T\d{6}Z\)/);
+    expect(await readFile(config, 'utf8')).toBe(theirs);
   });
 
   it('has nothing to do the second time, and runs nothing', async () => {

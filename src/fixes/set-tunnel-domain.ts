@@ -11,7 +11,7 @@ import type { Fix, PlanStep } from './types.js';
 
 /** The domain to set: what the finding found, else the tunnel's domain (flag, data/tunnel-domain), else the one the log implies. */
 export function targetDomain(s: Snapshot, data?: Record<string, unknown>): string | undefined {
-  const domain = dataString(data, 'domain') ?? s.tunnelDomain?.value ?? dataString(data, 'implied');
+  const domain = dataString(data, 'domain') ?? s.tunnelDomain?.value ?? dataString(data, 'tunnelDomain', 'impliedTunnelDomain', 'implied');
   const clean = domain?.trim().toLowerCase().replace(/\.$/, '');
   return clean && isDomainName(clean) ? clean : undefined;
 }

@@ -29,8 +29,9 @@ function Tools({ s }: { s: Snapshot | undefined }) {
       {tools.map(([name, t], i) => (
         <React.Fragment key={name}>
           {i ? '  ' : ''}
-          <P paint={t?.present && !t.problem ? 'green' : 'red'}>{t?.present && !t.problem ? m.ok : m.fail}</P> {name}
-          {t?.version ? ` ${t.version}` : ''}
+          <P paint={t?.present && !t.problem ? 'green' : 'red'}>{t?.present && !t.problem ? m.ok : m.fail}</P>{' '}
+          {/* Compose's version names the flavour itself: `docker compose 2.29.7`, `docker-compose 1.29.2`. */}
+          {name === 'compose' && t?.version ? t.version : `${name}${t?.version ? ` ${t.version}` : ''}`}
           {t?.problem ? <P paint="dim"> ({t.problem})</P> : null}
         </React.Fragment>
       ))}

@@ -203,4 +203,13 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).toBe(config);
     expect((await readdir(join(dir, 'config'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 180_000);
+
+  it('a terminal too small for the screens gets the diagnose report instead', async () => {
+    const t = await startTmux(['--demo'], { cwd: ROOT, scratch, width: 50, height: 12 });
+    cleanups.push(() => t.kill());
+    expect(await t.exitCode(30_000)).toBe(1);
+    const screen = await t.screen();
+    expect(screen).toMatch(/\d+ errors?, \d+ warnings?/);
+    expect(screen).not.toMatch(/What are you seeing\?/);
+  }, 60_000);
 });

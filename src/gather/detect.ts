@@ -52,13 +52,12 @@ async function kubeTools(ctx: GatherContext, s: Snapshot, target: KubeTarget): P
   const kube = (s.state.kube ??= {});
   const ctxName = target.context ?? (current?.exitCode === 0 ? current.stdout.trim() : undefined);
   if (ctxName && isValidName('context', ctxName)) kube.context = ctxName;
-  kube.kubeconfig = ctx.env.KUBECONFIG || `${join(homedir(), '.kube', 'config')} (default)`;
+  kube.kubeconfig = ctx.env.KUBECONFIG || join(homedir(), '.kube', 'config');
 }
 
 function describeKube(target: KubeTarget, kube: Snapshot['state']['kube'], how: string): string {
-  const where = `Helm release ${target.release} in namespace ${target.namespace}`;
-  const context = kube?.context ? `, context ${kube.context}` : '';
-  return `${where}${context} (${how}; KUBECONFIG ${kube?.kubeconfig ?? 'default'})`;
+  const context = kube?.context ? `context ${kube.context}; ` : '';
+  return `Helm release ${target.release} in namespace ${target.namespace}, ${how} (${context}KUBECONFIG ${kube?.kubeconfig ?? '~/.kube/config'})`;
 }
 
 /** Live gathering after the files: detect, then gather what the deployment's tools can show. */

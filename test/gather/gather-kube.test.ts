@@ -56,7 +56,7 @@ describe('Helm / Kubernetes gathering', () => {
     const s = await gatherSnapshot(options(dir, { kube: true, tail: 500 }), undefined, { env: sc.env });
 
     expect(s.deployment).toMatchObject({ kind: 'helm', release: 'mcp-tunnel', namespace: 'mcp-tunnel', context: 'kind-tunnel' });
-    expect(s.deployment.how).toMatch(/^Helm release mcp-tunnel in namespace mcp-tunnel, context kind-tunnel \(named with --kube; KUBECONFIG /);
+    expect(s.deployment.how).toMatch(/^Helm release mcp-tunnel in namespace mcp-tunnel, named with --kube \(context kind-tunnel; KUBECONFIG \S+\)$/);
     const kube = s.state.kube!;
     expect(kube.helm).toMatchObject({ status: 'failed', chart: 'mcp-tunnel', version: '2.1.0', appVersion: '1.4.0', revision: 3 });
     expect(kube.pods!.map((p) => p.name)).toEqual(['mcp-tunnel-6b7f9c8d4-4xk2p', 'mcp-tunnel-6b7f9c8d4-9qz7m']);

@@ -259,13 +259,15 @@ function underLines(cells: Cell[], starts: number[], width: number, g: Glyphs): 
     const [first, ...rest] = unique.values();
     if (!first) return;
     const named = c.hops.length > 1 && first.hops.length < c.hops.length ? `${first.hops.map((h) => h.label).join(', ')}: ` : '';
-    const text = `${named}${first.finding.title}${rest.length ? ` (+${rest.length} more)` : ''}`;
+    const more = rest.length ? ` (+${rest.length} more)` : '';
+    // Cut the title, never the count of the others: the operator should know there is more.
+    const fit = (room: number) => `${truncate(`${named}${first.finding.title}`, Math.max(0, room - more.length), g)}${more}`;
+    const full = `${named}${first.finding.title}${more}`;
     const middle = starts[i]! + Math.floor(cellWidth(c) / 2);
-    if (middle + g.under.length + text.length <= width || middle < width / 2) {
-      const room = width - middle - g.under.length;
-      lines.push([{ text: ' '.repeat(middle) }, { text: g.under, paint: 'red' }, { text: truncate(text, room, g), paint: 'red' }]);
+    if (middle + g.under.length + full.length <= width || middle < width / 2) {
+      lines.push([{ text: ' '.repeat(middle) }, { text: g.under, paint: 'red' }, { text: fit(width - middle - g.under.length), paint: 'red' }]);
     } else {
-      const shown = truncate(text, middle - g.back.length + 1, g);
+      const shown = fit(middle - g.back.length + 1);
       const pad = Math.max(0, middle + 1 - g.back.length - shown.length);
       lines.push([{ text: ' '.repeat(pad) }, { text: shown, paint: 'red' }, { text: g.back, paint: 'red' }]);
     }

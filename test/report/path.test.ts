@@ -66,6 +66,10 @@ describe('the drawn path: hops from findings', () => {
     expect(corner).toBeLessThan(proxyBox[1]!);
     expect(lines.some((l) => l.includes('wiki: allowed_ips leaves out 192.168.0.0/16'))).toBe(true);
     expect(lines.filter((l) => l.includes('TLS key'))).toHaveLength(1);
+    // A second failure on the same hop is counted, and the count survives cutting the title to fit.
+    const two = report({ findings: [finding('tls.key-unreadable', 'error', `The proxy cannot read its TLS key ${'x'.repeat(80)}`), finding('tls.san-mismatch', 'error', 'No SAN matches')] });
+    const drawn = pathLines(two, PLAIN_UNICODE, 80).join('\n');
+    expect(drawn).toMatch(/The proxy cannot read its TLS key x+… \(\+1 more\)/);
   });
 
   it('puts a finding about the whole routing table under the routes once, and a container finding on its hop', () => {

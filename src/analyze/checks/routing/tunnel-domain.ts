@@ -26,7 +26,7 @@ export const tunnelDomainMatches: Check = {
       const host = `${bare[0]!.name}.${domain?.value ?? '<tunnel-domain>'}`;
       const routes = bare.map((r) => r.name).join(', ');
       const data = { file: view.file, key, domain: domain?.value, configured: configured ?? null };
-      const domainEv = domain ? [evidence(domain.source.split(' ')[0] === 'certificate' ? domain.source : domain.source, `tunnel domain ${domain.value}`)] : [];
+      const domainEv = domain ? [evidence(domain.source, `tunnel domain ${domain.value}`)] : [];
       if (view.prefix.length) {
         const values = helmValuesOf(s);
         if (values && setupEnabled(values)) continue; // setup hands the proxy its domain as a flag

@@ -22,7 +22,7 @@ export const certSan: Check = {
     const sans = dns.length ? dns.map((d) => `\`${d}\``).join(', ') : `no DNS name${leaf.commonName ? ` (the subject CN=${leaf.commonName} is not used for names)` : ''}`;
     const data = { file: file.path, domain: domain.value, found: dns, needed: wildcard };
     const ev = certEvidence(file, leaf, `SAN ${[...dns.map((d) => `DNS:${d}`), ...leaf.sans.ip.map((ip) => `IP:${ip}`)].join(', ') || '(none)'}; needed ${wildcard}`);
-    if (dns.some((d) => sanCovers(d, `x.${domain.value}`) && d.startsWith('*.'))) return [];
+    if (dns.some((d) => d.toLowerCase().replace(/\.$/, '') === wildcard)) return [];
     const hosts = hostsNeeded(s, domain.value);
     const missing = hosts.filter((h) => !dns.some((d) => sanCovers(d, h)));
     if (hosts.length && missing.length === 0) return [];

@@ -62,7 +62,7 @@ async function composeProject(): Promise<string> {
 
 const opts = (dir: string, over: Partial<TriageOptions> = {}) => defaultOptions({ dir, network: false, timeoutMs: 10_000, ...over });
 
-describe('fix on a terminal', () => {
+describe('fix on a terminal', { timeout: 120_000 }, () => {
   it('asks y/N; anything but yes changes nothing (exit 1)', async () => {
     const dir = await composeProject();
     const sc = await standIns(composeRules({ flavor: 'v2-lines', project: basename(dir).toLowerCase(), dir, containers: [{ service: 'mcp-proxy', state: 'running' }] }));

@@ -53,7 +53,7 @@ const mutating = async (sc: Scenario) => mutatingCalls(await sc.calls()).map((c)
 const oneLine = (text: string) => text.endsWith('\n') && text.trimEnd().split('\n').length === 1;
 const backupsIn = async (dir: string) => (await readdir(dir)).filter((n) => n.includes('.bak-'));
 
-describe('fix: consent and usage', () => {
+describe('fix: consent and usage', { timeout: 120_000 }, () => {
   it('an unknown fix id exits 2 with one line, before gathering anything', async () => {
     const dir = await project();
     const sc = await live(dir);
@@ -105,7 +105,7 @@ describe('fix: consent and usage', () => {
   });
 });
 
-describe('fix: apply and verify', () => {
+describe('fix: apply and verify', { timeout: 120_000 }, () => {
   it('--yes edits, restarts exactly `docker compose restart mcp-proxy` in the project, verifies; the second run has nothing to do', async () => {
     const dir = await project();
     const sc = await live(dir, [RESTART]);
@@ -170,7 +170,7 @@ describe('fix: apply and verify', () => {
   });
 });
 
-describe('fix: secrets and the demo', () => {
+describe('fix: secrets and the demo', { timeout: 120_000 }, () => {
   it('env-token-unquote: the token never appears in the output, and .env gets it bare', async () => {
     const token = Buffer.from(JSON.stringify({ a: randomBytes(16).toString('hex'), t: randomUUID(), s: randomBytes(32).toString('base64') })).toString('base64');
     const dir = await project({ '.env': `TUNNEL_TOKEN="'${token}'"\n` });

@@ -295,7 +295,8 @@ function chainLayout(model: PathModel, width: number, marks: Record<HopStatus, s
   return out;
 }
 
-function clip(line: PathLine, width: number): PathLine {
+/** The line cut to `width` columns, segments kept. */
+export function clip(line: PathLine, width: number): PathLine {
   const out: PathLine = [];
   let used = 0;
   for (const seg of line) {

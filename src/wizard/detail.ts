@@ -3,8 +3,9 @@
 import { LAYER_TITLES, type Finding, type FixRef } from '../analyze/types.js';
 import type { Plan } from '../fixes/types.js';
 import { commandLine } from '../fixes/describe.js';
-import { evidenceLine, wrap } from '../report/text.js';
-import type { Segment } from '../report/path.js';
+import { wrap } from '../report/text.js';
+import type { Evidence } from '../analyze/types.js';
+import { clip, type Segment } from '../report/path.js';
 import { fixKeys, fixLabel } from './fix-keys.js';
 
 export type Line = Segment[];
@@ -40,16 +41,15 @@ export function findingView(f: Finding, width: number, opts: { fixesUnavailable?
     { text: f.severity.toUpperCase(), paint: SEVERITY_PAINT[f.severity] },
     { text: ' ' },
     { text: f.title, paint: 'bold' },
-    { text: `  [${f.id}]`, paint: 'dim' },
     ...(opts.fixed ? [{ text: '  fixed', paint: 'green' as const }] : []),
   ]);
-  lines.push([{ text: LAYER_TITLES[f.layer], paint: 'dim' }]);
+  lines.push([{ text: `${f.id} · ${LAYER_TITLES[f.layer]}`, paint: 'dim' }]);
   lines.push([]);
   lines.push([{ text: 'What it means', paint: 'bold' }]);
   lines.push(...prose(f.detail, width));
   lines.push([]);
   lines.push([{ text: `Evidence${f.evidence.length ? '' : ': none recorded'}`, paint: 'bold' }]);
-  for (const e of f.evidence.slice(0, MAX_EVIDENCE)) lines.push([{ text: clipText(`  ${evidenceLine(e)}`, width) }]);
+  for (const e of f.evidence.slice(0, MAX_EVIDENCE)) lines.push(...evidenceLines(e, width));
   if (f.evidence.length > MAX_EVIDENCE) lines.push([{ text: `  … ${f.evidence.length - MAX_EVIDENCE} more`, paint: 'dim' }]);
   lines.push([]);
   lines.push([{ text: f.fixes.length ? 'Fixes' : 'Fixes: none to run here; the detail above says what to do', paint: 'bold' }]);
@@ -65,7 +65,28 @@ export function findingView(f: Finding, width: number, opts: { fixesUnavailable?
     if (more) lines.push([{ text: clipText(`      ${more}`, width), paint: 'dim' }]);
   });
   if (f.fixes.length) lines.push([{ text: '  ' }, { text: '(c)', paint: 'cyan' }, { text: ' copy the commands for a manual run' }]);
-  return { lines, keys };
+  return { lines: lines.map((l) => clip(l, width)), keys };
+}
+
+/** The line as seen (cut to the width), and under it, dim, how often, when and where: a cut never hides those. */
+function evidenceLines(e: Evidence, width: number): Line[] {
+  const where = e.line ? `${e.source}:${e.line}` : e.source;
+  const out: Line[] = [[{ text: '  ' }, { text: where, paint: 'dim' }, { text: clipText(`  ${e.text}`, width - where.length - 2) }]];
+  const meta: string[] = [];
+  if (e.count !== undefined && e.count > 1) meta.push(`${e.count}×`);
+  if (e.firstSeen && e.lastSeen && e.firstSeen !== e.lastSeen) meta.push(`first ${e.firstSeen}, last ${e.lastSeen}`);
+  else if (e.lastSeen ?? e.firstSeen) meta.push(`at ${e.lastSeen ?? e.firstSeen}`);
+  if (e.seenIn?.length) meta.push(`in ${e.seenIn.join(', ')}`);
+  // Wrapped between parts, so a long pod list moves to its own line instead of being cut.
+  let line = '';
+  for (const part of meta) {
+    if (line && 6 + line.length + 3 + part.length > width) {
+      out.push([{ text: `      ${line}`, paint: 'dim' }]);
+      line = part;
+    } else line = line ? `${line} · ${part}` : part;
+  }
+  if (line) out.push([{ text: clipText(`      ${line}`, width), paint: 'dim' }]);
+  return out;
 }
 
 /** One dim line under a fix's key: its title when the key shows a command, else what it changes. */
@@ -102,5 +123,5 @@ export function planLines(plan: Plan, width: number): Line[] {
         break;
     }
   });
-  return lines;
+  return lines.map((l) => clip(l, width));
 }

@@ -90,8 +90,3 @@ export async function runStep(ctx: GatherContext, argv: string[], o: RunStepOpti
 function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} kB`;
 }
-
-/** A timed-out command is a finding of its own even when its tool otherwise works. */
-export function timedOut(ctx: GatherContext): CommandRecord[] {
-  return ctx.commands.filter((c) => c.timedOut);
-}

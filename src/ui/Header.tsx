@@ -2,12 +2,11 @@
 // in progress. Full on the start screen, one line elsewhere.
 import React from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
 import { basename } from 'node:path';
 import type { Snapshot } from '../snapshot/types.js';
 import type { LoadState } from '../wizard/state.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { P, marks, useStyle } from './paint.js';
+import { Spin, P, marks, useStyle } from './paint.js';
 
 export function deploymentText(s: Snapshot | undefined): string {
   if (!s) return 'looking…';
@@ -45,7 +44,7 @@ function Loading({ load }: { load: LoadState }) {
   if (load.status !== 'loading') return null;
   return (
     <Text wrap="truncate-end">
-      <P paint="cyan"><Spinner type="dots" /></P> gathering{running.length ? `: ${running.map((s) => s.title).join(', ')}` : '…'}
+      <Spin /> gathering{running.length ? `: ${running.map((s) => s.title).join(', ')}` : '…'}
     </Text>
   );
 }

@@ -2,6 +2,7 @@
 // at the entry (NO_COLOR, TERM=dumb), not chalk's own guess.
 import React, { createContext, useContext } from 'react';
 import { Text } from 'ink';
+import Spinner from 'ink-spinner';
 import type { Segment } from '../report/path.js';
 import type { Paint, Style } from '../report/style.js';
 
@@ -21,6 +22,16 @@ export function paintProps(style: Style, paint: Paint | undefined): TextProps {
   return { color: paint };
 }
 
+const ASCII: [RegExp, string][] = [
+  [/…/g, '...'], [/[│┃]/g, '|'], [/[─━]/g, '-'], [/[┌┐└┘]/g, '+'], [/▶/g, '>'], [/↑↓/g, 'up/down'], [/↑/g, '^'], [/↓/g, 'v'],
+  [/✓/g, '+'], [/[✗×]/g, 'x'], [/❯/g, '>'], [/·/g, '-'], [/→/g, '->'], [/–/g, '-'],
+];
+
+/** Text as the terminal can show it: the wizard's glyphs fall back to ASCII without a UTF-8 locale. */
+export function shown(style: Style, text: string): string {
+  return style.unicode ? text : ASCII.reduce((t, [from, to]) => t.replace(from, to), text);
+}
+
 /** One line of segments; long lines are cut, never wrapped, so the screen's height stays what was planned. */
 export function Line({ segments }: { segments: Segment[] }) {
   const style = useStyle();
@@ -29,7 +40,7 @@ export function Line({ segments }: { segments: Segment[] }) {
     <Text wrap="truncate-end">
       {segments.map((s, i) => (
         <Text key={i} {...paintProps(style, s.paint)}>
-          {s.text}
+          {shown(style, s.text)}
         </Text>
       ))}
     </Text>
@@ -40,14 +51,24 @@ export function P({ paint, children, ...rest }: { paint?: Paint; children?: Reac
   const style = useStyle();
   return (
     <Text {...rest} {...paintProps(style, paint)}>
-      {children}
+      {React.Children.map(children, (c) => (typeof c === 'string' ? shown(style, c) : c))}
     </Text>
+  );
+}
+
+/** A spinner that a terminal without Unicode can draw. */
+export function Spin() {
+  const style = useStyle();
+  return (
+    <P paint="cyan">
+      <Spinner type={style.unicode ? 'dots' : 'line'} />
+    </P>
   );
 }
 
 /** Text with `code` spans (the guide's log lines in symptom titles) shown in cyan. */
 export function Inline({ text, paint }: { text: string; paint?: Paint }) {
-  const parts = text.split('`');
+  const parts = shown(useStyle(), text).split('`');
   return (
     <P paint={paint} wrap="truncate-end">
       {parts.map((part, i) => (i % 2 === 1 ? <P key={i} paint="cyan">{part}</P> : <React.Fragment key={i}>{part}</React.Fragment>))}

@@ -82,7 +82,8 @@ function beginRun(state: WizardState, symptom: string | undefined): WizardState 
   const title = symptom ? `Checking: ${symptomById(symptom)?.title ?? symptom}` : 'Running every check';
   let next: WizardState = { ...state, screen: { name: 'running' }, run: { symptom, phase: 'gathering', checks: [], total: 0 } };
   next = addLog(next, { kind: 'title', text: title });
-  if (state.load.status === 'ready' && state.load.current) return startChecks(next);
+  // Gathering ran while the menu was up: its steps head the run's log all the same (once per gather).
+  if (state.load.status === 'ready' && state.load.current) return startChecks(flushSteps(next));
   if (state.load.status !== 'loading') {
     next = { ...next, load: { status: 'loading', steps: [], logged: [], current: true, ...(state.load.snapshot ? { snapshot: state.load.snapshot } : {}) } };
     return addTask(next, { kind: 'gather' });

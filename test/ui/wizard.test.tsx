@@ -42,13 +42,13 @@ afterEach(async () => {
   for (const s of sessions.splice(0)) await s.cleanup();
 });
 
-async function start(opts: Partial<TriageOptions>, origin: 'live' | 'demo' | 'bundle', size = { columns: 100, rows: 40 }): Promise<Session> {
+async function start(opts: Partial<TriageOptions>, origin: 'live' | 'demo' | 'bundle', size = { columns: 100, rows: 40 }, style = PLAIN): Promise<Session> {
   const services: WizardServices = makeServices(defaultOptions(opts), quietIo());
   let code: number | undefined;
   let r!: ReturnType<typeof render>;
   await act(async () => {
     r = render(
-      <StyleContext.Provider value={PLAIN}>
+      <StyleContext.Provider value={style}>
         <Wizard init={{ origin, size }} services={services} onExit={(c) => (code = c)} />
       </StyleContext.Provider>,
     );
@@ -100,6 +100,17 @@ describe('the wizard on the demo', () => {
     const header = await w.waitFor('Compose project');
     expect(header).toMatch(/Tunnel\s+abcd1234\.tunnel\.anthropic\.com/);
     expect(header).toMatch(/↑↓ move · enter run · 1-9 pick · q quit/);
+  });
+
+  it('falls back to ASCII without a UTF-8 locale', async () => {
+    const w = await start({ demo: true }, 'demo', { columns: 100, rows: 40 }, { color: false, unicode: false });
+    await w.waitFor('Compose project');
+    expect(w.frame()).toContain('> Run every check (recommended)');
+    expect(w.frame()).toContain('up/down move - enter run - 1-9 pick - q quit');
+    await w.press('\r');
+    const results = await w.waitFor(/Findings\s+\d+ errors?/);
+    expect(results).toMatch(/\| . Claude \|->\| . tunnel edge \|->/);
+    expect(results.split('\n').slice(-12).join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
   });
 
   it('runs every check, draws the path, opens a finding, applies its fix, sees it verified, and quits with 1', async () => {

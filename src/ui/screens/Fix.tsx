@@ -2,18 +2,17 @@
 // is destructive), the live output while it runs, then the verification: fixed or not.
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
 import TextInput from 'ink-text-input';
 import { planLines, type Line as LineModel } from '../../wizard/detail.js';
 import { stepText } from '../../fixes/describe.js';
 import { bodyRows, type FixState, type WizardState } from '../../wizard/state.js';
-import { Line, P, marks, useStyle } from '../paint.js';
+import { Spin, Line, P, marks, useStyle } from '../paint.js';
 import { Viewport } from './Finding.js';
 
 function Busy({ text }: { text: string }) {
   return (
     <Text>
-      <P paint="cyan"><Spinner type="dots" /></P> {text}
+      <Spin /> {text}
     </Text>
   );
 }

@@ -2,10 +2,9 @@
 // (drawn by the Wizard), so this shows only what is live, the count and the time.
 import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
 import type { LogEntry, WizardState } from '../../wizard/state.js';
 import { LAYER_TITLES } from '../../analyze/types.js';
-import { P, marks, useStyle } from '../paint.js';
+import { Spin, P, marks, useStyle } from '../paint.js';
 
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined) return '';
@@ -71,17 +70,17 @@ export function RunningScreen({ state }: { state: WizardState }) {
     <Box flexDirection="column">
       <Text> </Text>
       <Text>
-        <P paint="cyan"><Spinner type="dots" /></P> <P bold>{phase}</P>
+        <Spin /> <P bold>{phase}</P>
         <P paint="dim">  {formatMs(elapsed)}</P>
       </Text>
       {steps.map((s) => (
         <Text key={s.id} wrap="truncate-end">
-          {'    '}<P paint="cyan"><Spinner type="dots" /></P> {s.title}
+          {'    '}<Spin /> {s.title}
         </Text>
       ))}
       {running.map((c) => (
         <Text key={c.id} wrap="truncate-end">
-          {'    '}<P paint="cyan"><Spinner type="dots" /></P> {c.title}
+          {'    '}<Spin /> {c.title}
         </Text>
       ))}
     </Box>

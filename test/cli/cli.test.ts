@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
+import { FAKE_TOKEN } from '../helpers/token.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 let project: { dir: string; cleanup: () => Promise<void> };
@@ -61,13 +62,14 @@ describe('command line', () => {
     const broken = await runCli(['diagnose', '--dir', project.dir]);
     expect(broken.exitCode).toBe(1);
     expect(broken.stdout).toMatch(/routing\.routes-is-list/);
-    const ok = await runCli(['diagnose', '--dir', clean.dir]);
+    // the documented recipe exports TUNNEL_TOKEN in the shell that runs Compose
+    const ok = await runCli(['diagnose', '--dir', clean.dir], { env: { TUNNEL_TOKEN: FAKE_TOKEN } });
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toMatch(/no problems found/);
   });
 
   it('prints pure JSON on stdout with --json', async () => {
-    const r = await runCli(['diagnose', '--json', '--dir', project.dir]);
+    const r = await runCli(['diagnose', '--json', '--dir', project.dir], { env: { TUNNEL_TOKEN: FAKE_TOKEN } });
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.version).toBe(1);

@@ -218,3 +218,13 @@ describe('tls.key-unreadable', () => {
     expect(obs).toMatchObject({ variant: 'dir', vars: { dir: 'data', mode: '0700', owner: '0:0' } });
   });
 });
+
+describe('tls.key-unreadable: the key is not there', () => {
+  it('is an error when the certificate is there without its key, and nothing when neither is', async () => {
+    const pki = await setupPki();
+    const noKey = snapshotOf({ files: { 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': proxyConfig(ROUTES), 'data/tls.crt': pki.serverPem } });
+    expect(keyPermissions.run(noKey)[0]).toMatchObject({ variant: 'missing', vars: { key: 'data/tls.key', inContainer: '/data/tls.key' } });
+    const neither = snapshotOf({ files: { 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': proxyConfig(ROUTES) } });
+    expect(keyPermissions.run(neither)).toEqual([]);
+  });
+});

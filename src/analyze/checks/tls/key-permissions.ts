@@ -27,7 +27,9 @@ export const keyPermissions: Check = {
     const data = { path: keyPath, inContainer: String(keyIn), user: { uid: user.uid, gid: user.gid } };
     if (!file) {
       // Absent only counts where the chain compose -> config -> key was followed on the host itself.
-      if (s.origin === 'bundle' || !config || !s.deployment.paths.compose) return [];
+      // With no certificate either, the TLS files are simply not here (setup has not run, or another folder): the
+      // notes say what was not found; a certificate without its key is the fault.
+      if (s.origin === 'bundle' || !config || !s.deployment.paths.compose || !s.deployment.paths.tlsCert) return [];
       return [{ id: 'tls.key-unreadable', variant: 'missing', vars: { key: keyPath, inContainer: String(keyIn) }, evidence: [evidence(config.file, `tls.key_file: ${String(keyIn)} -> ${keyPath} (not found)`)], data, fixes: ['renew-cert'] }];
     }
     if (!file.meta) throw new CheckInputError(`the mode and owner of ${keyPath} were not gathered`);

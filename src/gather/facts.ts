@@ -19,8 +19,9 @@ export async function applyFacts(s: Snapshot, facts: Facts, cwd: string): Promis
   }
   if (facts.audience) next.inputs.audience = facts.audience;
   if (facts.caFile && facts.caFile !== s.inputs.caFile) {
+    // On a bundle the file is this host's, not the bundle's: keyed by its absolute path so the two never mix.
     const base = s.origin === 'bundle' ? cwd : (s.deployment.dir ?? cwd);
-    const path = projectPath(base, facts.caFile);
+    const path = s.origin === 'bundle' ? resolve(base, facts.caFile) : projectPath(base, facts.caFile);
     const file = await readDeploymentFile(resolve(base, facts.caFile), false);
     if (file) {
       next.files[path] = file;

@@ -7,6 +7,7 @@ import { readBundle } from '../snapshot/bundle.js';
 import { gatherSnapshot, inputsOf } from '../gather/index.js';
 import { gatherDemo, prepareDemo, type DemoDeployment } from '../gather/demo.js';
 import { step } from '../gather/events.js';
+import { runCommand } from '../gather/run.js';
 import { applyFacts } from '../gather/facts.js';
 import { analyzeAsync } from '../analyze/index.js';
 import { fixById, planFix } from '../fixes/registry.js';
@@ -46,6 +47,9 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
   let demo: DemoDeployment | undefined;
   let facts: FactValues = {};
   let ctx: FixRunContext | undefined;
+  // Quitting ends the session: commands a gather still waits on are killed, not waited for.
+  const session = new AbortController();
+  const exec: NonNullable<Parameters<typeof gatherSnapshot>[2]>['exec'] = (argv, ro) => runCommand(argv, { ...ro, signal: ro.signal ?? session.signal });
 
   const gather = async (onEvent: Parameters<WizardServices['gather']>[0], o: TriageOptions = opts): Promise<Snapshot> => {
     if (origin === 'bundle') return step(onEvent, 'bundle', `read the bundle ${opts.fromBundle}`, () => readBundle(opts.fromBundle!, { inputs: inputsOf(o) }));
@@ -53,7 +57,7 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
       demo ??= await prepareDemo();
       return gatherDemo({ ...o, dir: demo.dir }, demo, onEvent);
     }
-    return gatherSnapshot(o, onEvent, env ? { env } : {});
+    return gatherSnapshot(o, onEvent, { exec, ...(env ? { env } : {}) });
   };
 
   const context = (plan: Plan | undefined, s: Snapshot): FixRunContext => {
@@ -105,6 +109,7 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
       return true;
     },
     async dispose() {
+      session.abort();
       await demo?.cleanup();
     },
   };

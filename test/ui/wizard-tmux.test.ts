@@ -212,4 +212,20 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(screen).toMatch(/\d+ errors?, \d+ warnings?/);
     expect(screen).not.toMatch(/What are you seeing\?/);
   }, 60_000);
+
+  it('q while a docker command hangs quits at once: the command is killed, not waited for', async () => {
+    const project = await tempDir('mtt-tmux-hang-');
+    cleanups.push(project.cleanup);
+    await writeFile(join(project.dir, 'docker-compose.yaml'), DOCUMENTED_COMPOSE);
+    const hang: Rule = { tool: 'docker', args: ['compose', 'ps'], match: 'contains', hang: true };
+    const spec: ComposeSpec = { flavor: 'v2-lines', project: 'x', dir: project.dir, containers: [] };
+    const sc = await makeScenario([hang, ...composeRules(spec)], { tools: ['docker'] });
+    cleanups.push(sc.cleanup);
+    const t = await session(['--no-network', '--timeout', '60'], project.dir, sc.env);
+    await t.waitFor(/gathering: .*docker compose ps|gathering: .*compose ps/, 20_000);
+    const asked = Date.now();
+    await t.key('q');
+    expect(await t.exitCode(10_000)).toBe(0);
+    expect(Date.now() - asked).toBeLessThan(10_000);
+  }, 60_000);
 });

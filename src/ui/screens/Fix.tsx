@@ -40,6 +40,7 @@ function Confirm({ fix, onTyped }: { fix: FixState; onTyped: (v: string) => void
   );
 }
 
+/** The steps' outcomes, then the tail of the live output: at most `rows` lines. */
 function outputLines(fix: FixState, rows: number): LineModel[] {
   const lines: LineModel[] = [];
   for (const step of fix.steps) {
@@ -48,9 +49,10 @@ function outputLines(fix: FixState, rows: number): LineModel[] {
     const note = step.status === 'simulated' ? '  (demo: shown, not run)' : step.backup ? `  backup: ${step.backup}` : '';
     lines.push([{ text: `  ${word.padEnd(8)}`, paint }, { text: stepText(step.step) }, ...(step.error ? [{ text: `  ${step.error}`, paint: 'red' as const }] : []), ...(note ? [{ text: note, paint: 'dim' as const }] : [])]);
   }
-  const tail = fix.output.trimEnd().split('\n').filter(Boolean).slice(-Math.max(3, rows - lines.length - 4));
+  const room = rows - lines.length - 1;
+  const tail = room > 0 ? fix.output.trimEnd().split('\n').filter(Boolean).slice(-room) : [];
   if (tail.length) lines.push([{ text: '  output:', paint: 'dim' }], ...tail.map((l) => [{ text: `  │ ${l}`, paint: 'dim' as const }]));
-  return lines;
+  return lines.slice(-Math.max(1, rows));
 }
 
 function Outcome({ fix, leaving }: { fix: FixState; leaving: boolean }) {
@@ -73,9 +75,12 @@ function Outcome({ fix, leaving }: { fix: FixState; leaving: boolean }) {
 
 export function FixScreen({ state, fix, rows, onTyped, onContent }: { state: WizardState; fix: FixState; rows: number; onTyped: (v: string) => void; onContent: (lines: number) => void }) {
   const plan = fix.plan ? planLines(fix.plan, state.size.columns - 1).slice(2) : [];
+  // The frame stays shorter than the terminal (Ink redraws the whole screen otherwise): around the plan
+  // and the output there are the title, the viewport's own line, the prompt or outcome (up to 4) and a margin.
+  const budget = Math.max(6, rows - 8);
   const running = fix.phase === 'applying' || fix.phase === 'verifying' || fix.phase === 'done';
-  const out = running ? outputLines(fix, rows) : [];
-  const planRows = Math.max(3, rows - out.length - 5);
+  const planRows = running ? Math.max(3, Math.min(plan.length, Math.floor(budget / 3))) : budget;
+  const out = running ? outputLines(fix, budget - planRows) : [];
   // The reducer scrolls by its body height; this viewport is shorter by the prompt and output under it.
   const content = plan.length + Math.max(0, bodyRows(state.size) - planRows);
   useEffect(() => onContent(content), [content]);

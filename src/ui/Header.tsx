@@ -11,7 +11,8 @@ import { Spin, P, marks, useStyle } from './paint.js';
 export function deploymentText(s: Snapshot | undefined): string {
   if (!s) return 'looking…';
   const d = s.deployment;
-  if (d.kind === 'compose') return `Compose project ${d.project ?? (d.dir ? basename(d.dir) : '?')}${d.dir ? ` in ${d.dir}` : ''}`;
+  const name = d.project ?? (d.dir && s.origin !== 'bundle' ? basename(d.dir) : undefined);
+  if (d.kind === 'compose') return `Compose project${name ? ` ${name}` : ''}${d.dir ? ` in ${d.dir}` : ''}${s.origin === 'bundle' ? ' (from the bundle)' : ''}`;
   if (d.kind === 'helm') return `Helm release ${d.release ?? 'mcp-tunnel'} in namespace ${d.namespace ?? 'mcp-tunnel'}${d.context ? ` (context ${d.context})` : ''}`;
   return `none found (${d.how})`;
 }

@@ -125,7 +125,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
         );
         return;
       case 'apply': {
-        if (!snapshot) return;
+        if (!snapshot) return send({ type: 'apply-failed', message: 'nothing was gathered to apply it to' });
         abort.current = new AbortController();
         services
           .apply(task.plan, snapshot, { onOutput: (text) => send({ type: 'fix-output', text }), onStep: (outcome) => send({ type: 'fix-step', outcome }), signal: abort.current.signal })
@@ -133,7 +133,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
         return;
       }
       case 'verify': {
-        if (!snapshot) return;
+        if (!snapshot) return send({ type: 'verified', outcome: { status: 'cannot-tell', detail: 'nothing was gathered to compare with' } });
         const signal = abort.current?.signal ?? new AbortController().signal;
         services.verify(task.fixId, snapshot, task.data, signal).then(
           ({ outcome, covered }) => send({ type: 'verified', outcome, covered }),
@@ -153,7 +153,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
             const ok = await services.copy(text).catch(() => false);
             send({ type: 'copied', text, ok });
           })
-          .catch((err) => send({ type: 'analyze-failed', message: message(err) }));
+          .catch((err) => send({ type: 'notice', text: `Could not make the commands: ${message(err)}`, tone: 'error' }));
         return;
       case 'exit':
         onExit(task.code);
@@ -190,7 +190,7 @@ function Screen({ state, rows, dispatch }: { state: WizardState; rows: number; d
     case 'start':
       return <StartScreen state={state} rows={rows} />;
     case 'ask':
-      return <AskScreen screen={s} onDraft={(value) => dispatch({ type: 'draft', value })} />;
+      return <AskScreen screen={s} />;
     case 'running':
       return <RunningScreen state={state} />;
     case 'results':
@@ -200,6 +200,6 @@ function Screen({ state, rows, dispatch }: { state: WizardState; rows: number; d
       return finding ? <FindingScreen state={state} screen={s} finding={finding} rows={rows} onContent={(lines) => dispatch({ type: 'content', lines })} /> : null;
     }
     case 'fix':
-      return <FixScreen state={state} fix={s.fix} rows={rows} onTyped={(value) => dispatch({ type: 'draft', value })} onContent={(lines) => dispatch({ type: 'content', lines })} />;
+      return <FixScreen state={state} fix={s.fix} rows={rows} onContent={(lines) => dispatch({ type: 'content', lines })} />;
   }
 }

@@ -71,7 +71,9 @@ export function findingView(f: Finding, width: number, opts: { fixesUnavailable?
 /** The line as seen (cut to the width), and under it, dim, how often, when and where: a cut never hides those. */
 function evidenceLines(e: Evidence, width: number): Line[] {
   const where = e.line ? `${e.source}:${e.line}` : e.source;
-  const out: Line[] = [[{ text: '  ' }, { text: where, paint: 'dim' }, { text: clipText(`  ${e.text}`, width - where.length - 2) }]];
+  // One screen line per evidence line: a multi-line message (helm's, a Go error) is joined.
+  const text = e.text.replace(/\s*\n\s*/g, ' ↵ ').replace(/\t/g, ' ');
+  const out: Line[] = [[{ text: '  ' }, { text: where, paint: 'dim' }, { text: clipText(`  ${text}`, width - where.length - 2) }]];
   const meta: string[] = [];
   if (e.count !== undefined && e.count > 1) meta.push(`${e.count}×`);
   if (e.firstSeen && e.lastSeen && e.firstSeen !== e.lastSeen) meta.push(`first ${e.firstSeen}, last ${e.lastSeen}`);

@@ -162,9 +162,10 @@ function onKey(state: WizardState, key: Key): WizardState {
     case 'start':
       return startKey(state, key);
     case 'ask':
-      // Text goes to the text input; Enter submits what it holds (the draft), so a fast `abc Enter` is whole.
+      // The text is kept here, key by key: a text input that kept it would lose keys typed faster than it redraws.
       if (key.name === 'escape') return { ...state, screen: { name: 'start' }, run: undefined };
-      return key.name === 'enter' ? submit(state, screen.draft) : state;
+      if (key.name === 'enter') return submit(state, screen.draft);
+      return { ...state, screen: { ...screen, draft: edited(screen.draft, key), problem: key.name === 'char' || key.name === 'backspace' ? undefined : screen.problem } };
     case 'running':
       return state;
     case 'results':
@@ -174,6 +175,13 @@ function onKey(state: WizardState, key: Key): WizardState {
     case 'fix':
       return fixKey(state, screen.fix, key);
   }
+}
+
+/** A one-line text field: characters append, Backspace removes the last one. */
+function edited(text: string, key: Key): string {
+  if (key.name === 'char') return text + key.char;
+  if (key.name === 'backspace') return text.slice(0, -1);
+  return text;
 }
 
 function startKey(state: WizardState, key: Key): WizardState {
@@ -247,7 +255,10 @@ function fixKey(state: WizardState, fix: FixState, key: Key): WizardState {
     case 'confirm': {
       if (key.name === 'escape') return back;
       const runnable = fix.plan && !fix.plan.nothingToDo && fix.plan.kind !== 'manual';
-      if (runnable && fix.plan?.confirmWord !== undefined) return key.name === 'enter' ? submit(state, fix.typed) : state;
+      if (runnable && fix.plan?.confirmWord !== undefined) {
+        if (key.name === 'enter') return submit(state, fix.typed);
+        return key.name === 'char' || key.name === 'backspace' ? withFix(state, { typed: edited(fix.typed, key), problem: undefined }) : state;
+      }
       if (!runnable) return key.name === 'enter' ? back : state;
       if (key.name === 'char' && key.char.toLowerCase() === 'y') return apply(state, fix);
       if (key.name === 'char' && key.char.toLowerCase() === 'n') return back;
@@ -287,10 +298,6 @@ export function reduce(state: WizardState, action: Action): WizardState {
       return interrupt(state);
     case 'tasks-taken':
       return { ...state, tasks: state.tasks.filter((t) => !action.ids.includes(t.id)) };
-    case 'draft':
-      if (state.screen.name === 'ask') return { ...state, screen: { ...state.screen, draft: action.value, problem: undefined } };
-      if (state.screen.name === 'fix') return withFix(state, { typed: action.value, problem: undefined });
-      return state;
     case 'submit':
       return submit(state, action.value);
     case 'gather-event':
@@ -338,6 +345,8 @@ export function reduce(state: WizardState, action: Action): WizardState {
     }
     case 'content':
       return { ...state, contentLines: action.lines };
+    case 'notice':
+      return { ...state, flash: { text: action.text, tone: action.tone } };
   }
 }
 

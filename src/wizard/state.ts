@@ -149,7 +149,6 @@ export interface CheckEventData {
 export type Action =
   | { type: 'resize'; size: Size }
   | { type: 'key'; key: Key }
-  | { type: 'draft'; value: string }
   | { type: 'submit'; value: string }
   | { type: 'tasks-taken'; ids: number[] }
   | { type: 'gather-event'; event: GatherEvent }
@@ -166,6 +165,7 @@ export type Action =
   | { type: 'verified'; outcome: VerifyOutcome; covered?: string[] }
   | { type: 'copied'; text: string; ok: boolean }
   | { type: 'content'; lines: number }
+  | { type: 'notice'; text: string; tone: 'info' | 'error' | 'ok' }
   | { type: 'interrupt' };
 
 export function findingKey(f: Pick<Finding, 'id' | 'title'>): string {

@@ -7,7 +7,7 @@ import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promis
 import { basename, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { makeScenario, type Rule } from '../helpers/stand-ins.js';
-import { composeRules, type ComposeSpec } from '../helpers/deployment-scenarios.js';
+import { composeRules, kubeRules, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
 import { startTmux, type TmuxSession } from './tmux.js';
@@ -228,4 +228,65 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(await t.exitCode(10_000)).toBe(0);
     expect(Date.now() - asked).toBeLessThan(10_000);
   }, 60_000);
+
+  it('Helm: the destructive cleanup wants the release name typed; a wrong word runs nothing', async () => {
+    const project = await tempDir('mtt-tmux-helm-');
+    cleanups.push(project.cleanup);
+    const spec: KubeSpec = {
+      namespace: 'mcp-tunnel',
+      release: 'mcp-tunnel',
+      helmStatus: 'failed',
+      pods: [],
+      jobs: [{ name: 'mcp-tunnel-setup', failed: true, hook: 'pre-install' }],
+      setupLog: ['level=ERROR msg="token exchange failed" status=400 error=invalid_grant'],
+    };
+    const rules = kubeRules(spec);
+    const isJobs = (r: Rule) => r.tool === 'kubectl' && r.args?.[0] === 'get' && r.args[1] === 'jobs';
+    // The Job is listed until the cleanup deleted it (the one `once` rule: no two of them race).
+    const jobsAfter: Rule = { ...rules.find(isJobs)!, stdout: `${JSON.stringify({ apiVersion: 'v1', items: [], kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n` };
+    const sc = await makeScenario(
+      [
+        { tool: 'helm', args: ['uninstall', 'mcp-tunnel', '-n', 'mcp-tunnel'], match: 'prefix', stdout: 'release "mcp-tunnel" uninstalled\n' },
+        { tool: 'kubectl', args: ['delete', 'job', 'mcp-tunnel-setup'], match: 'contains', stdout: 'job.batch "mcp-tunnel-setup" deleted\n' },
+        ...rules.map((r) => (isJobs(r) ? { ...r, once: true } : r)),
+        jobsAfter,
+      ],
+      { tools: ['kubectl', 'helm'] },
+    );
+    cleanups.push(sc.cleanup);
+    const t = await session(['--kube', '--no-network'], project.dir, sc.env);
+    await t.waitFor(/Deployment Helm release mcp-tunnel in namespace mcp-tunnel/, 30_000);
+    await t.key('Enter');
+    const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
+    const items = results.split('\n').filter((l) => /^[ ❯] [✗!i✓] [A-Z]+ /.test(l));
+    const index = items.findIndex((l) => l.includes('A failed mcp-tunnel-setup Job blocks a retry'));
+    expect(index, results).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < index; i++) {
+      const before = await t.screen();
+      await t.key('Down');
+      await t.changed(before);
+    }
+    await t.key('Enter');
+    const finding = await t.waitFor('What it means');
+    expect(finding).toMatch(/\(f\) helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel \(\+1 more\) {2}destructive/);
+    await t.key('f');
+    await t.waitFor('This is destructive. Type mcp-tunnel and Enter to go ahead, or Esc to cancel.');
+    // y and q are text here; a wrong word is refused and nothing runs.
+    await t.key('y');
+    await t.key('q');
+    await t.key('Enter');
+    await t.waitFor('Type mcp-tunnel exactly to go ahead, or Esc to cancel.');
+    expect((await sc.calls()).some((c) => c.args.includes('uninstall') || c.args.includes('delete'))).toBe(false);
+    for (let i = 0; i < 2; i++) await t.key('BSpace');
+    for (const ch of 'mcp-tunnel') await t.key(ch);
+    await t.key('Enter');
+    const done = await t.waitFor(/Fixed:|Not fixed:|Cannot tell/, 60_000);
+    expect(done).toMatch(/done {4}helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel/);
+    expect(done).toMatch(/done {4}kubectl --context kind-tunnel -n mcp-tunnel delete job mcp-tunnel-setup/);
+    expect(done).toMatch(/✓ Fixed: /);
+    const ran = (await sc.calls()).map((c) => `${c.tool} ${c.args.join(' ')}`);
+    expect(ran).toEqual(expect.arrayContaining(['helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel', 'kubectl --context kind-tunnel -n mcp-tunnel delete job mcp-tunnel-setup']));
+    await t.key('q');
+    expect([0, 1]).toContain(await t.exitCode());
+  }, 180_000);
 });

@@ -166,10 +166,16 @@ describe('the wizard on a bundle', () => {
       const asked = await w.waitFor('The tunnel domain shown on the tunnel\'s page in the Console');
       expect(asked).toContain('The proxy logs no route for host');
       expect(asked).toContain('Enter keeps the default: abcd1234.tunnel.anthropic.com');
-      // q is text in the input, and Esc goes back to the menu.
+      // q is text in the input; an answer pasted with its Enter in one chunk arrives whole.
       await w.press('q');
       await w.waitFor('> q');
       expect(w.exitCode()).toBeUndefined();
+      await w.press('\u007f');
+      await w.press('efgh5678.tunnel.anthropic.com\r');
+      const results = await w.waitFor(/Findings\s+\d+ errors?/);
+      expect(results).toContain('Checked: The proxy logs no route for host');
+      // The answer is the tunnel's domain from now on (the header says so).
+      expect(results).toContain('Compose project (from the bundle) · efgh5678.tunnel.anthropic.com');
       await w.press(ESC);
       await w.waitFor('What are you seeing?');
     } finally {

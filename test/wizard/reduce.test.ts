@@ -18,6 +18,9 @@ const ENTER = key({ name: 'enter' });
 const DOWN = key({ name: 'down' });
 const UP = key({ name: 'up' });
 const ESC = key({ name: 'escape' });
+const BACKSPACE = key({ name: 'backspace' });
+/** Typing, one key per character, as fast as the keys come. */
+const type = (text: string): Action[] => [...text].map(ch);
 
 function run(state: WizardState, ...actions: Action[]): WizardState {
   return actions.reduce(reduce, state);
@@ -111,9 +114,9 @@ describe('wizard reducer: facts a symptom needs', () => {
     // q is text here, not quit.
     s = run(s, ch('q'));
     expect(s.exitCode).toBeUndefined();
-    s = run(s, { type: 'draft', value: 'not a domain' }, ENTER);
+    s = run(s, BACKSPACE, ...type('not a domain'), ENTER);
     expect(s.screen).toMatchObject({ name: 'ask', problem: expect.stringMatching(/not a domain name/) });
-    s = run(s, { type: 'draft', value: 'EFGH5678.tunnel.anthropic.com.' }, ENTER);
+    s = run(s, ...Array.from({ length: 12 }, () => BACKSPACE), ...type('EFGH5678.tunnel.anthropic.com.'), ENTER);
     expect(s.facts).toEqual({ tunnelDomain: 'efgh5678.tunnel.anthropic.com' });
     expect(s.screen.name).toBe('running');
     expect(s.tasks.at(-1)).toMatchObject({ kind: 'analyze', symptom: 'no-route', facts: { tunnelDomain: 'efgh5678.tunnel.anthropic.com' } });
@@ -216,9 +219,11 @@ describe('wizard reducer: findings and fixes', () => {
     s = run(s, ch('y'), ch('q'));
     expect(s.tasks).toEqual([]);
     expect(s.exitCode).toBeUndefined();
-    s = run(s, { type: 'draft', value: 'mcp-tunne' }, ENTER);
+    // y and q were typed into the field: they are text, not answers.
+    expect(s.screen).toMatchObject({ fix: { typed: 'yq' } });
+    s = run(s, BACKSPACE, BACKSPACE, ...type('mcp-tunne'), ENTER);
     expect(s.screen).toMatchObject({ fix: { phase: 'confirm', problem: expect.stringMatching(/Type mcp-tunnel exactly/) } });
-    s = run(s, { type: 'draft', value: 'mcp-tunnel' }, ENTER);
+    s = run(s, ...type('l'), ENTER);
     expect(s.tasks.map((t) => t.kind)).toEqual(['apply']);
   });
 

@@ -1,12 +1,12 @@
 // A fact the symptom needs and the tool could not find: asked with a default (Enter keeps it).
 import React from 'react';
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import { symptomById } from '../../analyze/symptoms.js';
 import type { Screen } from '../../wizard/state.js';
 import { Inline, P } from '../paint.js';
+import { Field } from '../Field.js';
 
-export function AskScreen({ screen, onDraft }: { screen: Extract<Screen, { name: 'ask' }>; onDraft: (value: string) => void }) {
+export function AskScreen({ screen }: { screen: Extract<Screen, { name: 'ask' }> }) {
   const q = screen.questions[screen.index]!;
   return (
     <Box flexDirection="column">
@@ -19,10 +19,7 @@ export function AskScreen({ screen, onDraft }: { screen: Extract<Screen, { name:
       <Text> </Text>
       <P bold>{q.question}</P>
       <P paint="dim" wrap="truncate-end">{q.hint}</P>
-      <Box>
-        <P paint="cyan">{'> '}</P>
-        <TextInput value={screen.draft} onChange={onDraft} placeholder={q.default || 'leave empty to skip'} />
-      </Box>
+      <Field value={screen.draft} placeholder={q.default || 'leave empty to skip'} />
       <P paint="dim">{q.default ? `Enter keeps the default: ${q.default}` : 'Enter on an empty line skips it (the checks that need it are skipped).'}</P>
       {screen.problem ? <P paint="red">{screen.problem}</P> : null}
     </Box>

@@ -2,12 +2,12 @@
 // is destructive), the live output while it runs, then the verification: fixed or not.
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import { planLines, type Line as LineModel } from '../../wizard/detail.js';
 import { stepText } from '../../fixes/describe.js';
 import { bodyRows, type FixState, type WizardState } from '../../wizard/state.js';
 import { Spin, Line, P, marks, useStyle } from '../paint.js';
 import { Viewport } from './Finding.js';
+import { Field } from '../Field.js';
 
 function Busy({ text }: { text: string }) {
   return (
@@ -17,7 +17,7 @@ function Busy({ text }: { text: string }) {
   );
 }
 
-function Confirm({ fix, onTyped }: { fix: FixState; onTyped: (v: string) => void }) {
+function Confirm({ fix }: { fix: FixState }) {
   const plan = fix.plan!;
   if (plan.nothingToDo) return <P paint="green">Nothing to do here. Enter or Esc goes back.</P>;
   if (plan.kind === 'manual') return <P paint="yellow">This fix is done by a person, outside this host: see the steps above. Enter or Esc goes back; (c) on the finding copies them.</P>;
@@ -25,10 +25,7 @@ function Confirm({ fix, onTyped }: { fix: FixState; onTyped: (v: string) => void
     return (
       <Box flexDirection="column">
         <P paint="red">This is destructive. Type <P bold>{plan.confirmWord}</P> and Enter to go ahead, or Esc to cancel.</P>
-        <Box>
-          <P paint="cyan">{'> '}</P>
-          <TextInput value={fix.typed} onChange={onTyped} placeholder={plan.confirmWord} />
-        </Box>
+        <Field value={fix.typed} placeholder={plan.confirmWord} />
       </Box>
     );
   }
@@ -73,7 +70,7 @@ function Outcome({ fix, leaving }: { fix: FixState; leaving: boolean }) {
   );
 }
 
-export function FixScreen({ state, fix, rows, onTyped, onContent }: { state: WizardState; fix: FixState; rows: number; onTyped: (v: string) => void; onContent: (lines: number) => void }) {
+export function FixScreen({ state, fix, rows, onContent }: { state: WizardState; fix: FixState; rows: number; onContent: (lines: number) => void }) {
   const plan = fix.plan ? planLines(fix.plan, state.size.columns - 1).slice(2) : [];
   // The frame stays shorter than the terminal (Ink redraws the whole screen otherwise): around the plan
   // and the output there are the title, the viewport's own line, the prompt or outcome (up to 4) and a margin.
@@ -91,7 +88,7 @@ export function FixScreen({ state, fix, rows, onTyped, onContent }: { state: Wiz
         <P paint="cyan">({fix.key})</P> <P bold>{fix.fix.title}</P>
       </Text>
       {fix.phase === 'planning' ? <Busy text="Planning against the files as they are now…" /> : <Viewport lines={plan} scroll={fix.scroll} rows={planRows} />}
-      {fix.phase === 'confirm' ? <Confirm fix={fix} onTyped={onTyped} /> : null}
+      {fix.phase === 'confirm' ? <Confirm fix={fix} /> : null}
       {fix.problem && fix.phase === 'confirm' ? <P paint="red">{fix.problem}</P> : null}
       {out.map((l, i) => (
         <Line key={i} segments={l} />

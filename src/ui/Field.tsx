@@ -14,7 +14,8 @@ export function Field({ value, placeholder }: { value: string; placeholder: stri
     <Box>
       <P paint="cyan">{'> '}</P>
       {value ? null : cursor}
-      <TextInput value={value} onChange={ignore} focus={false} showCursor={false} placeholder={placeholder} />
+      {/* The placeholder is ours: ink-text-input greys it with chalk, which does not honour NO_COLOR. */}
+      {value ? <TextInput value={value} onChange={ignore} focus={false} showCursor={false} /> : <P paint="dim">{placeholder}</P>}
       {value ? cursor : null}
     </Box>
   );

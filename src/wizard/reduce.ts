@@ -171,7 +171,7 @@ function onKey(state: WizardState, key: Key): WizardState {
     case 'results':
       return resultsKey(state, key);
     case 'finding':
-      return findingKey_(state, screen, key);
+      return onFindingKey(state, screen, key);
     case 'fix':
       return fixKey(state, screen.fix, key);
   }
@@ -212,7 +212,7 @@ export function openFinding(state: WizardState, key: string) {
   return resultList(state).find((f) => findingKey(f) === key);
 }
 
-function findingKey_(state: WizardState, screen: Extract<Screen, { name: 'finding' }>, key: Key): WizardState {
+function onFindingKey(state: WizardState, screen: Extract<Screen, { name: 'finding' }>, key: Key): WizardState {
   const finding = openFinding(state, screen.key);
   if (!finding) return { ...state, screen: { name: 'results' } };
   const page = bodyRows(state.size) - 1;

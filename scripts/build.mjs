@@ -1,18 +1,21 @@
 // Bundles src/main.ts into dist/ with code splitting, so that `--help`, `diagnose` and `scan` never load
 // Ink: the wizard is a dynamic import and lands in its own chunk (TOOLCHAIN.md: start-up).
 import { build } from 'esbuild';
-import { rm, mkdir, writeFile, readFile } from 'node:fs/promises';
+import { rm, mkdir, writeFile, readFile, rename } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stub = `${root}scripts/react-devtools-stub.mjs`;
 const { version } = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
-await rm(`${root}dist`, { recursive: true, force: true });
-await mkdir(`${root}dist`, { recursive: true });
+// Build beside dist/ and swap it in, so a test running the bin while someone rebuilds never finds it gone.
+const next = `dist.next-${process.pid}`;
+const old = `${root}dist.old-${process.pid}`;
+await rm(`${root}${next}`, { recursive: true, force: true });
+await mkdir(`${root}${next}`, { recursive: true });
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/main.ts' },
-  outdir: 'dist',
+  outdir: next,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -25,4 +28,9 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await writeFile(`${root}dist/package.json`, '{"type":"module"}\n');
+await writeFile(`${root}${next}/package.json`, '{"type":"module"}\n');
+await rename(`${root}dist`, old).catch((err) => {
+  if (err.code !== 'ENOENT') throw err;
+});
+await rename(`${root}${next}`, `${root}dist`);
+await rm(old, { recursive: true, force: true });

@@ -1,47 +1,13 @@
 // `routes` as a YAML list -> a map of name: url, through the yaml Document API (YamlPatch) so comments
 // and the rest of the file stay as they were; then the restart the proxy needs to read it.
-import { isMap, isScalar, isSeq, isPair, Pair, Scalar, YAMLMap } from 'yaml';
+import { isMap, isSeq, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
 import { proxyConfigViews } from '../analyze/proxy-config.js';
+import { listItemRoute } from '../analyze/route-names.js';
 import { restartProxyStep } from './restart-proxy.js';
 import { manualPlan, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
 import type { YamlPatch } from './yaml-patch.js';
 import type { Fix, PlanStep } from './types.js';
-
-interface RoutePair {
-  name: string;
-  url: string;
-  /** The original nodes, reused so their comments survive the rewrite. */
-  keyNode?: Scalar;
-  valueNode?: Scalar;
-  comment?: string;
-  commentBefore?: string;
-}
-
-/** Reads one list item as a route: `- name: url`, `- {name: x, url: y}`, or a bare `- http://host:port`. */
-function routeOfItem(item: unknown): RoutePair | undefined {
-  if (isMap(item)) {
-    const pairs = item.items.filter(isPair);
-    const get = (key: string) => {
-      const p = pairs.find((pair) => isScalar(pair.key) && String(pair.key.value) === key);
-      return p && isScalar(p.value) ? String(p.value.value) : undefined;
-    };
-    const name = get('name') ?? get('host');
-    const url = get('url') ?? get('upstream') ?? get('target');
-    const notes = { comment: item.comment ?? undefined, commentBefore: item.commentBefore ?? undefined };
-    if (name && url) return { name, url, ...notes };
-    const only = pairs[0];
-    if (pairs.length === 1 && only && isScalar(only.key) && isScalar(only.value)) {
-      return { name: String(only.key.value), url: String(only.value.value), keyNode: only.key, valueNode: only.value, ...notes };
-    }
-    return undefined;
-  }
-  if (isScalar(item) && typeof item.value === 'string') {
-    const m = /^[a-z]+:\/\/([A-Za-z0-9-]+)/i.exec(item.value);
-    if (m) return { name: m[1]!.toLowerCase(), url: item.value, valueNode: item };
-  }
-  return undefined;
-}
 
 class RoutesProblem extends Error {}
 
@@ -53,8 +19,8 @@ export function routesAsMap(p: YamlPatch, prefix: readonly string[]): void {
   if (!isSeq(routes)) throw new RoutesProblem('`routes` is neither a list nor a map');
   const map = new YAMLMap();
   for (const item of routes.items) {
-    const route = routeOfItem(item);
-    if (!route) throw new RoutesProblem(`a list item of routes has no name and url (${String(item)})`);
+    const route = listItemRoute(item);
+    if (!route || !route.url) throw new RoutesProblem(`a list item of routes has no name and url (${String(item)})`);
     if (map.has(route.name)) throw new RoutesProblem(`two routes are named \`${route.name}\``);
     const key = route.keyNode ?? new Scalar(route.name);
     const value = route.valueNode ?? new Scalar(route.url);

@@ -54,7 +54,7 @@ export async function makeScenario(
   for (const [name, text] of Object.entries(opts.files ?? {})) await writeFile(join(dir, name), text);
   const setRules = async (r: Rule[], fallback?: Rule) => {
     await writeFile(join(dir, 'scenario.json'), JSON.stringify({ rules: r, ...(fallback ? { fallback } : {}) }, null, 2));
-    await rm(join(dir, 'used.json'), { force: true });
+    await rm(join(dir, 'used'), { recursive: true, force: true });
   };
   await setRules(rules, opts.fallback);
   await writeFile(join(dir, 'calls.jsonl'), '');

@@ -5,8 +5,9 @@
 // Scenario folder ($MTT_STANDIN_SCENARIO): scenario.json = { rules: Rule[], fallback?: Rule }
 // Rule = { tool, args (array), match?: 'exact' | 'prefix' | 'contains' (default exact), stdout?, stdoutFile?,
 //          stderr?, exitCode?, sleepMs?, hang?, once? }
-// Rules are tried in order; `once` rules are used up by their first match (state in used.json).
-import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+// Rules are tried in order; `once` rules are used up by their first match: claimed by creating a marker
+// file exclusively (used/<index>), so two calls at the same time cannot both take one.
+import { appendFileSync, readFileSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [tool, ...args] = process.argv.slice(2);
@@ -18,8 +19,16 @@ if (!dir) {
 appendFileSync(join(dir, 'calls.jsonl'), `${JSON.stringify({ tool, args, cwd: process.cwd(), at: Date.now() })}\n`);
 
 const scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
-const usedPath = join(dir, 'used.json');
-const used = existsSync(usedPath) ? JSON.parse(readFileSync(usedPath, 'utf8')) : [];
+mkdirSync(join(dir, 'used'), { recursive: true });
+function claim(i) {
+  try {
+    closeSync(openSync(join(dir, 'used', String(i)), 'wx'));
+    return true;
+  } catch (err) {
+    if (err.code === 'EEXIST') return false;
+    throw err;
+  }
+}
 
 function matches(rule) {
   if (rule.tool !== tool) return false;
@@ -36,9 +45,8 @@ function matches(rule) {
   }
 }
 
-const index = scenario.rules.findIndex((rule, i) => matches(rule) && !(rule.once && used.includes(i)));
+const index = scenario.rules.findIndex((rule, i) => matches(rule) && (!rule.once || claim(i)));
 const rule = index >= 0 ? scenario.rules[index] : scenario.fallback ?? { exitCode: 1, stderr: `${tool} stand-in: no rule for: ${args.join(' ')}\n` };
-if (index >= 0 && rule.once) writeFileSync(usedPath, JSON.stringify([...used, index]));
 
 const finish = () => {
   if (rule.stdoutFile) process.stdout.write(readFileSync(join(dir, rule.stdoutFile)));

@@ -51,3 +51,21 @@ describe('stand-ins and the command runner', () => {
     }
   });
 });
+
+describe('once rules', () => {
+  it('are taken by exactly one of several calls made at the same time', async () => {
+    const sc = await makeScenario(
+      [
+        { tool: 'docker', args: ['ps'], stdout: 'first\n', once: true },
+        { tool: 'docker', args: ['ps'], stdout: 'later\n' },
+      ],
+      { tools: ['docker'] },
+    );
+    try {
+      const outs = await Promise.all(Array.from({ length: 6 }, () => runCommand(['docker', 'ps'], { timeoutMs: 20_000, env: sc.env })));
+      expect(outs.map((o) => o.stdout).sort()).toEqual(['first\n', 'later\n', 'later\n', 'later\n', 'later\n', 'later\n']);
+    } finally {
+      await sc.cleanup();
+    }
+  });
+});

@@ -180,11 +180,13 @@ export const CATALOG = {
       log: 'The proxy exits with `open /data/tls.key: permission denied`: the key is 0600 and the proxy container runs non-root (65532).',
       dir: 'The folder {dir} is {mode} owned by {owner}; the proxy runs as {user} and cannot enter it, so `open {inContainer}` fails with permission denied. Let it in: `chmod o+x {dir}` (or give the folder to the proxy\'s group).',
       missing: 'The config names the key {inContainer}, which is {key} on this host, and there is no such file: the proxy cannot start its TLS listener.',
+      'no-tls-files': 'The config names {certIn} and {inContainer}, which are {cert} and {key} on this host, and neither exists: the proxy cannot start its TLS listener. The setup component writes them (`docker compose --profile setup run --rm setup`); with the manual recipe, make them with openssl and end with `chmod 644 {key}`.',
       recovered: 'The proxy exited with `open {path}: permission denied` {count}× (last {last}), then started cleanly ({recovery}): it reads its key now.',
     },
     variantTitles: {
       dir: 'The proxy cannot enter the folder that holds its TLS key',
       missing: 'The proxy\'s TLS key {key} does not exist',
+      'no-tls-files': 'The proxy\'s TLS certificate and key do not exist ({cert}, {key})',
     },
     guide: 'The key is `0600`; the proxy container runs non-root. Fix: `chmod 644 data/tls.key`.',
     fixes: ['key-chown', 'key-chmod'],

@@ -4,10 +4,20 @@ import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { FAKE_TOKEN } from '../helpers/token.js';
+import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 let project: { dir: string; cleanup: () => Promise<void> };
 let clean: { dir: string; cleanup: () => Promise<void> };
+
+/** The TLS files as setup writes them (the key readable by the proxy's user, as after the guide's chmod). */
+async function writeTlsFiles(dir: string): Promise<void> {
+  const pki = await setupStylePki({ domain: 'abcd1234.tunnel.anthropic.com', now: new Date(), serverBits: 2048 });
+  await mkdir(join(dir, 'data'));
+  await writeFile(join(dir, 'data/ca.crt'), pki.ca.pem);
+  await writeFile(join(dir, 'data/tls.crt'), pki.server.pem);
+  await writeFile(join(dir, 'data/tls.key'), privateKeyPem(pki.serverKey.privateKey), { mode: 0o644 });
+}
 
 beforeAll(async () => {
   project = await tempDir();
@@ -18,6 +28,7 @@ beforeAll(async () => {
   await mkdir(join(clean.dir, 'config'));
   await writeFile(join(clean.dir, 'docker-compose.yaml'), DOCUMENTED_COMPOSE);
   await writeFile(join(clean.dir, 'config/mcp-proxy.yaml'), proxyConfig('routes:\n  mcp: http://10.0.0.5:8080\n'));
+  await Promise.all([writeTlsFiles(project.dir), writeTlsFiles(clean.dir)]);
 });
 afterAll(async () => {
   await project.cleanup();

@@ -220,11 +220,15 @@ describe('tls.key-unreadable', () => {
 });
 
 describe('tls.key-unreadable: the key is not there', () => {
-  it('is an error when the certificate is there without its key, and nothing when neither is', async () => {
+  it('is an error when the certificate is there without its key, and when neither is (on the host, not in a bundle)', async () => {
     const pki = await setupPki();
     const noKey = snapshotOf({ files: { 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': proxyConfig(ROUTES), 'data/tls.crt': pki.serverPem } });
     expect(keyPermissions.run(noKey)[0]).toMatchObject({ variant: 'missing', vars: { key: 'data/tls.key', inContainer: '/data/tls.key' } });
     const neither = snapshotOf({ files: { 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': proxyConfig(ROUTES) } });
-    expect(keyPermissions.run(neither)).toEqual([]);
+    expect(keyPermissions.run(neither)[0]).toMatchObject({
+      variant: 'no-tls-files',
+      vars: { cert: 'data/tls.crt', key: 'data/tls.key', certIn: '/data/tls.crt', inContainer: '/data/tls.key' },
+    });
+    expect(keyPermissions.run({ ...neither, origin: 'bundle' })).toEqual([]);
   });
 });

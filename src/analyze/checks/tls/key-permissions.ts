@@ -26,10 +26,21 @@ export const keyPermissions: Check = {
     const userText = `${user.uid}:${user.gid}${user.groups.length ? ` (groups ${user.groups.join(', ')})` : ''}${user.defaulted ? ', the image\'s user' : ''}`;
     const data = { path: keyPath, inContainer: String(keyIn), user: { uid: user.uid, gid: user.gid } };
     if (!file) {
-      // Absent only counts where the chain compose -> config -> key was followed on the host itself.
-      // With no certificate either, the TLS files are simply not here (setup has not run, or another folder): the
-      // notes say what was not found; a certificate without its key is the fault.
-      if (s.origin === 'bundle' || !config || !s.deployment.paths.compose || !s.deployment.paths.tlsCert) return [];
+      // Absent only counts where the chain compose -> config -> key was followed on the host itself (a bundle
+      // may simply not carry the files).
+      if (s.origin === 'bundle' || !config || !s.deployment.paths.compose) return [];
+      if (!s.deployment.paths.tlsCert) {
+        // Neither file exists where the mounts say: on this host that is a proxy that cannot start.
+        const cert = proposeRoles(s.files, s.deployment.paths).tlsCert ?? 'data/tls.crt';
+        const certIn = String(scalarValue(config, ['tls', 'cert_file']) || '/data/tls.crt');
+        return [{
+          id: 'tls.key-unreadable', variant: 'no-tls-files',
+          vars: { cert, key: keyPath, certIn, inContainer: String(keyIn) },
+          evidence: [evidence(config.file, `tls.cert_file: ${certIn} -> ${cert}, tls.key_file: ${String(keyIn)} -> ${keyPath} (neither found)`)],
+          data: { ...data, cert },
+          fixes: ['renew-cert'],
+        }];
+      }
       return [{ id: 'tls.key-unreadable', variant: 'missing', vars: { key: keyPath, inContainer: String(keyIn) }, evidence: [evidence(config.file, `tls.key_file: ${String(keyIn)} -> ${keyPath} (not found)`)], data, fixes: ['renew-cert'] }];
     }
     if (!file.meta) throw new CheckInputError(`the mode and owner of ${keyPath} were not gathered`);

@@ -1,6 +1,7 @@
 // Which deployment to examine, and how it was found: a Helm release named on the command line (--kube,
 // --release, --namespace, --context), else a Compose project in --dir, else a release found with
 // `helm status mcp-tunnel -n mcp-tunnel`. Then the tools it needs, gathered concurrently.
+import { composeProjectName } from './compose-project.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot, ToolStatus } from '../snapshot/types.js';
@@ -74,6 +75,8 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
   }
   if (s.deployment.paths.compose) {
     await gatherCompose(ctx, s, dir);
+    // Without a Compose CLI the name is still Compose's own rule (COMPOSE_PROJECT_NAME, `name:`, the folder).
+    s.deployment.project ??= composeProjectName(s, dir, ctx.env, s.deployment.composeFlavor ?? 'v2').name;
     const flavor = s.deployment.composeFlavor === 'v2' ? 'docker compose (v2)' : s.deployment.composeFlavor === 'v1' ? 'docker-compose (v1)' : 'no Compose CLI found';
     s.deployment.how = `Compose project ${s.deployment.project ?? '?'}: ${s.deployment.paths.compose} in ${dir}, examined with ${flavor}`;
     markNeeded(s, ['docker', 'compose'], 'the Compose deployment');

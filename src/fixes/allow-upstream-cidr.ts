@@ -10,7 +10,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import { proxyConfigViews, scalarValue, stringList, viewKeyName, type ProxyConfigView } from '../analyze/proxy-config.js';
 import { upstreamsOf, type Upstream } from '../analyze/upstreams.js';
 import { RFC1918, blockListOf, isIPv4, isOpenCidr, narrowestCoveringCidr, parseCidr, rfc1918RangeOf } from '../analyze/net.js';
-import { restartProxyStep } from './restart-proxy.js';
+import { restartProxySteps } from './restart-proxy.js';
 import { dataString, manualPlan, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
 import type { YamlPatch } from './yaml-patch.js';
 import { seqOf } from './yaml-patch.js';
@@ -147,8 +147,7 @@ export const allowUpstreamCidr: Fix = {
     if ('unchanged' in edit) return nothingToDo(this, `\`${key}\` already covers every upstream`);
     if ('problem' in edit) return undefined;
     const steps: PlanStep[] = [edit.step];
-    const restart = restartProxyStep(s);
-    if (restart) steps.push(restart);
+    steps.push(...restartProxySteps(s));
     return planOf(this, steps);
   },
 };

@@ -2,7 +2,7 @@
 // key becomes readable by every user on the host; key-chown is offered first where it can run.
 import type { Fix } from './types.js';
 import { keyTarget, proxyCanRead, modeText, ownerText } from './key-access.js';
-import { restartProxyStep } from './restart-proxy.js';
+import { restartProxySteps } from './restart-proxy.js';
 import { commandLine } from './describe.js';
 import { manual, nothingToDo, planOf } from './plan-kit.js';
 
@@ -16,7 +16,7 @@ export const keyChmod: Fix = {
     if (!t) return undefined;
     if (proxyCanRead(t.meta, t.user)) return nothingToDo(this, `${t.path} is already readable by the proxy's user ${t.user.text} (${modeText(t.meta.mode)})`);
     const argv = ['chmod', '644', t.path];
-    const restart = restartProxyStep(s);
+    const restart = restartProxySteps(s);
     const runAs = s.state.runAs;
     const owner = ownerText(t.user);
     if (runAs && runAs.uid !== 0 && runAs.uid !== t.meta.uid) {
@@ -27,7 +27,7 @@ export const keyChmod: Fix = {
     }
     return planOf(this, [
       { kind: 'command', argv, cwd: t.dir, why: `the proxy runs as ${t.user.text} (non-root) and the key is ${modeText(t.meta.mode)}; 644 makes it readable by every user on this host (\`chown ${owner} ${t.path}\` keeps it private, as root)` },
-      ...(restart ? [restart] : []),
+      ...restart,
     ]);
   },
 };

@@ -2,13 +2,13 @@
 // the tunnel, which needs a route for the authorization server. Its address is the operator's to give.
 import type { Snapshot } from '../snapshot/types.js';
 import { commandLine } from './describe.js';
-import { restartProxyStep } from './restart-proxy.js';
+import { restartProxySteps } from './restart-proxy.js';
 import { dataString, manualPlan } from './plan-kit.js';
 import type { Fix } from './types.js';
 
 function restartText(s: Snapshot): string {
-  const step = restartProxyStep(s);
-  return step?.kind === 'command' ? `\`${commandLine(step.argv)}\`` : '`docker compose restart mcp-proxy`, or `helm upgrade`';
+  const commands = restartProxySteps(s).flatMap((step) => (step.kind === 'command' ? [`\`${commandLine(step.argv)}\``] : []));
+  return commands.length ? commands.join(' then ') : '`docker compose restart mcp-proxy`, or `helm upgrade`';
 }
 
 export const manualOauthRoute: Fix = {

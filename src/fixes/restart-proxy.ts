@@ -1,6 +1,7 @@
 // After any config change the proxy must restart: `docker compose restart mcp-proxy` on Compose,
 // `helm upgrade` with the release's values on Kubernetes (deployment-facts: editing routes). The proxy's
 // config is a single-file bind mount, so the restart is also what makes the container see the new file.
+// On Compose, cloudflared shares the proxy's network namespace, so it restarts after the proxy.
 import { parse } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
 import { composeArgv, composeModel, serviceFor } from '../analyze/compose-model.js';
@@ -17,11 +18,37 @@ export function composeRestartStep(s: Snapshot, service: string, why: string): C
   return { kind: 'command', argv: composeArgv(s, ['restart', service]), cwd: s.deployment.dir, why };
 }
 
-/** The step that makes the proxy read its config again: a command, or (Helm without a chart reference) what to run. */
-export function restartProxyStep(s: Snapshot): PlanStep | undefined {
-  if (s.deployment.kind === 'compose') return composeRestartStep(s, proxyServiceName(s), 'the proxy reads its config only at start');
-  if (s.deployment.kind === 'helm') return helmUpgradeStep(s);
-  return undefined;
+/** Services in the proxy's network namespace (`network_mode: service:<proxy>`) that run now, or were created and never started. */
+export function namespaceSharers(s: Snapshot, proxy: string): string[] {
+  const containers = s.state.containers;
+  return (composeModel(s)?.services ?? [])
+    .filter((svc) => svc.name !== proxy && isServiceName(svc.name) && svc.node.get('network_mode') === `service:${proxy}`)
+    .map((svc) => svc.name)
+    .filter((name) => (containers ?? []).some((c) => c.service === name && !c.oneOff && (c.state === 'running' || c.state === 'created')));
+}
+
+/**
+ * Restarts the proxy, then what shares its network namespace: a restarted container gets a new namespace
+ * and cloudflared stays in the old one (localhost:8080 refused, measured on Docker 20.10) until it restarts
+ * too; a cloudflared that could not start while the proxy crash-looped starts then. Two commands, in this
+ * order: Compose v1 restarts the services of one command in parallel.
+ */
+export function composeRestartSteps(s: Snapshot, why: string): CommandStep[] {
+  const proxy = proxyServiceName(s);
+  const first = composeRestartStep(s, proxy, why);
+  if (!first) return [];
+  const sharers = namespaceSharers(s, proxy).map((name) => composeRestartStep(s, name, `${name} shares ${proxy}'s network namespace (network_mode service:${proxy}): a restarted ${proxy} gets a new one, which ${name} joins only when it restarts`)!);
+  return [first, ...sharers];
+}
+
+/** The steps that make the proxy read its config again: commands, or (Helm without a chart reference) what to run. */
+export function restartProxySteps(s: Snapshot): PlanStep[] {
+  if (s.deployment.kind === 'compose') return composeRestartSteps(s, 'the proxy reads its config only at start');
+  if (s.deployment.kind === 'helm') {
+    const step = helmUpgradeStep(s);
+    return step ? [step] : [];
+  }
+  return [];
 }
 
 /** The chart's version as deployed: `helm status` / `helm list` give `mcp-tunnel-2.1.0` or the version alone. */
@@ -84,8 +111,8 @@ export const composeRestartProxy: Fix = {
     // Offered for a container that is down: restarting the proxy helps only when the proxy is the one down.
     const service = dataString(data, 'service');
     if (service && service !== proxy && service !== 'mcp-proxy') return undefined;
-    const step = composeRestartStep(s, proxy, 'the proxy reads its config only at start');
-    return step ? planOf(this, [step]) : undefined;
+    const steps = composeRestartSteps(s, 'the proxy reads its config only at start');
+    return steps.length ? planOf(this, steps) : undefined;
   },
 };
 

@@ -4,7 +4,7 @@ import { isMap, isSeq, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
 import { proxyConfigViews } from '../analyze/proxy-config.js';
 import { listItemRoute } from '../analyze/route-names.js';
-import { restartProxyStep } from './restart-proxy.js';
+import { restartProxySteps } from './restart-proxy.js';
 import { manualPlan, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
 import type { YamlPatch } from './yaml-patch.js';
 import type { Fix, PlanStep } from './types.js';
@@ -49,8 +49,7 @@ export const routesToMap: Fix = {
       if ('unchanged' in edit) return nothingToDo(this, '`routes` is already a map');
       if ('problem' in edit) return undefined;
       const steps: PlanStep[] = [edit.step];
-      const restart = restartProxyStep(s);
-      if (restart) steps.push(restart);
+      steps.push(...restartProxySteps(s));
       return planOf(this, steps);
     } catch (err) {
       if (!(err instanceof RoutesProblem)) throw err;

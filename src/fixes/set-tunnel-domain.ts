@@ -5,7 +5,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import { proxyConfigViews, scalarValue, type ProxyConfigView } from '../analyze/proxy-config.js';
 import { isDomainName } from '../snapshot/tunnel-domain.js';
 import { parsedYaml } from '../analyze/yaml-source.js';
-import { restartProxyStep } from './restart-proxy.js';
+import { restartProxySteps } from './restart-proxy.js';
 import { dataString, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
 import type { Fix, PlanStep } from './types.js';
 
@@ -45,8 +45,7 @@ export const setTunnelDomain: Fix = {
     if ('unchanged' in edit) return nothingToDo(this, `tunnel_domain is already ${domain}`);
     if ('problem' in edit) return undefined;
     const steps: PlanStep[] = [edit.step];
-    const restart = restartProxyStep(s);
-    if (restart) steps.push(restart);
+    steps.push(...restartProxySteps(s));
     return planOf(this, steps);
   },
 };

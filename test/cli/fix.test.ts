@@ -49,6 +49,7 @@ async function live(dir: string, extra: Rule[] = []): Promise<Scenario> {
 }
 
 const RESTART: Rule = { tool: 'docker', args: ['compose', 'restart', 'mcp-proxy'], stderr: ' Container mcp-tunnel-mcp-proxy-1  Restarting\n Container mcp-tunnel-mcp-proxy-1  Started\n' };
+const RESTART_CLOUDFLARED: Rule = { tool: 'docker', args: ['compose', 'restart', 'cloudflared'], stderr: ' Container mcp-tunnel-cloudflared-1  Restarting\n Container mcp-tunnel-cloudflared-1  Started\n' };
 const mutating = async (sc: Scenario) => mutatingCalls(await sc.calls()).map((c) => [c.tool, ...c.args]);
 const oneLine = (text: string) => text.endsWith('\n') && text.trimEnd().split('\n').length === 1;
 const backupsIn = async (dir: string) => (await readdir(dir)).filter((n) => n.includes('.bak-'));
@@ -106,16 +107,17 @@ describe('fix: consent and usage', { timeout: 120_000 }, () => {
 });
 
 describe('fix: apply and verify', { timeout: 120_000 }, () => {
-  it('--yes edits, restarts exactly `docker compose restart mcp-proxy` in the project, verifies; the second run has nothing to do', async () => {
+  it('--yes edits, restarts exactly `docker compose restart mcp-proxy` then the cloudflared in its network namespace, verifies; the second run has nothing to do', async () => {
     const dir = await project();
-    const sc = await live(dir, [RESTART]);
+    const sc = await live(dir, [RESTART, RESTART_CLOUDFLARED]);
     const r = await runCli(['fix', 'routes-to-map', '--yes', '--dir', dir, '--no-network'], { env: sc.env });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).toBe(MAP);
     const calls = mutatingCalls(await sc.calls());
-    expect(calls.map((c) => [c.tool, ...c.args])).toEqual([['docker', 'compose', 'restart', 'mcp-proxy']]);
+    expect(calls.map((c) => [c.tool, ...c.args])).toEqual([['docker', 'compose', 'restart', 'mcp-proxy'], ['docker', 'compose', 'restart', 'cloudflared']]);
     expect(calls[0]!.cwd).toBe(dir);
+    expect(r.stdout).toContain(' 3. $ docker compose restart cloudflared');
     expect(r.stdout).toMatch(/ 1\. edit config\/mcp-proxy\.yaml\n {4}done \(backup config\/mcp-proxy\.yaml\.bak-\d{8}T\d{6}Z\)\n/);
     expect(r.stdout).toContain(' 2. $ docker compose restart mcp-proxy');
     expect(r.stdout).toContain('    │  Container mcp-tunnel-mcp-proxy-1  Started\n    done (exit 0)\n');
@@ -128,7 +130,7 @@ describe('fix: apply and verify', { timeout: 120_000 }, () => {
     const again = await runCli(['fix', 'routes-to-map', '--yes', '--dir', dir, '--no-network'], { env: sc.env });
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('Nothing to do: `routes` is already a map.');
-    expect(await mutating(sc)).toEqual([['docker', 'compose', 'restart', 'mcp-proxy']]);
+    expect(await mutating(sc)).toEqual([['docker', 'compose', 'restart', 'mcp-proxy'], ['docker', 'compose', 'restart', 'cloudflared']]);
     expect(await backupsIn(join(dir, 'config'))).toHaveLength(1);
   });
 

@@ -122,9 +122,12 @@ describe('the wizard in a terminal (tmux)', () => {
     const isState = (r: Rule) => r.args?.[0] === 'inspect' || (r.args?.includes('ps') ?? false);
     const isLog = (r: Rule) => r.args?.includes('logs') ?? false;
     const restart: Rule = { tool: 'docker', args: ['compose', 'restart', 'mcp-proxy'], match: 'contains', stderr: ` Container ${name}-mcp-proxy-1  Restarting\n Container ${name}-mcp-proxy-1  Started\n` };
+    // cloudflared shares the proxy's network namespace: the plan restarts it after the proxy (fixes/restart-proxy.ts).
+    const restartCloudflared: Rule = { tool: 'docker', args: ['compose', 'restart', 'cloudflared'], match: 'contains', stderr: ` Container ${name}-cloudflared-1  Restarting\n Container ${name}-cloudflared-1  Started\n` };
     const sc = await makeScenario(
       [
         restart,
+        restartCloudflared,
         ...after.filter(isLog).map((r) => ({ ...r, args: [...(r.args ?? []), '--since'] })),
         ...before.map((r) => (isState(r) ? { ...r, once: true } : r)),
         ...after.filter(isState),
@@ -148,6 +151,7 @@ describe('the wizard in a terminal (tmux)', () => {
     const plan = await t.waitFor('Run it? (y) yes (n) no');
     expect(plan).toMatch(/1\. run \$ chown 65532:65532 data\/tls\.key/);
     expect(plan).toMatch(/2\. run \$ docker compose restart mcp-proxy/);
+    expect(plan).toMatch(/3\. run \$ docker compose restart cloudflared/);
     await t.key('y');
     const verified = await t.waitFor(/Fixed:|Not fixed:|Cannot tell/, 60_000);
     expect(verified).toMatch(/✓ Fixed: /);

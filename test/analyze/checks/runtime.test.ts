@@ -35,7 +35,8 @@ describe('runtime.container-down', () => {
     const down = report.findings.filter((x) => x.id === 'runtime.container-down');
     expect(down.map((f) => f.title)).toEqual(['mcp-proxy is exited (exit code 2)', 'cloudflared is created but never started']);
     expect(down[0]!.fixes.map((x) => x.id)).toEqual(['compose-restart-proxy']);
-    expect(down[0]!.fixes[0]!.commands).toEqual(['docker compose restart mcp-proxy']);
+    // cloudflared, created in the proxy's network namespace, is started after it (fixes/restart-proxy.ts).
+    expect(down[0]!.fixes[0]!.commands).toEqual(['docker compose restart mcp-proxy', 'docker compose restart cloudflared']);
   });
 
   it('a one-shot setup that exited 0 is fine; one that failed is not', () => {

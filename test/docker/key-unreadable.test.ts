@@ -56,6 +56,12 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: tls.key-unreadab
     const down = byId(before.report, 'runtime.container-down').find((f) => /mcp-proxy/.test(f.title));
     expect(down?.title).toMatch(/mcp-proxy is (restarting|exited)/);
     expect(down?.evidence.map((e) => e.text).join('\n')).toMatch(/permission denied/);
+    // cloudflared joins the proxy's network namespace: while the proxy restarts, Docker cannot start it, and says why.
+    // (Unless `up` caught the proxy in the moment it runs: then cloudflared started.)
+    if ((await p.inspect('cloudflared'))?.State.Status === 'created') {
+      const cloudflaredDown = byId(before.report, 'runtime.container-down').find((f) => /^cloudflared is created/.test(f.title));
+      expect(cloudflaredDown?.evidence[0]?.text).toMatch(/; docker: .*(is restarting|is not running|non running container)/);
+    }
 
     // The plan first: nothing changes.
     const dry = await p.triage(['fix', 'key-chown', '--dry-run']);

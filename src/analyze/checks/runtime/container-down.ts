@@ -32,6 +32,11 @@ function logEvidence(s: Snapshot, role: LogSource | undefined, pod?: string): Ev
   return lastLogLines(s, role, LAST_LINES, pod).map((line) => evidence(`logs/${role}`, line, pod ? { seenIn: [pod] } : {}));
 }
 
+/** Why Docker could not start it (inspect's State.Error), e.g. `Container … is restarting, wait until the container is running`. */
+function dockerError(c: ContainerState): string {
+  return c.reason ? `; docker: ${c.reason}` : '';
+}
+
 function isDownCompose(s: Snapshot, c: ContainerState): boolean {
   const oneShot = c.oneOff || roleOfContainer(s, c) === 'setup';
   if (oneShot) return (c.state === 'exited' && (c.exitCode ?? 0) !== 0) || c.state === 'dead';
@@ -46,8 +51,8 @@ function composeDown(s: Snapshot): Observation[] {
     const restartable = role === 'mcp-proxy' && c.state !== 'restarting'; // a restart loop has its cause elsewhere
     out.push({
       id: 'runtime.container-down',
-      vars: { name: c.service, state: stateWords(c), status: facts(c) },
-      evidence: [evidence('docker inspect', `${c.name}: ${facts(c)}`), ...logEvidence(s, role)],
+      vars: { name: c.service, state: stateWords(c), status: `${facts(c)}${dockerError(c)}` },
+      evidence: [evidence('docker inspect', `${c.name}: ${facts(c)}${dockerError(c)}`), ...logEvidence(s, role)],
       data: { container: c.name, service: c.service, state: c.state, ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}) },
       ...(restartable ? {} : { fixes: [] }),
     });

@@ -222,8 +222,10 @@ export const CATALOG = {
       'log-stale': 'The proxy logged `no route for host` for `{host}` ({count}×), yet the config on disk has `tunnel_domain: {configured}` and a route `{route}`: the running proxy has not loaded it. Restart the proxy (`docker compose restart mcp-proxy`, or `helm upgrade`).',
       'log-route-missing': 'The proxy logged `no route for host` for `{host}` ({count}×). The host ends with `tunnel_domain` (`{configured}`), so the proxy looked for a route named `{route}`, and `routes` has none ({routes}). Add it or, if you just did, restart the proxy: it reads `routes` at start.',
       recovered: 'The proxy logged `no route for host` for `{host}` ({count}×, last {last}), then restarted ({recovery}) and has not logged it since. If you changed `tunnel_domain` or `routes`, send a request to confirm.',
+      'recovered-routed': 'The proxy logged `no route for host` for `{host}` ({count}×, last {last}), then restarted ({recovery}) with the config on disk, which has `tunnel_domain: {configured}` and a route `{route}`: it routes that host now.',
     },
     variantTitles: {
+      'recovered-routed': 'The proxy routes {host} now (it had no route for it before its restart)',
       config: '`tunnel_domain` is not the tunnel\'s domain',
       missing: '`tunnel_domain` is not set',
       'helm-no-domain': 'Setup is disabled and `gateway.config.tunnel_domain` is not set',

@@ -1,5 +1,7 @@
 import type { Check, Observation } from '../../types.js';
+import type { Snapshot } from '../../../snapshot/types.js';
 import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
+import { roleContainers } from '../../containers.js';
 import { groupBy, logObservation } from '../../log-evidence.js';
 import { proxyConfigViews, routeEntries, scalarValue, viewKeyName } from '../../proxy-config.js';
 
@@ -15,6 +17,14 @@ export function impliedTunnelDomain(host: string, routeNames: readonly string[])
   const route = byRoute ?? host.split('.')[0]!;
   const implied = host.slice(route.length + 1);
   return implied.includes('.') ? { route, implied } : undefined;
+}
+
+/** Compose: every proxy container runs and started after its config file last changed (2 s of clock slack). */
+function runsCurrentConfig(s: Snapshot, file: string | undefined): boolean {
+  const mtime = file ? s.files[file]?.meta?.mtimeMs : undefined;
+  const proxies = roleContainers(s, 'mcp-proxy');
+  if (s.deployment.kind !== 'compose' || mtime === undefined || proxies.length === 0) return false;
+  return proxies.every((p) => p.state === 'running' && p.startedAt !== undefined && Date.parse(p.startedAt) + 2_000 >= mtime);
 }
 
 export const noRouteLog: Check = {
@@ -42,11 +52,14 @@ export const noRouteLog: Check = {
     } else if (view && implied) {
       variant = 'log';
     }
+    // `docker compose restart` keeps the log: after a fix the old misses stay in it. When the proxy restarted
+    // since, runs the config on disk, and that config routes the host, it is fixed (info), not just quiet.
+    const routed = variant === 'log-stale' && runsCurrentConfig(s, view?.file);
     const obs = logObservation(s, {
       id: 'routing.no-route-for-host',
       signatures: ['proxy.no-route'],
       variant,
-      softRecovery: true,
+      softRecovery: !routed,
       vars: () => ({
         host: host ?? '(host not logged)',
         implied: implied?.implied ?? '?',
@@ -63,6 +76,7 @@ export const noRouteLog: Check = {
         ...(view ? { file: view.file, key: viewKeyName(view, ['tunnel_domain']) } : {}),
       }),
     });
+    if (obs && routed && obs.variant === 'recovered') obs.variant = 'recovered-routed';
     return obs ? ([obs] as Observation[]) : [];
   },
 };

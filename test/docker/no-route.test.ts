@@ -31,9 +31,9 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: routing.no-route
   }, 120_000);
 
   /** An HTTP request for mcp.<tunnel domain> to the proxy, from inside its network namespace: the status line. */
-  async function request(): Promise<string> {
+  async function request(headers = ''): Promise<string> {
     const proxy = (await project!.inspect('mcp-proxy'))!;
-    const r = await project!.docker(['exec', proxy.Id, 'sh', '-c', `printf 'GET / HTTP/1.1\\r\\nHost: mcp.${DOMAIN}\\r\\n\\r\\n' | nc -w 2 127.0.0.1 8080 | head -n 1`]);
+    const r = await project!.docker(['exec', proxy.Id, 'sh', '-c', `printf 'GET / HTTP/1.1\\r\\nHost: mcp.${DOMAIN}\\r\\n${headers}\\r\\n' | nc -w 2 127.0.0.1 8080 | head -n 1`]);
     return r.stdout.trim();
   }
 
@@ -41,6 +41,9 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: routing.no-route
     const p = project!;
     await p.compose(['up', '-d']);
     await waitFor('the proxy to listen', async () => (await p.logs('mcp-proxy')).includes('msg="listening"'));
+    // A WebSocket version it does not speak (what the triage's listener probe sends) is refused before routing.
+    expect(await request('Upgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Version: 0\\r\\n')).toMatch(/^HTTP\/1\.1 426/);
+    expect(await p.logs('mcp-proxy')).not.toContain('no route for host');
     expect(await request()).toMatch(/^HTTP\/1\.1 404/);
     await waitFor('the proxy to log the request', async () => (await p.logs('mcp-proxy')).includes(`no route for host" host=mcp.${DOMAIN}`));
 

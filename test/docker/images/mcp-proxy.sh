@@ -40,14 +40,25 @@ open_error() {
 # One connection (run by nc -e): read the request head, route it by Host, answer; the log goes to stderr.
 # (The real proxy routes by the SNI inside the stream; a plain Host header stands in for it here.)
 serve_conn() {
-  host="" request=""
+  host="" request="" version=""
   while IFS= read -r line; do
-    request=1
     line=$(printf '%s' "$line" | tr -d '\r')
+    if [ -z "$request" ]; then
+      request=1
+      # Not HTTP (a TLS ClientHello, say): refused before any routing, as an HTTP server does.
+      case "$line" in [A-Z]*" HTTP/1."[01]) ;; *) printf 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'; return ;; esac
+    fi
     [ -z "$line" ] && break
-    case "$line" in [Hh]ost:*) host=$(printf '%s' "${line#*:}" | tr -d ' ' | sed 's/:[0-9]*$//') ;; esac
+    case "$line" in
+      [Hh]ost:*) host=$(printf '%s' "${line#*:}" | tr -d ' ' | sed 's/:[0-9]*$//') ;;
+      [Ss]ec-[Ww]eb[Ss]ocket-[Vv]ersion:*) version=$(printf '%s' "${line#*:}" | tr -d ' ') ;;
+    esac
   done
   [ -z "$request" ] && return # a connection closed without a request (a port check): nothing to log
+  if [ -n "$version" ] && [ "$version" != 13 ]; then # a WebSocket version it does not speak (the triage's probe)
+    printf 'HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n'
+    return
+  fi
   conf=$(parse_config 2>/dev/null)
   domain=$(printf '%s\n' "$conf" | awk '$1 == "domain" { print $2 }')
   name=${host%."$domain"}

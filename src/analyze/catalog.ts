@@ -41,6 +41,7 @@ export const CATALOG = {
     variants: {
       log: 'cloudflared rejected the token before dialling: `Provided Tunnel token is not valid.` It does not decode as base64 of JSON `{"a","t","s"}`; it was probably copied with quotes, spaces or cut short.',
       quoted: 'The token is wrapped in quotes ({where}); Compose passes them on to cloudflared, which cannot decode it.',
+      'unclosed-quote': 'The token opens a quote that is never closed ({where}): Compose v1 skips the line, so cloudflared starts without a token, and Compose v2 refuses the file.',
       whitespace: 'The token has spaces or a line break around it ({where}), so it does not decode.',
       truncated: 'The token is cut short ({where}): its base64 ends early, so the JSON inside is incomplete.',
       decode: 'The token ({where}) does not decode as base64 of JSON `{"a","t","s"}`: {problem}. cloudflared will stop with `Provided Tunnel token is not valid.`',

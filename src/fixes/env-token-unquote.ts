@@ -13,6 +13,8 @@ import type { EditStep, Fix } from './types.js';
 
 const LINE = /^(\s*(?:export\s+)?TUNNEL_TOKEN\s*=)(.*)$/;
 const QUOTE = /^(["'\u201c\u201d\u2018\u2019`])([\s\S]*)(["'\u201c\u201d\u2018\u2019`])$/;
+/** A quote at one end only (opened and never closed, or the other one lost): base64 has none. */
+const LONE_QUOTE = /^["'\u201c\u201d\u2018\u2019`]+|["'\u201c\u201d\u2018\u2019`]+$/g;
 
 interface TokenLines {
   /** 0-based index of the first and last line the value spans (a quoted value may run over lines). */
@@ -34,6 +36,11 @@ function findToken(lines: readonly string[]): TokenLines | undefined {
     if (q === '"' || q === "'") {
       const body = () => value.trimStart().slice(1);
       while (!body().includes(q) && last + 1 < lines.length) value += `\n${lines[++last]!.replace(/\r$/, '')}`;
+      // Never closed: the value is its own line (the lines after it are other variables, not the token).
+      if (!body().includes(q)) {
+        value = m[2]!;
+        last = i;
+      }
     }
     found = { first: i, last, prefix: m[1]!, value };
     i = last;
@@ -45,7 +52,7 @@ function findToken(lines: readonly string[]): TokenLines | undefined {
 export function cleanToken(value: string): string {
   let v = value.trim();
   for (let m = QUOTE.exec(v); m; m = QUOTE.exec(v)) v = m[2]!.trim();
-  return v.replace(/\s+/g, '');
+  return v.replace(LONE_QUOTE, '').replace(/\s+/g, '');
 }
 
 /** Rewrites the TUNNEL_TOKEN line(s); `check` refuses a result that still does not decode. */

@@ -6,6 +6,8 @@ export interface DotenvEntry {
   line: number;
   /** The value was in matching quotes, which Compose removed. */
   quoted?: '"' | "'";
+  /** It opens a quote that nothing closes: Compose v1 skips the line (measured, 1.29), v2 refuses the file. */
+  unterminated?: true;
 }
 
 export function parseDotenv(text: string): Map<string, DotenvEntry> {
@@ -32,7 +34,7 @@ export function parseDotenv(text: string): Map<string, DotenvEntry> {
         close = findClose(body, q);
       }
       if (close < 0) {
-        out.set(key, { value: rest, line }); // unterminated: the quote stays in the value
+        out.set(key, { value: rest, line, unterminated: true });
         continue;
       }
       i = j;

@@ -38,6 +38,13 @@ function verdict(value: string, info: TokenInfo): TokenInfo {
   return { ...info, present: v.problem !== 'empty', ...(v.problem ? { problem: v.problem, detail: v.detail } : {}) };
 }
 
+/** A value in a .env-style file: an opening quote never closed never reaches cloudflared at all. */
+function entryVerdict(entry: DotenvEntry, info: TokenInfo): TokenInfo {
+  if (!entry.unterminated) return verdict(entry.value, info);
+  const q = entry.value.trimStart()[0] === "'" ? 'single' : 'double';
+  return { ...info, present: true, problem: 'unclosed-quote', detail: `an opening ${q} quote that is never closed` };
+}
+
 /** Pure: the token cloudflared would get, judged. Undefined when there is no cloudflared service. */
 export function locateTunnelToken(src: TokenSources): TokenInfo | undefined {
   const probe = emptySnapshot({ files: { [src.composePath]: { text: src.composeText } }, deployment: { kind: 'compose', how: '', paths: { compose: src.composePath } } });
@@ -52,7 +59,7 @@ export function locateTunnelToken(src: TokenSources): TokenInfo | undefined {
   const fromEnvironment = (line: number | undefined, how: string): TokenInfo | undefined => {
     if (src.env[NAME] !== undefined) return verdict(src.env[NAME]!, { present: true, source: `this shell's environment (${how} in ${file})`, file, ...(line ? { line } : {}), fromShell: true });
     const entry = dotenv.get(NAME);
-    if (entry && src.dotenv) return verdict(entry.value, { present: true, source: `${src.dotenv.path} (${how} in ${file})`, file: src.dotenv.path, line: entry.line });
+    if (entry && src.dotenv) return entryVerdict(entry, { present: true, source: `${src.dotenv.path} (${how} in ${file})`, file: src.dotenv.path, line: entry.line });
     return undefined;
   };
 
@@ -108,7 +115,7 @@ export function locateTunnelToken(src: TokenSources): TokenInfo | undefined {
   for (const path of envFilePaths(svc)) {
     const text = src.envFiles[path];
     const entry = text !== undefined ? parseDotenv(text).get(NAME) : undefined;
-    if (entry) return verdict(entry.value, { present: true, source: `${path} (env_file of cloudflared)`, file: path, line: entry.line });
+    if (entry) return entryVerdict(entry, { present: true, source: `${path} (env_file of cloudflared)`, file: path, line: entry.line });
   }
   return {
     present: false,

@@ -161,7 +161,7 @@ export interface TokenInfo {
   file?: string;
   line?: number;
   present: boolean;
-  problem?: 'quoted' | 'whitespace' | 'truncated' | 'not-base64' | 'not-json' | 'missing-fields' | 'bad-fields' | 'empty';
+  problem?: 'quoted' | 'unclosed-quote' | 'whitespace' | 'truncated' | 'not-base64' | 'not-json' | 'missing-fields' | 'bad-fields' | 'empty';
   detail?: string;
   /** The Compose file passes it through from the shell (`- TUNNEL_TOKEN`, `${TUNNEL_TOKEN}`): a fresh shell loses it. */
   fromShell?: boolean;

@@ -1,7 +1,7 @@
 import type { Check, Observation } from '../../types.js';
 import { evidence } from '../../evidence.js';
 
-const VARIANTS: Record<string, string> = { quoted: 'quoted', whitespace: 'whitespace', truncated: 'truncated' };
+const VARIANTS: Record<string, string> = { quoted: 'quoted', 'unclosed-quote': 'unclosed-quote', whitespace: 'whitespace', truncated: 'truncated' };
 
 // Gather judged the token where it found it (state.token); the value itself never enters the snapshot.
 export const tunnelToken: Check = {
@@ -35,14 +35,14 @@ export const tunnelToken: Check = {
     }
     if (!t.problem) return [];
     const variant = VARIANTS[t.problem] ?? 'decode';
-    const quotedInEnvFile = t.problem === 'quoted' && t.file !== undefined && !/ya?ml$/.test(t.file);
+    const quotedInEnvFile = (t.problem === 'quoted' || t.problem === 'unclosed-quote') && t.file !== undefined && !/ya?ml$/.test(t.file);
     return [{
       id: 'edge.token-malformed',
       variant,
       vars: { where: variant === 'decode' ? where : `${where}: ${t.detail ?? t.problem}`, problem: t.detail ?? t.problem },
       evidence: [ev],
       data,
-      ...(t.problem === 'quoted' || t.problem === 'whitespace' ? { fixes: quotedInEnvFile || t.problem === 'whitespace' ? ['env-token-unquote', 'export-tunnel-token'] : ['export-tunnel-token'] } : { fixes: ['export-tunnel-token'] }),
+      ...(t.problem === 'quoted' || t.problem === 'unclosed-quote' || t.problem === 'whitespace' ? { fixes: quotedInEnvFile || t.problem === 'whitespace' ? ['env-token-unquote', 'export-tunnel-token'] : ['export-tunnel-token'] } : { fixes: ['export-tunnel-token'] }),
     }];
   },
 };

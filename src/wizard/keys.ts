@@ -33,8 +33,11 @@ export function keysOf(input: string, key: InkKeyFlags): Key[] {
   if (key.ctrl) return [];
   const out: Key[] = [];
   for (const ch of input) {
+    // Ink passes a run of plain bytes through whole (two quick backspaces arrive as "\x7f\x7f").
     if (ch === '\r' || ch === '\n') out.push({ name: 'enter' });
-    else if (ch >= ' ' && ch !== '\u007f') out.push({ name: 'char', char: ch });
+    else if (ch === '\u007f' || ch === '\b') out.push({ name: 'backspace' });
+    else if (ch === '\t') out.push({ name: 'tab' });
+    else if (ch >= ' ') out.push({ name: 'char', char: ch });
   }
   return out;
 }

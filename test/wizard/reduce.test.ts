@@ -77,6 +77,9 @@ describe('wizard reducer: start and menu', () => {
     // A paste of `jjj` is three moves.
     expect(keysOf('jjj', {})).toHaveLength(3);
     expect(run(loaded(), ...keysOf('jjj', {}).map(key)).menuIndex).toBe(3);
+    // Ink hands a run of quick backspaces (or a word then backspace) over as one plain string.
+    expect(keysOf('\u007f\u007f', {})).toEqual([{ name: 'backspace' }, { name: 'backspace' }]);
+    expect(keysOf('ab\b', {})).toEqual([{ name: 'char', char: 'a' }, { name: 'char', char: 'b' }, { name: 'backspace' }]);
   });
 
   it('runs every check when chosen before the gather finished, logging gather steps, then checks by layer', () => {

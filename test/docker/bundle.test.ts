@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ComposeProject, DOMAIN, buildImages, byId, documentedCompose, dockerStatus, expectNoSecret, fakeTunnelToken, proxyConfig, reportRan, skipReason, waitFor, type DockerReady, type Images, type Report } from './harness.js';
+import { liveProject, DOMAIN, byId, documentedCompose, dockerStatus, expectNoSecret, proxyConfig, skipReason, waitFor, type Report } from './harness.js';
 import { runCli } from '../helpers/cli.js';
 
 const docker = await dockerStatus();
@@ -16,28 +16,15 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 describe.skipIf(skipReason(docker) !== undefined)('real Docker: bundle -o from a live project, read back with --from-bundle', () => {
-  let d: DockerReady;
-  let images: Images | undefined;
-  let project: ComposeProject | undefined;
-  const { token, secret } = fakeTunnelToken();
-
-  beforeAll(async () => {
-    if (!docker.ok) throw new Error(`REQUIRE_DOCKER=1 but the real-Docker tests cannot run: ${docker.reason}`);
-    d = docker;
-    await reportRan(import.meta.url, d);
-    images = await buildImages(d, 'bundle');
+  const stack = liveProject(docker, import.meta.url, 'bundle', (images) => {
     const compose = documentedCompose(images, { cloudflaredCommand: 'tunnel --no-autoupdate run', cloudflaredNetwork: false });
     const config = proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\nupstream:\n  disable_ip_validation: true\n', 'wrong567.tunnel.anthropic.com');
-    project = await ComposeProject.create(d, { compose, config, certDomain: 'other890.tunnel.anthropic.com' }, token);
-  }, 120_000);
-
-  afterAll(async () => {
-    await project?.down();
-    await images?.remove();
-  }, 120_000);
+    return { compose, config, certDomain: 'other890.tunnel.anthropic.com' };
+  });
+  const { token, secret } = stack;
 
   it('writes a redacted bundle that reads back to the live findings', async () => {
-    const p = project!;
+    const p = stack.project;
     await p.compose(['up', '-d']);
     await waitFor('both services to log', async () => (await p.logs('mcp-proxy')).includes('route configured') && (await p.logs('cloudflared')).includes('No ingress rules'));
     const proxy = (await p.inspect('mcp-proxy'))!;
@@ -62,8 +49,8 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: bundle -o from a
       expect((JSON.parse(back.stdout) as Report).findings).toEqual(live.report.findings);
 
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-      expect(manifest.deployment).toMatchObject({ kind: 'compose', composeFlavor: d.flavor, project: p.name });
-      if (d.flavor === 'v1') expect(manifest.commands).toContain(`docker ps --all --filter label=com.docker.compose.project=${p.name} --format '{{json .}}'`);
+      expect(manifest.deployment).toMatchObject({ kind: 'compose', composeFlavor: stack.d.flavor, project: p.name });
+      if (stack.d.flavor === 'v1') expect(manifest.commands).toContain(`docker ps --all --filter label=com.docker.compose.project=${p.name} --format '{{json .}}'`);
       const files = (await filesUnder(out)).map((f) => f.slice(out.length + 1));
       expect(files).toEqual(expect.arrayContaining(['manifest.json', 'logs/cloudflared.log', 'logs/mcp-proxy.log', 'files/docker-compose.yaml', 'files/config/mcp-proxy.yaml', 'files/data/tls.crt']));
       expect(files).not.toContain('files/data/tls.key');

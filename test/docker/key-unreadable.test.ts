@@ -5,32 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ComposeProject, buildImages, byId, documentedCompose, dockerStatus, expectNoSecret, fakeTunnelToken, problems, proxyConfig, reportRan, skipReason, waitFor, type DockerReady, type Images } from './harness.js';
+import { liveProject, byId, documentedCompose, dockerStatus, problems, proxyConfig, skipReason, waitFor } from './harness.js';
 
 const docker = await dockerStatus();
 
 describe.skipIf(skipReason(docker) !== undefined)('real Docker: tls.key-unreadable fixed with key-chown', () => {
-  let d: DockerReady;
-  let images: Images | undefined;
-  let project: ComposeProject | undefined;
-  const { token, secret } = fakeTunnelToken();
-
-  beforeAll(async () => {
-    if (!docker.ok) throw new Error(`REQUIRE_DOCKER=1 but the real-Docker tests cannot run: ${docker.reason}`);
-    d = docker;
-    await reportRan(import.meta.url, d);
-    images = await buildImages(d, 'key');
-    project = await ComposeProject.create(d, { compose: documentedCompose(images), config: proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\n  wiki: http://10.20.0.16:3000\n'), key: { uid: 0, gid: 0, mode: 0o600 } }, token);
-  }, 120_000);
-
-  afterAll(async () => {
-    if (project) expectNoSecret(project.outputs, [token, secret]);
-    await project?.down();
-    await images?.remove();
-  }, 120_000);
+  const live = liveProject(docker, import.meta.url, 'key', (images) => ({ compose: documentedCompose(images), config: proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\n  wiki: http://10.20.0.16:3000\n'), key: { uid: 0, gid: 0, mode: 0o600 } }));
+  const { token, secret } = live;
 
   it('diagnoses the key from the real log and container state, fixes it for real, and verifies', async () => {
-    const p = project!;
+    const p = live.project;
     // As an operator does: bring the stack up. cloudflared may fail to start while the proxy restarts.
     await p.compose(['up', '-d']);
     await waitFor('the proxy to crash-loop on the key', async () => {
@@ -45,8 +29,8 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: tls.key-unreadab
       return byId(r.report, 'runtime.container-down').some((f) => /mcp-proxy/.test(f.title)) && r;
     }, { attempts: 5, intervalMs: 200 });
     expect(before.exitCode).toBe(1);
-    expect(before.report.deployment).toMatchObject({ kind: 'compose', composeFlavor: d.flavor, project: p.name });
-    expect(before.report.deployment.how).toContain(d.flavor === 'v1' ? 'docker-compose (v1)' : 'docker compose (v2)');
+    expect(before.report.deployment).toMatchObject({ kind: 'compose', composeFlavor: live.d.flavor, project: p.name });
+    expect(before.report.deployment.how).toContain(live.d.flavor === 'v1' ? 'docker-compose (v1)' : 'docker compose (v2)');
     const [key] = byId(before.report, 'tls.key-unreadable');
     expect(key?.severity).toBe('error');
     const sources = key!.evidence.map((e) => `${e.source} ${e.text}`).join('\n');
@@ -67,8 +51,8 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: tls.key-unreadab
     const dry = await p.triage(['fix', 'key-chown', '--dry-run']);
     expect(dry.exitCode, dry.stdout + dry.stderr).toBe(0);
     expect(dry.stdout).toContain('$ chown 65532:65532 data/tls.key');
-    expect(dry.stdout).toContain(`$ ${d.compose.join(' ')} restart mcp-proxy`);
-    expect(dry.stdout).toContain(`$ ${d.compose.join(' ')} restart cloudflared`);
+    expect(dry.stdout).toContain(`$ ${live.d.compose.join(' ')} restart mcp-proxy`);
+    expect(dry.stdout).toContain(`$ ${live.d.compose.join(' ')} restart cloudflared`);
     expect((await stat(join(p.dir, 'data/tls.key'))).uid).toBe(0);
 
     const fixed = await p.triage(['fix', 'key-chown', '--yes']);

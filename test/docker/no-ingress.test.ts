@@ -6,33 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ComposeProject, buildImages, byId, documentedCompose, dockerStatus, expectNoSecret, fakeTunnelToken, problems, proxyConfig, reportRan, skipReason, waitFor, type DockerReady, type Images } from './harness.js';
+import { liveProject, byId, documentedCompose, dockerStatus, problems, proxyConfig, skipReason, waitFor } from './harness.js';
 
 const docker = await dockerStatus();
 
 describe.skipIf(skipReason(docker) !== undefined)('real Docker: edge.no-ingress fixed with cloudflared-ingress', () => {
-  let d: DockerReady;
-  let images: Images | undefined;
-  let project: ComposeProject | undefined;
-  const { token, secret, tunnelId } = fakeTunnelToken();
-
-  beforeAll(async () => {
-    if (!docker.ok) throw new Error(`REQUIRE_DOCKER=1 but the real-Docker tests cannot run: ${docker.reason}`);
-    d = docker;
-    await reportRan(import.meta.url, d);
-    images = await buildImages(d, 'ingress');
+  const live = liveProject(docker, import.meta.url, 'ingress', (images) => {
     const compose = documentedCompose(images, { cloudflaredCommand: 'tunnel --no-autoupdate run', cloudflaredNetwork: false });
-    project = await ComposeProject.create(d, { compose, config: proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\n') }, token);
-  }, 120_000);
-
-  afterAll(async () => {
-    if (project) expectNoSecret(project.outputs, [token, secret]);
-    await project?.down();
-    await images?.remove();
-  }, 120_000);
+    return { compose, config: proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\n') };
+  });
+  const { token, secret, tunnelId } = live;
 
   it('finds no ingress; without the token edits but does not recreate; with it recreates and verifies', async () => {
-    const p = project!;
+    const p = live.project;
     await p.compose(['up', '-d']);
     await waitFor('cloudflared to say it has no ingress', async () => (await p.logs('cloudflared')).includes('No ingress rules were defined'));
     const composeBefore = await readFile(join(p.dir, 'docker-compose.yaml'), 'utf8');
@@ -49,7 +35,7 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: edge.no-ingress 
 
     // A fresh shell (no TUNNEL_TOKEN): the edit is made, but cloudflared is not recreated with an empty token;
     // the plan says to recreate it from a shell that has the token.
-    const fresh = await p.triage(['fix', 'cloudflared-ingress', '--yes'], { DOCKER_HOST: d.host, TUNNEL_TOKEN: undefined });
+    const fresh = await p.triage(['fix', 'cloudflared-ingress', '--yes'], { DOCKER_HOST: live.d.host, TUNNEL_TOKEN: undefined });
     expect(fresh.exitCode, fresh.stdout + fresh.stderr).toBe(1);
     expect(fresh.stdout).toMatch(/for you: Recreate cloudflared from a shell that has the token/);
     expect(fresh.stdout).toMatch(/Verify: not fixed/);
@@ -60,7 +46,7 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: edge.no-ingress 
     const fixed = await p.triage(['fix', 'cloudflared-ingress', '--yes']);
     expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
     expect(fixed.stdout).toMatch(/Plan: 1 step/);
-    expect(fixed.stdout).toContain(`$ ${d.compose.join(' ')} up -d --force-recreate cloudflared`);
+    expect(fixed.stdout).toContain(`$ ${live.d.compose.join(' ')} up -d --force-recreate cloudflared`);
     expect(fixed.stdout).toMatch(/Verify: fixed/);
 
     const file = parse(await readFile(join(p.dir, 'docker-compose.yaml'), 'utf8'));

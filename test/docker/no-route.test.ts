@@ -6,39 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ComposeProject, DOMAIN, buildImages, byId, documentedCompose, dockerStatus, expectNoSecret, fakeTunnelToken, problems, proxyConfig, reportRan, skipReason, waitFor, type DockerReady, type Images } from './harness.js';
+import { liveProject, DOMAIN, byId, documentedCompose, dockerStatus, problems, proxyConfig, skipReason, waitFor } from './harness.js';
 
 const docker = await dockerStatus();
 
 describe.skipIf(skipReason(docker) !== undefined)('real Docker: routing.no-route-for-host fixed with set-tunnel-domain', () => {
-  let d: DockerReady;
-  let images: Images | undefined;
-  let project: ComposeProject | undefined;
-  const { token, secret } = fakeTunnelToken();
-
-  beforeAll(async () => {
-    if (!docker.ok) throw new Error(`REQUIRE_DOCKER=1 but the real-Docker tests cannot run: ${docker.reason}`);
-    d = docker;
-    await reportRan(import.meta.url, d);
-    images = await buildImages(d, 'route');
-    project = await ComposeProject.create(d, { compose: documentedCompose(images), config: proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\n', 'wrong567.tunnel.anthropic.com') }, token);
-  }, 120_000);
-
-  afterAll(async () => {
-    if (project) expectNoSecret(project.outputs, [token, secret]);
-    await project?.down();
-    await images?.remove();
-  }, 120_000);
+  const live = liveProject(docker, import.meta.url, 'route', (images) => ({ compose: documentedCompose(images), config: proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\n', 'wrong567.tunnel.anthropic.com') }));
+  const { token, secret } = live;
 
   /** An HTTP request for mcp.<tunnel domain> to the proxy, from inside its network namespace: the status line. */
   async function request(headers = ''): Promise<string> {
-    const proxy = (await project!.inspect('mcp-proxy'))!;
-    const r = await project!.docker(['exec', proxy.Id, 'sh', '-c', `printf 'GET / HTTP/1.1\\r\\nHost: mcp.${DOMAIN}\\r\\n${headers}\\r\\n' | nc -w 2 127.0.0.1 8080 | head -n 1`]);
+    const proxy = (await live.project.inspect('mcp-proxy'))!;
+    const r = await live.project.docker(['exec', proxy.Id, 'sh', '-c', `printf 'GET / HTTP/1.1\\r\\nHost: mcp.${DOMAIN}\\r\\n${headers}\\r\\n' | nc -w 2 127.0.0.1 8080 | head -n 1`]);
     return r.stdout.trim();
   }
 
   it('finds the wrong tunnel_domain from the file and the real log, sets it, restarts, and the host is routed', async () => {
-    const p = project!;
+    const p = live.project;
     await p.compose(['up', '-d']);
     await waitFor('the proxy to listen', async () => (await p.logs('mcp-proxy')).includes('msg="listening"'));
     // A WebSocket version it does not speak (what the triage's listener probe sends) is refused before routing.
@@ -59,8 +43,8 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: routing.no-route
     const fixed = await p.triage(['fix', 'set-tunnel-domain', '--yes']);
     expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
     expect(fixed.stdout).toContain(`+tunnel_domain: ${DOMAIN}`);
-    expect(fixed.stdout).toContain(`$ ${d.compose.join(' ')} restart mcp-proxy`);
-    expect(fixed.stdout).toContain(`$ ${d.compose.join(' ')} restart cloudflared`);
+    expect(fixed.stdout).toContain(`$ ${live.d.compose.join(' ')} restart mcp-proxy`);
+    expect(fixed.stdout).toContain(`$ ${live.d.compose.join(' ')} restart cloudflared`);
     expect(fixed.stdout).toMatch(/Verify: fixed/);
     expect(parse(await readFile(join(p.dir, 'config/mcp-proxy.yaml'), 'utf8')).tunnel_domain).toBe(DOMAIN);
 

@@ -3,11 +3,11 @@
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
-import { run, type DockerReady, type Ran } from './docker-env.js';
-import type { Images } from './images.js';
+import { reportRan, run, type DockerReady, type DockerStatus, type Ran } from './docker-env.js';
+import { buildImages, expectNoSecret, fakeTunnelToken, type Images } from './images.js';
 
 export const DOMAIN = 'abcd1234.tunnel.anthropic.com';
 
@@ -172,3 +172,45 @@ ${routes}`;
 
 export const byId = (r: Report, id: string) => r.findings.filter((f) => f.id === id);
 export const problems = (r: Report) => r.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+
+export interface LiveProject {
+  readonly d: DockerReady;
+  readonly project: ComposeProject;
+  readonly token: string;
+  readonly secret: string;
+  readonly tunnelId: string;
+}
+
+/**
+ * The life every real-Docker test file shares, registered as its hooks: its own images, a fresh Compose
+ * project, then (after the tests) no token in anything the product printed, `down -v` and the images removed.
+ */
+export function liveProject(docker: DockerStatus, file: string, label: string, spec: (images: Images) => ProjectSpec): LiveProject {
+  const { token, secret, tunnelId } = fakeTunnelToken();
+  let d: DockerReady | undefined;
+  let images: Images | undefined;
+  let project: ComposeProject | undefined;
+  beforeAll(async () => {
+    if (!docker.ok) throw new Error(`REQUIRE_DOCKER=1 but the real-Docker tests cannot run: ${docker.reason}`);
+    d = docker;
+    await reportRan(file, d);
+    images = await buildImages(d, label);
+    project = await ComposeProject.create(d, spec(images), token);
+  }, 120_000);
+  afterAll(async () => {
+    if (project) expectNoSecret(project.outputs, [token, secret]);
+    await project?.down();
+    await images?.remove();
+  }, 120_000);
+  return {
+    get d() {
+      return d!;
+    },
+    get project() {
+      return project!;
+    },
+    token,
+    secret,
+    tunnelId,
+  };
+}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ComposeProject, buildImages, byId, documentedCompose, dockerStatus, expectNoSecret, fakeTunnelToken, problems, proxyConfig, reportRan, skipReason, waitFor, type DockerReady, type Images } from './harness.js';
+import { liveProject, byId, documentedCompose, dockerStatus, problems, proxyConfig, skipReason, waitFor } from './harness.js';
 
 const docker = await dockerStatus();
 const ROUTES = `# one route per MCP server
@@ -16,27 +16,11 @@ routes:
 `;
 
 describe.skipIf(skipReason(docker) !== undefined)('real Docker: routing.routes-is-list fixed with routes-to-map', () => {
-  let d: DockerReady;
-  let images: Images | undefined;
-  let project: ComposeProject | undefined;
-  const { token, secret } = fakeTunnelToken();
-
-  beforeAll(async () => {
-    if (!docker.ok) throw new Error(`REQUIRE_DOCKER=1 but the real-Docker tests cannot run: ${docker.reason}`);
-    d = docker;
-    await reportRan(import.meta.url, d);
-    images = await buildImages(d, 'routes');
-    project = await ComposeProject.create(d, { compose: documentedCompose(images), config: proxyConfig(ROUTES) }, token);
-  }, 120_000);
-
-  afterAll(async () => {
-    if (project) expectNoSecret(project.outputs, [token, secret]);
-    await project?.down();
-    await images?.remove();
-  }, 120_000);
+  const live = liveProject(docker, import.meta.url, 'routes', (images) => ({ compose: documentedCompose(images), config: proxyConfig(ROUTES) }));
+  const { token, secret } = live;
 
   it('finds the list from the real log, rewrites it as a map, restarts the proxy and verifies', async () => {
-    const p = project!;
+    const p = live.project;
     await p.compose(['up', '-d']);
     await waitFor('the proxy to exit on the list', async () => (await p.logs('mcp-proxy')).includes('cannot unmarshal !!seq into map[string]string'));
 
@@ -52,7 +36,7 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: routing.routes-i
     const fixed = await p.triage(['fix', 'routes-to-map', '--yes']);
     expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
     expect(fixed.stdout).toContain('+  mcp: http://10.20.0.15:8080 # the MCP server');
-    expect(fixed.stdout).toContain(`$ ${d.compose.join(' ')} restart mcp-proxy`);
+    expect(fixed.stdout).toContain(`$ ${live.d.compose.join(' ')} restart mcp-proxy`);
     expect(fixed.stdout).toMatch(/Verify: fixed: routing\.routes-is-list: gone/);
 
     const text = await readFile(join(p.dir, 'config/mcp-proxy.yaml'), 'utf8');

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { listenOnLoopback } from '../helpers/listen.js';
 import { makeScenario, type Scenario } from '../helpers/stand-ins.js';
 import { composeRules, kubeRules, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
 import { mutatingCalls } from '../helpers/mutating.js';
@@ -19,14 +20,7 @@ afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
-      resolve((server.address() as { port: number }).port);
-    });
-  });
-}
+const listen = (server: Server) => listenOnLoopback(server, cleanups);
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -14,20 +14,14 @@ import { makeScenario } from '../helpers/stand-ins.js';
 import { composeRules, type ComposeSpec } from '../helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { tempDir } from '../helpers/cli.js';
+import { listenOnLoopback } from '../helpers/listen.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
-      resolve((server.address() as { port: number }).port);
-    });
-  });
-}
+const listen = (server: Server) => listenOnLoopback(server, cleanups);
 
 /** A port nobody listens on: bound, then closed. */
 async function closedPort(): Promise<number> {

@@ -3,16 +3,10 @@
 // program's own format (cloudflared console, JSON from cloudflared or slog, slog text / logfmt, Go
 // log.Printf, plain). Pure string work on one physical line.
 import type { LogSource } from '../snapshot/types.js';
-import type { Level } from './types.js';
+import type { Level, LogRecord } from './types.js';
 
-export interface NormalLine {
-  time?: string;
-  level?: Level;
-  origin?: string;
-  source?: LogSource;
-  text: string;
-  display: string;
-  fields: Record<string, string>;
+/** One physical line seen through its formats: a LogRecord before it is numbered and joined. */
+export interface NormalLine extends Omit<LogRecord, 'line' | 'span'> {
   /** An indented line with no format of its own: the next line of a Go multi-line error. */
   continuation: boolean;
 }

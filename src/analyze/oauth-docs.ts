@@ -3,7 +3,7 @@
 import type { Snapshot } from '../snapshot/types.js';
 import { CheckInputError } from './check-input.js';
 import { evidence } from './evidence.js';
-import { routeEntries, proxyConfigViews } from './proxy-config.js';
+import { routeEntries, readableProxyConfigs } from './proxy-config.js';
 import type { Evidence } from './types.js';
 
 export interface OauthDoc {
@@ -55,7 +55,7 @@ export function tunnelLabel(url: unknown, domain: string): string | undefined {
 /** Route keys of the proxy config, lower-cased (a key may be a bare name or a full host). */
 export function routeKeys(s: Snapshot): Set<string> {
   const keys = new Set<string>();
-  for (const view of proxyConfigViews(s)) if (!view.yaml.error) for (const r of routeEntries(view)) keys.add(r.name.toLowerCase());
+  for (const view of readableProxyConfigs(s)) for (const r of routeEntries(view)) keys.add(r.name.toLowerCase());
   return keys;
 }
 

@@ -32,6 +32,11 @@ export function proxyConfigViews(s: Snapshot): ProxyConfigView[] {
   return views;
 }
 
+/** The views whose file parsed: what checks and fixes read when a broken file is someone else's finding. */
+export function readableProxyConfigs(s: Snapshot): ProxyConfigView[] {
+  return proxyConfigViews(s).filter((v) => v.yaml.error === undefined);
+}
+
 export function viewNode(view: ProxyConfigView, keys: readonly string[]): Node | undefined {
   return nodeAt(view.root, keys);
 }

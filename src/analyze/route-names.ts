@@ -2,7 +2,7 @@
 // `routes` (which the proxy rejects) still names its routes, so the path can show what would be served.
 import { isMap, isPair, isScalar, isSeq, type Scalar } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
-import { proxyConfigViews, routeEntries, routesNode } from './proxy-config.js';
+import { routeEntries, routesNode, readableProxyConfigs } from './proxy-config.js';
 
 export interface RouteName {
   name: string;
@@ -44,7 +44,7 @@ export function listItemRoute(item: unknown): ListedRoute | undefined {
 
 /** Routes of the first readable proxy config view; undefined when no config was gathered. */
 export function routeNames(s: Snapshot): RouteName[] | undefined {
-  const view = proxyConfigViews(s).find((v) => v.yaml.error === undefined && v.root !== undefined);
+  const view = readableProxyConfigs(s).find((v) => v.root !== undefined);
   if (!view) return undefined;
   const node = routesNode(view);
   if (isSeq(node)) return node.items.map(listItemRoute).filter((r) => r !== undefined).map(({ name, url }) => ({ name, url }));

@@ -7,7 +7,7 @@
 // could cut off a working route, so the plan is manual and names the upstreams to check first.
 import { Scalar, isMap, isSeq, type Node } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
-import { proxyConfigViews, scalarValue, stringList, viewKeyName, type ProxyConfigView } from '../analyze/proxy-config.js';
+import { readableProxyConfigs, scalarValue, stringList, viewKeyName, type ProxyConfigView } from '../analyze/proxy-config.js';
 import { upstreamsOf, type Upstream } from '../analyze/upstreams.js';
 import { RFC1918, blockListOf, isIPv4, isOpenCidr, narrowestCoveringCidr, parseCidr, rfc1918RangeOf } from '../analyze/net.js';
 import { restartProxySteps } from './restart-proxy.js';
@@ -114,7 +114,7 @@ function editOf(prefix: readonly string[], change: AllowedIpsChange) {
 }
 
 function viewFor(s: Snapshot, data?: Record<string, unknown>): ProxyConfigView | undefined {
-  const views = proxyConfigViews(s).filter((v) => v.yaml.error === undefined && v.root !== undefined);
+  const views = readableProxyConfigs(s).filter((v) => v.root !== undefined);
   const file = dataString(data, 'file');
   return views.find((v) => v.file === file) ?? views[0];
 }

@@ -2,7 +2,7 @@
 // and the rest of the file stay as they were; then the restart the proxy needs to read it.
 import { isMap, isSeq, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
-import { proxyConfigViews } from '../analyze/proxy-config.js';
+import { readableProxyConfigs } from '../analyze/proxy-config.js';
 import { listItemRoute } from '../analyze/route-names.js';
 import { restartProxySteps } from './restart-proxy.js';
 import { manualPlan, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
@@ -40,7 +40,7 @@ export const routesToMap: Fix = {
   kind: 'edit',
   findings: ['routing.routes-is-list'],
   plan(s: Snapshot) {
-    const view = proxyConfigViews(s).find((v) => v.yaml.error === undefined);
+    const view = readableProxyConfigs(s)[0];
     if (!view) return undefined;
     const routes = view.root && isMap(view.root) ? view.root.get('routes', true) : undefined;
     if (isMap(routes)) return nothingToDo(this, '`routes` is already a map');

@@ -2,7 +2,7 @@
 // it from the incoming host and find the route. Sets it (Compose config, or gateway.config in Helm values
 // when setup is off), then restarts the proxy.
 import type { Snapshot } from '../snapshot/types.js';
-import { proxyConfigViews, scalarValue, type ProxyConfigView } from '../analyze/proxy-config.js';
+import { readableProxyConfigs, scalarValue, type ProxyConfigView } from '../analyze/proxy-config.js';
 import { isDomainName } from '../snapshot/tunnel-domain.js';
 import { parsedYaml } from '../analyze/yaml-source.js';
 import { restartProxySteps } from './restart-proxy.js';
@@ -17,7 +17,7 @@ export function targetDomain(s: Snapshot, data?: Record<string, unknown>): strin
 }
 
 function editableView(s: Snapshot): ProxyConfigView | undefined {
-  const views = proxyConfigViews(s).filter((v) => v.yaml.error === undefined);
+  const views = readableProxyConfigs(s);
   if (s.deployment.kind === 'compose') return views.find((v) => v.prefix.length === 0);
   if (s.deployment.kind !== 'helm') return undefined;
   // With setup on, the chart passes the domain from the Secret as a flag: the values' key is not used.

@@ -3,12 +3,12 @@ import { composeModel, serviceFor } from '../../compose-model.js';
 import { commandWords, envEntry, flagValue } from '../../compose-command.js';
 import { lineEvidence } from '../../check-input.js';
 import { lineOf } from '../../yaml-source.js';
-import { proxyConfigViews, scalarValue } from '../../proxy-config.js';
+import { scalarValue, readableProxyConfigs } from '../../proxy-config.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 function listenPort(s: Parameters<Check['run']>[0]): number {
-  const view = proxyConfigViews(s).find((v) => v.prefix.length === 0 && !v.yaml.error);
+  const view = readableProxyConfigs(s).find((v) => v.prefix.length === 0);
   const addr = view ? scalarValue(view, ['listen_addr']) : undefined;
   const port = typeof addr === 'string' ? Number(/:(\d+)$/.exec(addr)?.[1]) : NaN;
   return Number.isInteger(port) && port > 0 ? port : 8080;

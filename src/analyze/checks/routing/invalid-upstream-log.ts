@@ -1,7 +1,7 @@
 import type { Check, Observation } from '../../types.js';
 import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
 import { logObservation } from '../../log-evidence.js';
-import { proxyConfigViews, routeEntries } from '../../proxy-config.js';
+import { routeEntries, readableProxyConfigs } from '../../proxy-config.js';
 import { parseUpstream } from '../../upstream-url.js';
 import { unquote } from '../../../signatures/normalize.js';
 
@@ -25,7 +25,7 @@ export const invalidUpstreamLog: Check = {
   run(s) {
     const hits = hitsOf(s, ['proxy.invalid-upstream']);
     if (!hits.length) return [];
-    const routes = proxyConfigViews(s).filter((v) => !v.yaml.error).flatMap((v) => routeEntries(v).map((r) => ({ ...r, file: v.file })));
+    const routes = readableProxyConfigs(s).flatMap((v) => routeEntries(v).map((r) => ({ ...r, file: v.file })));
     const invalid = routes.filter((r) => !parseUpstream(r.url).ok);
     const last = hits[hits.length - 1]!;
     const url = urlOf(last);

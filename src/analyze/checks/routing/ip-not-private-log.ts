@@ -1,7 +1,7 @@
 import type { Check, Observation } from '../../types.js';
 import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
 import { groupBy, hitEvidence, latestState, recoveryText, whenOf } from '../../log-evidence.js';
-import { proxyConfigViews } from '../../proxy-config.js';
+import { readableProxyConfigs } from '../../proxy-config.js';
 import { upstreamsOf } from '../../upstreams.js';
 import { narrowestCoveringCidr } from '../../net.js';
 import { evidence } from '../../evidence.js';
@@ -18,9 +18,7 @@ export const ipNotPrivateLog: Check = {
     const hits = hitsOf(s, ['proxy.ip-not-private']);
     if (!hits.length) return [];
     const restarts = hitsOf(s, ['proxy.route-configured']);
-    const upstreams = proxyConfigViews(s)
-      .filter((v) => !v.yaml.error)
-      .flatMap((v) => upstreamsOf(s, v).map((u) => ({ ...u, file: v.file })));
+    const upstreams = readableProxyConfigs(s).flatMap((v) => upstreamsOf(s, v).map((u) => ({ ...u, file: v.file })));
     const hostFor = (h: LogHit) => h.captures.host?.toLowerCase() ?? upstreams.find((u) => u.addresses.includes(h.captures.ip!))?.host;
     const out: Observation[] = [];
     for (const [key, group] of groupBy(hits, (h) => hostFor(h) ?? `ip:${h.captures.ip}`)) {

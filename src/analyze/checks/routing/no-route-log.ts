@@ -3,7 +3,7 @@ import type { Snapshot } from '../../../snapshot/types.js';
 import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
 import { roleContainers } from '../../containers.js';
 import { groupBy, logObservation } from '../../log-evidence.js';
-import { proxyConfigViews, routeEntries, scalarValue, viewKeyName } from '../../proxy-config.js';
+import { routeEntries, scalarValue, viewKeyName, readableProxyConfigs } from '../../proxy-config.js';
 
 const hostOf = (h: LogHit) => h.captures.host?.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
 
@@ -38,7 +38,7 @@ export const noRouteLog: Check = {
     if (!hits.length) return [];
     const hosts = [...groupBy(hits.filter((h) => hostOf(h)), (h) => hostOf(h)!)].map(([host, group]) => ({ host, count: group.length })).sort((a, b) => b.count - a.count);
     const host = hostOf(hits[hits.length - 1]!) ?? hosts[0]?.host;
-    const view = proxyConfigViews(s).find((v) => !v.yaml.error);
+    const view = readableProxyConfigs(s)[0];
     const configured = view ? scalarValue(view, ['tunnel_domain']) : undefined;
     const configuredDomain = typeof configured === 'string' && configured.trim() ? configured.trim().toLowerCase().replace(/\.$/, '') : undefined;
     const routeNames = view ? routeEntries(view).map((r) => r.name) : [];

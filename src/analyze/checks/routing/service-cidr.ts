@@ -1,6 +1,6 @@
 import type { Check } from '../../types.js';
 import { evidence } from '../../evidence.js';
-import { proxyConfigViews, stringList } from '../../proxy-config.js';
+import { stringList, readableProxyConfigs } from '../../proxy-config.js';
 import { RFC1918, blockListOf, isIPv4, isPrivateIpv4, narrowestCoveringCidr } from '../../net.js';
 
 // Some managed clusters allocate the Service CIDR outside RFC1918: Services then fail IP validation.
@@ -13,7 +13,7 @@ export const serviceCidr: Check = {
   run(s) {
     const ip = s.state.kube?.kubernetesServiceIP;
     if (!ip || !isIPv4(ip) || isPrivateIpv4(ip)) return [];
-    const view = proxyConfigViews(s).find((v) => !v.yaml.error && stringList(v, ['upstream', 'allowed_ips'])?.length);
+    const view = readableProxyConfigs(s).find((v) => stringList(v, ['upstream', 'allowed_ips'])?.length);
     const custom = view ? stringList(view, ['upstream', 'allowed_ips'])!.map((e) => e.value) : [...RFC1918];
     if (blockListOf(custom).check(ip, 'ipv4')) return [];
     const publicClusterIps = Object.values(s.state.kube?.services ?? {}).map((svc) => svc.clusterIP ?? '').filter((a) => isIPv4(a) && !isPrivateIpv4(a));

@@ -3,7 +3,7 @@ import { CheckInputError } from '../../check-input.js';
 import { composeModel, serviceFor } from '../../compose-model.js';
 import { containerUserOf, modeText, permits } from '../../container-user.js';
 import { evidence } from '../../evidence.js';
-import { proxyConfigViews, scalarValue } from '../../proxy-config.js';
+import { scalarValue, readableProxyConfigs } from '../../proxy-config.js';
 import { proposeRoles } from '../../../snapshot/roles.js';
 
 // The proxy opens the key as its container user: the key's mode and owner, and the folder's, must allow it.
@@ -18,7 +18,7 @@ export const keyPermissions: Check = {
     const svc = serviceFor(composeModel(s), 'mcp-proxy');
     const user = containerUserOf(svc);
     if (!user) throw new CheckInputError(`the mcp-proxy service runs as \`${String(svc?.node.get('user'))}\`, a name this tool cannot map to a uid; use numbers (user: "65532:65532")`);
-    const config = proxyConfigViews(s).find((v) => v.prefix.length === 0 && !v.yaml.error);
+    const config = readableProxyConfigs(s).find((v) => v.prefix.length === 0);
     const keyIn = (config && scalarValue(config, ['tls', 'key_file'])) || '/data/tls.key';
     const keyPath = s.deployment.paths.tlsKey ?? proposeRoles(s.files, s.deployment.paths).tlsKey;
     if (!keyPath) return [];

@@ -26,7 +26,7 @@ export async function runDefault(opts: TriageOptions, io: Io): Promise<number> {
     if (decision.why) io.stderr.write(`mcp-tunnel-triage: ${decision.why}\n`);
     return (await import('./diagnose.js')).runDiagnose(opts, io);
   }
-  const { runWizard } = await withoutFetch(() => import('../ui/run.js'));
+  const { runWizard } = await withoutFetch(() => asInteractive(() => import('../ui/run.js')));
   return runWizard(opts, io, detectStyle(io.stdout, io.env));
 }
 
@@ -45,3 +45,22 @@ async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
     Object.defineProperty(globalThis, 'fetch', fetch);
   }
 }
+
+/**
+ * Ink decides once, when it loads, whether it runs "in CI" (`CI` or `CONTINUOUS_INTEGRATION` set and not
+ * `0`/`false`), and then draws nothing until it exits: a blank terminal for an operator whose shell
+ * exports CI (a runner's host, a CI image used as a jump box). The wizard only starts on two TTYs, so
+ * someone is watching: Ink is loaded without those variables, which are put back at once for the
+ * commands the wizard runs.
+ */
+async function asInteractive<T>(load: () => Promise<T>): Promise<T> {
+  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const [name] of saved) delete process.env[name];
+  try {
+    return await load();
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;

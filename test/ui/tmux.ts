@@ -29,7 +29,9 @@ export async function startTmux(args: string[], opts: { cwd: string; env?: Recor
   const socket = `mtt-test-${process.pid}-${randomBytes(4).toString('hex')}`;
   const exitFile = join(opts.scratch, `${socket}.exit`);
   const tmux = (...a: string[]) => execa('tmux', ['-u', '-L', socket, ...a], { reject: false });
-  const env = { LANG: 'C.UTF-8', TERM: 'xterm-256color', ...opts.env };
+  // CI=true as on the CI machine (and some operators' hosts): Ink drew nothing there until it exited, so
+  // every run here has it, whatever the shell that started the tests had.
+  const env = { LANG: 'C.UTF-8', TERM: 'xterm-256color', CI: 'true', ...opts.env };
   // Exported in the command itself (the session's shell may reset PATH from its profile), and only shell
   // builtins after the bin: PATH may hold nothing but the stand-ins.
   const exports = Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}; `).join('');

@@ -396,8 +396,9 @@ export const CATALOG = {
     variants: {
       missing: 'The Compose file defines {name}, but Compose project {project} has no container for it: the deployment was never started, or the container was removed. Start it with `{up}`.',
       pods: '{name} is not running in {count} of {total} pod(s) of the release ({status}). Its last log lines are below; the finding that explains them is listed with its layer.',
+      flapping: '{name} is running, but Docker has restarted it {restarts} time(s) and this run began {up} s before the check: it is most likely crash-looping, caught between two restarts. Its last log lines are below; run the check again in a minute, and if the count has grown, the finding that explains the log is the cause.',
     },
-    variantTitles: { missing: '{name} has no container' },
+    variantTitles: { missing: '{name} has no container', flapping: '{name} keeps restarting' },
     fixes: ['compose-restart-proxy'],
   },
   'runtime.tool-missing': {

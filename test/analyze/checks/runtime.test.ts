@@ -53,6 +53,30 @@ describe('runtime.container-down', () => {
     expect(f.detail).toMatch(/Compose project tunnel has no container for it.*Start it with `docker-compose up -d`\.$/);
   });
 
+  it('a running proxy restarted again and again, caught between two crashes, is a warning that names the loop', () => {
+    const s = compose([proxy({ status: 'Up 3 seconds', restartCount: 6, startedAt: '2026-11-28T03:10:07Z' }), cloudflared()]);
+    s.createdAt = '2026-11-28T03:10:11.400Z';
+    const f = analyze(s).findings.find((x) => x.id === 'runtime.container-down')!;
+    expect(f.severity).toBe('warning');
+    expect(f.title).toBe('mcp-proxy keeps restarting');
+    expect(f.detail).toMatch(/^mcp-proxy is running, but Docker has restarted it 6 time\(s\) and this run began 4 s before the check/);
+    expect(f.evidence[0]!.text).toBe('tunnel-mcp-proxy-1: Up 3 seconds, restarted 6 time(s), started at 2026-11-28T03:10:07Z');
+    expect(f.evidence).toHaveLength(1 + 5);
+    expect(f.fixes).toEqual([]);
+  });
+
+  it('is quiet about restarts long ago, a single restart, or a run past the back-off window', () => {
+    const at = (over: Partial<ContainerState>, createdAt: string) => {
+      const s = compose([proxy(over), cloudflared()]);
+      s.createdAt = createdAt;
+      return ids(s);
+    };
+    expect(at({ restartCount: 6, startedAt: '2026-11-28T02:00:00Z' }, '2026-11-28T03:10:00Z')).not.toContain('runtime.container-down');
+    expect(at({ restartCount: 1, startedAt: '2026-11-28T03:09:58Z' }, '2026-11-28T03:10:00Z')).not.toContain('runtime.container-down');
+    expect(at({ restartCount: 6, startedAt: '2026-11-28T03:09:29Z' }, '2026-11-28T03:10:00Z')).not.toContain('runtime.container-down');
+    expect(at({ restartCount: 6, startedAt: '2026-11-28T03:09:31Z' }, '2026-11-28T03:10:00Z')).toContain('runtime.container-down');
+  });
+
   it('is skipped, not passed, when docker could not list the containers', () => {
     const report = analyze(compose(undefined as unknown as ContainerState[]));
     expect(report.checks.find((c) => c.id === 'runtime.container-down')!.status).toBe('skipped');

@@ -6,6 +6,15 @@ import { lastLogLines, roleOfContainer, serviceNameOf } from '../../containers.j
 import { commandLine } from '../../../fixes/describe.js';
 
 const LAST_LINES = 5;
+/**
+ * A crash loop is mostly `restarting`, but gathering can land in the moment between a restart and the
+ * next crash, when the container is `running`. Docker restarts a container by its restart policy only
+ * after it exits, and its back-off resets once a run lasts 10 s; so a container restarted this many times
+ * whose current run began this recently is most likely between two crashes (a warning: it may also have
+ * just recovered).
+ */
+const FLAPPING_RESTARTS = 2;
+const FLAPPING_UP_MS = 30_000;
 /** Waiting reasons that are a normal moment of a rollout, not a failure. */
 const TRANSIENT = new Set(['ContainerCreating', 'PodInitializing']);
 
@@ -43,9 +52,36 @@ function isDownCompose(s: Snapshot, c: ContainerState): boolean {
   return ['exited', 'restarting', 'dead', 'created', 'paused'].includes(c.state);
 }
 
-function composeDown(s: Snapshot): Observation[] {
+/** Seconds the running container had been up when the snapshot was taken, when it looks like a crash loop. */
+function flappingUpSeconds(s: Snapshot, c: ContainerState): number | undefined {
+  if (c.state !== 'running' || (c.restartCount ?? 0) < FLAPPING_RESTARTS || !c.startedAt) return undefined;
+  const up = Date.parse(s.createdAt) - Date.parse(c.startedAt);
+  if (!Number.isFinite(up) || up < -2_000 || up > FLAPPING_UP_MS) return undefined;
+  return Math.max(0, Math.round(up / 1000));
+}
+
+function composeFlapping(s: Snapshot, containers: ContainerState[]): Observation[] {
   const out: Observation[] = [];
+  for (const c of containers) {
+    const up = flappingUpSeconds(s, c);
+    if (up === undefined || c.oneOff) continue;
+    const role = roleOfContainer(s, c);
+    out.push({
+      id: 'runtime.container-down',
+      variant: 'flapping',
+      severity: 'warning',
+      vars: { name: c.service, restarts: c.restartCount ?? 0, up },
+      evidence: [evidence('docker inspect', `${c.name}: ${facts(c)}, started at ${c.startedAt}`), ...logEvidence(s, role)],
+      data: { container: c.name, service: c.service, state: 'flapping', restartCount: c.restartCount, startedAt: c.startedAt },
+      fixes: [],
+    });
+  }
+  return out;
+}
+
+function composeDown(s: Snapshot): Observation[] {
   const containers = s.state.containers ?? [];
+  const out: Observation[] = composeFlapping(s, containers);
   for (const c of containers.filter((x) => isDownCompose(s, x))) {
     const role = roleOfContainer(s, c);
     const restartable = role === 'mcp-proxy' && c.state !== 'restarting'; // a restart loop has its cause elsewhere

@@ -88,6 +88,8 @@ export function parseArgv(argv: readonly string[], cwd = process.cwd()): ParsedA
   }
   if (opts.demo && (opts.fromBundle || values.dir !== undefined)) throw new UsageError(`--demo runs on its own sample; drop --dir / --from-bundle; see ${BIN} --help`);
   if (opts.tunnelDomain && !/^[a-z0-9.-]+$/i.test(opts.tunnelDomain)) throw new UsageError(`--tunnel-domain ${opts.tunnelDomain} is not a domain name (e.g. abcd1234.tunnel.anthropic.com)`);
+  const forValue = str('for');
+  if (forValue !== undefined && !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(forValue)) throw new UsageError(`--for ${forValue} is not a duration such as 30s, 5m or 1h; see ${BIN} watch --help`);
   if (command === 'bundle' && !str('output')) throw new UsageError(`bundle needs -o DIR, a new folder to write to; see ${BIN} bundle --help`);
   return { command, positional: positionals[0], help: false, version: false, options: opts, flags: values, listSymptoms };
 }

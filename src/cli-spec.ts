@@ -1,6 +1,6 @@
 // The command line as data: commands and flags, their help, which command takes which flag. Parsing and
 // help both read this table, so `--help` lists exactly what the parser accepts.
-export type CommandName = 'diagnose' | 'bundle' | 'scan' | 'fix';
+export type CommandName = 'diagnose' | 'bundle' | 'scan' | 'fix' | 'watch';
 
 export interface CommandSpec {
   name: CommandName;
@@ -26,11 +26,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'diagnose', usage: 'diagnose [flags]', summary: 'gather, analyze and print a report (the default without a terminal)' },
   { name: 'bundle', usage: 'bundle -o DIR [flags]', summary: 'gather and write a redacted bundle to send or to analyze later' },
   { name: 'fix', usage: 'fix [FIX-ID] [flags]', summary: 'apply one fix: show the plan, ask, apply, verify (no FIX-ID: list the fixes that apply now)', positional: { name: 'FIX-ID', required: false } },
+  { name: 'watch', usage: 'watch [flags]', summary: "follow cloudflared's and mcp-proxy's logs from now on while you reproduce the problem: where each request got to, and cloudflared's own numbers" },
   { name: 'scan', usage: 'scan [FILE|-] [flags]', summary: 'classify a log file (or stdin, with -) against the signature catalog', positional: { name: 'FILE', required: false }, ownFlagsOnly: true },
 ];
 
 /** The commands that examine a deployment (scan only reads a log). */
-const ON_A_DEPLOYMENT = ['diagnose', 'fix', 'bundle', 'wizard'] as const;
+const ON_A_DEPLOYMENT = ['diagnose', 'fix', 'bundle', 'watch', 'wizard'] as const;
 
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'dir', type: 'string', value: 'DIR', help: 'the Compose project folder (default: the current folder)', commands: 'all' },
@@ -54,8 +55,9 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'from-bundle', type: 'string', value: 'DIR', help: 'analyze a bundle instead of this host', commands: ['diagnose', 'wizard'] },
   { name: 'symptom', type: 'string', value: 'ID', help: "run only one symptom's checks (`--symptom list` lists them)", commands: ['diagnose', 'wizard'] },
   { name: 'output', short: 'o', type: 'string', value: 'DIR', help: 'where to write the bundle (a new or empty folder)', commands: ['bundle'] },
-  { name: 'json', type: 'boolean', help: 'print the report as JSON on stdout (notes go to stderr)', commands: ['diagnose', 'scan', 'wizard'] },
-  { name: 'demo', type: 'boolean', help: 'run on a built-in broken sample deployment (changes nothing on this host)', commands: ['diagnose', 'fix', 'wizard'] },
+  { name: 'json', type: 'boolean', help: 'print the report as JSON on stdout (notes go to stderr); watch: one JSON event per line (NDJSON)', commands: ['diagnose', 'scan', 'watch', 'wizard'] },
+  { name: 'demo', type: 'boolean', help: 'run on a built-in broken sample deployment (changes nothing on this host); watch: replay a recorded sequence', commands: ['diagnose', 'fix', 'watch', 'wizard'] },
+  { name: 'for', type: 'string', value: 'DURATION', help: 'watch: stop by itself after this long, e.g. 30s, 5m (default: until q or Ctrl-C)', commands: ['watch'] },
   { name: 'yes', short: 'y', type: 'boolean', help: 'apply without asking (headless; destructive fixes too)', commands: ['fix'] },
   { name: 'dry-run', type: 'boolean', help: 'print the plan (commands exactly as they would run, diffs) and change nothing', commands: ['fix'] },
   { name: 'list', type: 'boolean', help: 'list the fixes that apply now (the same as fix without a FIX-ID)', commands: ['fix'] },

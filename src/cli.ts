@@ -24,6 +24,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await (await import('./commands/diagnose.js')).runDiagnose(args.options, io);
       case 'scan':
         return await (await import('./commands/scan.js')).runScan(args.positional, args.options, io);
+      case 'watch':
+        return await (await import('./commands/watch.js')).runWatch(args.options, typeof args.flags.for === 'string' ? args.flags.for : undefined, io);
       case 'fix':
         return await (await import('./commands/fix.js')).runFix(args.options, args.positional, io, { list: args.flags.list === true });
       case undefined:

@@ -18,10 +18,20 @@ const FIX_EXIT_CODES = [
   '  2  usage error (an unknown FIX-ID), no terminal to ask on without --yes, or the tool itself failed',
 ];
 
+const WATCH_EXIT_CODES = [
+  'On a terminal it opens the wizard on its Watch screen; piped, one line per event (--json: NDJSON).',
+  'It stops on q (stdin a terminal), Ctrl-C, SIGTERM, or when --for runs out; no follower is left running.',
+  '',
+  'Exit codes:',
+  '  0  no event of severity error was seen',
+  '  1  at least one event of severity error was seen',
+  '  2  usage error, nothing to follow (no deployment, docker or kubectl not answering), or the tool itself failed',
+];
+
 export function helpText(command?: CommandName): string {
   if (command) {
     const spec = COMMANDS.find((c) => c.name === command)!;
-    return [`Usage: ${BIN} ${spec.usage}`, '', `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, '', 'Flags:', ...flagLines(flagsFor(command)), '', ...(command === 'fix' ? FIX_EXIT_CODES : EXIT_CODES), ''].join('\n');
+    return [`Usage: ${BIN} ${spec.usage}`, '', `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, '', 'Flags:', ...flagLines(flagsFor(command)), '', ...(command === 'fix' ? FIX_EXIT_CODES : command === 'watch' ? WATCH_EXIT_CODES : EXIT_CODES), ''].join('\n');
   }
   const width = Math.max(...COMMANDS.map((c) => c.usage.length)) + 2;
   return [

@@ -20,14 +20,21 @@ export function decideWizard(opts: TriageOptions, io: Io): WizardDecision {
   return { wizard: true };
 }
 
-export async function runDefault(opts: TriageOptions, io: Io): Promise<number> {
+/** How the wizard opens: on its menu, or (`watch` on a terminal) on the Watch screen. */
+export interface WizardStart {
+  watch?: boolean;
+  /** watch --for: leave by itself after this long. */
+  forMs?: number;
+}
+
+export async function runDefault(opts: TriageOptions, io: Io, start: WizardStart = {}): Promise<number> {
   const decision = decideWizard(opts, io);
   if (!decision.wizard) {
     if (decision.why) io.stderr.write(`mcp-tunnel-triage: ${decision.why}\n`);
     return (await import('./diagnose.js')).runDiagnose(opts, io);
   }
   const { runWizard } = await withoutFetch(() => asInteractive(() => import('../ui/run.js')));
-  return runWizard(opts, io, detectStyle(io.stdout, io.env));
+  return runWizard(opts, io, detectStyle(io.stdout, io.env), start);
 }
 
 /**

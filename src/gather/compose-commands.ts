@@ -39,6 +39,12 @@ export const composeCommands = {
   logsV2: (t: ComposeTarget, service: string, b: LogBounds) => [
     'docker', 'compose', ...fileArgs(t), ...profileArgs(t), 'logs', '--no-color', '--timestamps', '--tail', String(b.tail), ...sinceArgs(b), service,
   ],
+  /** watch: one service's new lines from `since` (RFC 3339) on, followed. */
+  followV2: (t: ComposeTarget, service: string, since: string) => [
+    'docker', 'compose', ...fileArgs(t), ...profileArgs(t), 'logs', '--follow', '--no-color', '--timestamps', '--since', since, service,
+  ],
+  /** watch on v1 (no --since in `docker-compose logs`): one container's new lines, followed. */
+  followContainer: (container: string, since: string) => ['docker', 'logs', '--follow', '--timestamps', '--since', since, container],
   /** v1's `docker-compose logs` has no --since; `docker logs` has both bounds. */
   dockerLogs: (container: string, b: LogBounds) => ['docker', 'logs', '--timestamps', '--tail', String(b.tail), ...sinceArgs(b), container],
 };

@@ -37,6 +37,14 @@ export const kubeCommands = {
   setupLogs: (t: KubeTarget, b: LogBounds) => [
     'kubectl', 'logs', `job/${fullnameOf(t.release)}-setup`, '-n', t.namespace, '--timestamps', '--prefix', '--tail', String(b.tail), ...sinceArgs(b), ...kctx(t),
   ],
+  /** watch: one container of one pod from `since` (RFC 3339) on, followed; --prefix names the pod on each line. */
+  followPod: (t: KubeTarget, pod: string, container: string, since: string) => [
+    'kubectl', 'logs', '--follow', pod, '-n', t.namespace, '-c', container, '--timestamps', '--prefix', `--since-time=${since}`, ...kctx(t),
+  ],
+  /** cloudflared's /ready or /metrics through the API server's pod proxy (read-only GET). */
+  podProxyGet: (t: KubeTarget, pod: string, port: number, path: string, timeoutSeconds: number) => [
+    'kubectl', 'get', '--raw', `/api/v1/namespaces/${t.namespace}/pods/${pod}:${port}/proxy${path}`, `--request-timeout=${timeoutSeconds}s`, ...kctx(t),
+  ],
   /** One container of one pod; `--previous` reads the instance before a restart (the crash's own log). */
   podLogs: (t: KubeTarget, pod: string, container: string, b: LogBounds, previous = false) => [
     'kubectl', 'logs', pod, '-n', t.namespace, '-c', container, '--timestamps', '--prefix', '--tail', String(b.tail), ...sinceArgs(b), ...(previous ? ['--previous'] : []), ...kctx(t),

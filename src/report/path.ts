@@ -72,6 +72,11 @@ function containerHop(f: Finding): HopId | undefined {
   return undefined;
 }
 
+/** The hop a finding id lands on (a container finding depends on the container: see hopOfFinding). */
+export function hopOfFindingId(id: FindingId): HopId | undefined {
+  return HOP_OF[id];
+}
+
 export function hopOfFinding(f: Finding): HopId | undefined {
   return f.id === 'runtime.container-down' ? containerHop(f) : HOP_OF[f.id];
 }

@@ -157,6 +157,31 @@ export const SIGNATURES: readonly Signature[] = [
     fields: { tunnelID: ['tunnelID'] },
     description: 'cloudflared (re)started',
   },
+  // Requests through the tunnel (watch follows them): where cloudflared serves its metrics, and its per-request
+  // lines (proxy/logger.go: the request and the origin's answer, logged at --loglevel debug only).
+  {
+    id: 'cloudflared.metrics-server', source: 'cloudflared', severity: 'info', evaluation: 'sequence',
+    literals: ['Starting metrics server on'],
+    pattern: /\bStarting metrics server on (?<address>\S+?)\/metrics\b/,
+    captures: ['address'],
+    description: 'where cloudflared serves /metrics and /ready (watch reads them there)',
+  },
+  {
+    id: 'cloudflared.request', source: 'cloudflared', severity: 'ok', evaluation: 'count',
+    literals: ['originService'],
+    pattern: /^(?<method>GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|CONNECT|TRACE) (?<url>\S+) HTTP\/\d(?:\.\d)?(?=\s|$)/,
+    captures: ['method', 'url', 'host', 'path', 'origin'],
+    fields: { host: ['host'], path: ['path'], origin: ['originService'] },
+    description: 'a request from the edge reached cloudflared (logged at --loglevel debug)',
+  },
+  {
+    id: 'cloudflared.origin-response', source: 'cloudflared', severity: 'ok', evaluation: 'count',
+    literals: ['originService'],
+    pattern: /^(?<status>[1-5]\d\d) [A-Z][\w' -]*?(?=\s+[\w-]+=)(?=.*\boriginService=)/,
+    captures: ['status', 'origin'],
+    fields: { origin: ['originService'] },
+    description: 'the origin (mcp-proxy) answered a request with this status (logged at --loglevel debug)',
+  },
   // ── mcp-proxy ─────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'proxy.tls-handshake-failed', source: 'mcp-proxy', finding: 'tls.handshake-failed', severity: 'error', evaluation: 'count',
@@ -216,6 +241,15 @@ export const SIGNATURES: readonly Signature[] = [
     captures: ['route', 'upstream'],
     fields: { route: ['route', 'name'], upstream: ['upstream', 'url'] },
     description: 'the proxy loaded its config and configured a route',
+  },
+  {
+    id: 'proxy.request-routed', source: 'mcp-proxy', severity: 'ok', evaluation: 'count',
+    literals: ['proxied request'],
+    pattern: /^proxied request\b/,
+    captures: ['host', 'route', 'upstream', 'status'],
+    fields: { host: ['host'], route: ['route'], upstream: ['upstream'], status: ['status'] },
+    // The real proxy's per-request wording is not public: this is the line the test stand-in logs.
+    description: 'a request the proxy routed to an upstream, with the upstream\'s status',
   },
   // ── setup: the WIF exchange and the Tunnels API ───────────────────────────────────────────────────
   {

@@ -7,7 +7,8 @@ import { initialState, openFinding, reduce } from '../wizard/reduce.js';
 import { keysOf } from '../wizard/keys.js';
 import { bodyRows, type Action, type InitOptions, type Task, type WizardState } from '../wizard/state.js';
 import type { WizardServices } from '../wizard/services.js';
-import { fixKeys } from '../wizard/fix-keys.js';
+import { footerKeys, screenKeys } from '../wizard/screen-keys.js';
+import type { WatchHandle } from '../wizard/services.js';
 import { Footer, Header } from './Header.js';
 import { P } from './paint.js';
 import { StartScreen } from './screens/Start.js';
@@ -19,9 +20,11 @@ import { LogLine, RunningScreen } from './screens/Running.js';
 const loadResults = () => import('./screens/Results.js');
 const loadFinding = () => import('./screens/Finding.js');
 const loadFix = () => import('./screens/Fix.js');
+const loadWatch = () => import('./screens/Watch.js');
 const ResultsScreen = lazy(() => loadResults().then((m) => ({ default: m.ResultsScreen })));
 const FindingScreen = lazy(() => loadFinding().then((m) => ({ default: m.FindingScreen })));
 const FixScreen = lazy(() => loadFix().then((m) => ({ default: m.FixScreen })));
+const WatchScreen = lazy(() => loadWatch().then((m) => ({ default: m.WatchScreen })));
 
 export interface WizardProps {
   init: InitOptions;
@@ -32,41 +35,13 @@ export interface WizardProps {
   signals?: EventEmitter;
 }
 
-function footerKeys(state: WizardState): [string, string][] {
-  const s = state.screen;
-  switch (s.name) {
-    case 'start':
-      return [['↑↓', 'move'], ['enter', 'run'], ['1-9', 'pick'], ['q', 'quit']];
-    case 'ask':
-      return [['enter', 'accept'], ['esc', 'back'], ['ctrl-c', 'quit']];
-    case 'running':
-      return [['q', 'quit']];
-    case 'results':
-      return [['↑↓', 'move'], ['enter', 'open'], ['r', 'run again'], ['esc', 'menu'], ['q', 'quit']];
-    case 'finding': {
-      const f = openFinding(state, s.key);
-      const keys = f ? fixKeys(f.fixes) : [];
-      return [['↑↓', 'scroll'], ...(keys.length ? ([[keys.join(' '), 'fix'], ['c', 'copy']] as [string, string][]) : []), ['esc', 'back'], ['q', 'quit']];
-    }
-    case 'fix':
-      switch (s.fix.phase) {
-        case 'confirm':
-          return s.fix.plan?.confirmWord !== undefined ? [['enter', 'confirm'], ['esc', 'cancel'], ['ctrl-c', 'quit']] : [['y', 'run'], ['n', 'cancel'], ['↑↓', 'scroll'], ['esc', 'back'], ['q', 'quit']];
-        case 'applying':
-        case 'verifying':
-          return [['ctrl-c', 'stop (files are put back)']];
-        default:
-          return [['enter', 'back'], ['esc', 'back'], ['q', 'quit']];
-      }
-  }
-}
-
 export function Wizard({ init, services, onExit, signals }: WizardProps) {
   const [state, dispatch] = useReducer(reduce, init, initialState);
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   const started = useRef(new Set<number>());
   const abort = useRef<AbortController | undefined>(undefined);
+  const watching = useRef<WatchHandle | undefined>(undefined);
   const latest = useRef(state);
   latest.current = state;
 
@@ -88,8 +63,16 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
   }, [signals]);
 
   useEffect(() => {
-    void Promise.all([loadResults(), loadFinding(), loadFix()]).catch(() => {});
+    void Promise.all([loadResults(), loadFinding(), loadFix(), loadWatch()]).catch(() => {});
   }, []);
+
+  // watch --for: leave by itself once the time is up (counted from when following began).
+  const forMs = state.watch?.phase === 'on' ? state.watch.forMs : undefined;
+  useEffect(() => {
+    if (forMs === undefined) return;
+    const timer = setTimeout(() => dispatch({ type: 'watch-expired' }), forMs);
+    return () => clearTimeout(timer);
+  }, [forMs]);
 
   useEffect(() => {
     const fresh = state.tasks.filter((t) => !started.current.has(t.id));
@@ -155,14 +138,49 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
           })
           .catch((err) => send({ type: 'notice', text: `Could not make the commands: ${message(err)}`, tone: 'error' }));
         return;
-      case 'exit':
-        onExit(task.code);
-        exit();
+      case 'exit': {
+        // Every follower is stopped before the wizard leaves.
+        const stopping = watching.current?.stop() ?? Promise.resolve();
+        watching.current = undefined;
+        void stopping.catch(() => {}).then(() => {
+          onExit(task.code);
+          exit();
+        });
         return;
+      }
+      case 'watch-start': {
+        if (!snapshot) return send({ type: 'watch-failed', message: 'nothing was gathered to follow' });
+        void watching.current?.stop();
+        services
+          .watch(snapshot, {
+            events: (events) => send({ type: 'watch-events', events, at: Date.now() }),
+            metrics: (sample) => send({ type: 'watch-metrics', sample }),
+            metricsUnavailable: (why) => send({ type: 'watch-metrics-unavailable', why }),
+            note: (text) => send({ type: 'watch-note', text }),
+            followers: (followers) => send({ type: 'watch-followers', followers }),
+          })
+          .then(
+            (handle) => {
+              // Left (or quit) while it started: stop it at once.
+              if (latest.current.watch?.phase === 'stopped' || latest.current.exitCode !== undefined) return void handle.stop();
+              watching.current = handle;
+              send({ type: 'watch-started', since: handle.since, followers: handle.followers(), target: handle.target });
+              void handle.ended.then((reason) => watching.current === handle && send({ type: 'watch-ended', reason }));
+            },
+            (err) => send({ type: 'watch-failed', message: message(err) }),
+          );
+        return;
+      }
+      case 'watch-stop': {
+        const handle = watching.current;
+        watching.current = undefined;
+        void handle?.stop();
+        return;
+      }
     }
   }
 
-  const full = state.screen.name === 'start' || state.screen.name === 'ask';
+  const full = (state.screen.name === 'start' || state.screen.name === 'ask') && !state.help;
   const headerRows = full ? 6 : 1;
   const rows = state.screen.name === 'finding' ? bodyRows(state.size) + 2 : Math.max(4, state.size.rows - headerRows - 4);
   return (
@@ -171,7 +189,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
       <Box flexDirection="column" width={state.size.columns}>
         {state.screen.name === 'running' ? null : <Header load={state.load} origin={state.origin} full={full} />}
         <Suspense fallback={<Text> </Text>}>
-          <Screen state={state} rows={rows} dispatch={dispatch} />
+          {state.help ? <HelpScreen keys={screenKeys(state)} /> : <Screen state={state} rows={rows} dispatch={dispatch} />}
         </Suspense>
         {state.flash ? (
           <P paint={state.flash.tone === 'error' ? 'red' : state.flash.tone === 'ok' ? 'green' : 'yellow'} wrap="truncate-end">
@@ -201,5 +219,26 @@ function Screen({ state, rows, dispatch }: { state: WizardState; rows: number; d
     }
     case 'fix':
       return <FixScreen state={state} fix={s.fix} rows={rows} onContent={(lines) => dispatch({ type: 'content', lines })} />;
+    case 'watch':
+      return <WatchScreen state={state} rows={rows} />;
   }
+}
+
+/** `?`: every key of the screen on show. */
+function HelpScreen({ keys }: { keys: ReturnType<typeof screenKeys> }) {
+  const width = Math.max(...keys.map((k) => k.keys.length)) + 3;
+  return (
+    <Box flexDirection="column">
+      <Text> </Text>
+      <P bold>Keys on this screen</P>
+      {keys.map((k, i) => (
+        <Text key={i} wrap="truncate-end">
+          {'  '}
+          <P paint="cyan">{k.keys.padEnd(width)}</P>
+          {k.what}
+        </Text>
+      ))}
+      <P paint="dim">  any key closes this</P>
+    </Box>
+  );
 }

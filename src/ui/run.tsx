@@ -11,7 +11,7 @@ import { ErrorBoundary } from './ErrorBoundary.js';
 import { StyleContext } from './paint.js';
 import { lazyServices } from '../wizard/services.js';
 
-export async function runWizard(opts: TriageOptions, io: Io, style: Style): Promise<number> {
+export async function runWizard(opts: TriageOptions, io: Io, style: Style, start: { watch?: boolean; forMs?: number } = {}): Promise<number> {
   // The pipeline (gather, checks, fixes) loads after the first frame: the menu does not wait for it.
   const services = lazyServices(() => import('./services.js').then((m) => m.makeServices(opts, io)));
   const signals = new EventEmitter();
@@ -30,7 +30,7 @@ export async function runWizard(opts: TriageOptions, io: Io, style: Style): Prom
     app = render(
       <StyleContext.Provider value={style}>
         <ErrorBoundary onCrash={onCrash}>
-          <Wizard init={{ origin: opts.fromBundle ? 'bundle' : opts.demo ? 'demo' : 'live', size, ...(opts.symptom ? { symptom: opts.symptom } : {}), facts }} services={services} onExit={(c) => (code = c)} signals={signals} />
+          <Wizard init={{ origin: opts.fromBundle ? 'bundle' : opts.demo ? 'demo' : 'live', size, ...(opts.symptom ? { symptom: opts.symptom } : {}), ...(start.watch ? { watch: start.forMs !== undefined ? { forMs: start.forMs } : {} } : {}), facts }} services={services} onExit={(c) => (code = c)} signals={signals} />
         </ErrorBoundary>
       </StyleContext.Provider>,
       { stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin as NodeJS.ReadStream, stderr: io.stderr as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false },

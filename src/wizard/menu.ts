@@ -3,6 +3,8 @@
 import { SYMPTOMS } from '../analyze/symptoms.js';
 
 export const RUN_ALL = 'all';
+/** Watch live: not a run of checks but the Watch screen (also the `w` key on the menu and the results). */
+export const WATCH = 'watch';
 
 export interface MenuItem {
   /** `all` or a symptom id. */
@@ -13,4 +15,5 @@ export interface MenuItem {
 export const MENU: readonly MenuItem[] = [
   { value: RUN_ALL, label: 'Run every check (recommended)' },
   ...SYMPTOMS.map((s) => ({ value: s.id, label: s.title })),
+  { value: WATCH, label: '(w) Watch live: follow requests through the tunnel while you reproduce the problem' },
 ];

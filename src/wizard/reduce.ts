@@ -5,7 +5,9 @@ import type { Report } from '../analyze/types.js';
 import { symptomById } from '../analyze/symptoms.js';
 import { checkAnswer, type Question } from './answers.js';
 import { fixKeys } from './fix-keys.js';
-import { MENU, RUN_ALL } from './menu.js';
+import { MENU, RUN_ALL, WATCH } from './menu.js';
+import { isWatchAction, openWatch, watchAction, watchChecked, watchErrorsStanding, watchKey, watchLoaded } from './watch.js';
+import { filterKey, visibleResults } from './filter.js';
 import {
   bodyRows, BUNDLE_NO_FIXES, findingKey,
   type Action, type FixState, type InitOptions, type Key, type LogEntry, type Screen, type TaskSpec, type WizardState,
@@ -32,6 +34,7 @@ export function initialState(opts: InitOptions): WizardState {
   };
   if (opts.origin === 'bundle') state.fixesUnavailable = BUNDLE_NO_FIXES;
   state = addTask(state, { kind: 'gather' });
+  if (opts.watch) return openWatch(state, addTask, opts.watch.forMs);
   if (opts.symptom) state = choose(state, opts.symptom);
   return state;
 }
@@ -53,7 +56,7 @@ export function resultList(state: WizardState): Report['findings'] {
 
 /** SPEC's exit code on quit: 1 while an error finding remains, 0 otherwise; 2 when nothing could be gathered. */
 export function exitCodeOf(state: WizardState): number {
-  if (Object.keys(state.outstanding).length) return 1;
+  if (Object.keys(state.outstanding).length || watchErrorsStanding(state)) return 1;
   if (state.load.status === 'failed' && !state.report) return 2;
   return 0;
 }
@@ -69,6 +72,7 @@ function quit(state: WizardState): WizardState {
 
 /** Menu choice (or --symptom): ask for missing facts, gather if needed, then run the checks. */
 function choose(state: WizardState, value: string): WizardState {
+  if (value === WATCH) return openWatch(state, addTask);
   const symptom = value === RUN_ALL ? undefined : value;
   const s = state.load.snapshot;
   if (symptom && state.load.status === 'ready' && state.load.current && s) {
@@ -133,7 +137,8 @@ function analyzed(state: WizardState, report: Report, snapshot: WizardState['loa
     fixed: state.fixed.filter((k) => !fresh.has(k)),
     load: { ...state.load, ...(snapshot ? { snapshot } : {}) },
     run: state.run ? { ...state.run, phase: 'done' } : undefined,
-    screen: { name: 'results' },
+    // A check in the background of the Watch screen leaves the screen where it is.
+    screen: state.watch?.recheck.running ? state.screen : { name: 'results' },
     resultsIndex: 0,
     contentLines: 0,
   };
@@ -154,8 +159,12 @@ function scrollBy(scroll: number, delta: number, state: WizardState): number {
 
 function onKey(state: WizardState, key: Key): WizardState {
   const screen = state.screen;
-  const typing = screen.name === 'ask' || (screen.name === 'fix' && screen.fix.phase === 'confirm' && screen.fix.plan?.confirmWord !== undefined);
+  const typing =
+    screen.name === 'ask' || (screen.name === 'fix' && screen.fix.phase === 'confirm' && screen.fix.plan?.confirmWord !== undefined) || (screen.name === 'results' && state.filter?.editing === true);
   if (key.name === 'ctrl-c') return interrupt(state);
+  // `?` shows every key of the screen; the next key closes it (and does nothing else).
+  if (state.help) return key.name === 'char' && key.char.length > 1 ? onKey({ ...state, help: false }, { name: 'char', char: key.char.slice(1) }) : { ...state, help: false };
+  if (key.name === 'char' && key.char.startsWith('?') && !typing) return key.char.length > 1 ? onKey({ ...state, help: true }, { name: 'char', char: key.char.slice(1) }) : { ...state, help: true };
   if (key.name === 'char' && key.char === 'q' && !typing) return screen.name === 'fix' && isBusy(screen.fix) ? interrupt(state) : quit(state);
   if (key.name === 'char' && key.char.length > 1) return [...key.char].reduce((s, ch) => onKey(s, { name: 'char', char: ch }), state);
   switch (screen.name) {
@@ -174,6 +183,8 @@ function onKey(state: WizardState, key: Key): WizardState {
       return onFindingKey(state, screen, key);
     case 'fix':
       return fixKey(state, screen.fix, key);
+    case 'watch':
+      return watchKey(state, key, addTask);
   }
 }
 
@@ -192,11 +203,14 @@ function startKey(state: WizardState, key: Key): WizardState {
   if (key.name === 'home') return { ...state, menuIndex: 0 };
   if (key.name === 'end') return { ...state, menuIndex: MENU.length - 1 };
   if (key.name === 'enter') return choose(state, MENU[state.menuIndex]!.value);
+  if (key.name === 'char' && key.char === 'w') return openWatch(state, addTask);
   return state;
 }
 
 function resultsKey(state: WizardState, key: Key): WizardState {
-  const list = resultList(state);
+  const filtered = filterKey(state, key);
+  if (filtered) return filtered;
+  const list = visibleResults(state);
   const page = Math.max(1, bodyRows(state.size) - 8);
   if (key.name === 'up' || (key.name === 'char' && key.char === 'k')) return { ...state, resultsIndex: move(state.resultsIndex, -1, list.length, false) };
   if (key.name === 'down' || (key.name === 'char' && key.char === 'j')) return { ...state, resultsIndex: move(state.resultsIndex, 1, list.length, false) };
@@ -205,6 +219,7 @@ function resultsKey(state: WizardState, key: Key): WizardState {
   if (key.name === 'enter' && list[state.resultsIndex]) return { ...state, flash: undefined, contentLines: 0, screen: { name: 'finding', key: findingKey(list[state.resultsIndex]!), scroll: 0 } };
   if (key.name === 'escape') return { ...state, flash: undefined, screen: { name: 'start' } };
   if (key.name === 'char' && key.char === 'r') return choose(state, state.run?.symptom ?? RUN_ALL);
+  if (key.name === 'char' && key.char === 'w') return openWatch(state, addTask);
   return state;
 }
 
@@ -217,7 +232,7 @@ function onFindingKey(state: WizardState, screen: Extract<Screen, { name: 'findi
   if (!finding) return { ...state, screen: { name: 'results' } };
   const page = bodyRows(state.size) - 1;
   const scroll = (delta: number): WizardState => ({ ...state, screen: { ...screen, scroll: scrollBy(screen.scroll, delta, state) } });
-  if (key.name === 'escape') return screen.copied ? { ...state, screen: { ...screen, copied: undefined, scroll: 0 } } : { ...state, flash: undefined, screen: { name: 'results' } };
+  if (key.name === 'escape') return screen.copied ? { ...state, screen: { ...screen, copied: undefined, scroll: 0 } } : { ...state, flash: undefined, screen: screen.back === 'watch' && state.watch?.phase !== 'stopped' ? { name: 'watch' } : { name: 'results' } };
   if (key.name === 'up' || (key.name === 'char' && key.char === 'k')) return scroll(-1);
   if (key.name === 'down' || (key.name === 'char' && key.char === 'j')) return scroll(1);
   if (key.name === 'pageup') return scroll(-page);
@@ -230,7 +245,7 @@ function onFindingKey(state: WizardState, screen: Extract<Screen, { name: 'findi
   if (index < 0) return state;
   if (state.fixesUnavailable) return { ...state, flash: { text: state.fixesUnavailable, tone: 'info' } };
   const fix = finding.fixes[index]!;
-  const fixState: FixState = { findingKey: screen.key, fix, key: key.char, phase: 'planning', typed: '', output: '', steps: [], scroll: 0 };
+  const fixState: FixState = { findingKey: screen.key, fix, key: key.char, phase: 'planning', typed: '', output: '', steps: [], scroll: 0, ...(screen.back ? { back: screen.back } : {}) };
   return addTask({ ...state, flash: undefined, contentLines: 0, screen: { name: 'fix', fix: fixState } }, { kind: 'plan', fixId: fix.id, ...(finding.data ? { data: finding.data } : {}) });
 }
 
@@ -244,7 +259,7 @@ function withFix(state: WizardState, patch: Partial<FixState>): WizardState {
 }
 
 function fixKey(state: WizardState, fix: FixState, key: Key): WizardState {
-  const back: WizardState = { ...state, contentLines: 0, screen: { name: 'finding', key: fix.findingKey, scroll: 0 } };
+  const back: WizardState = { ...state, contentLines: 0, screen: { name: 'finding', key: fix.findingKey, scroll: 0, ...(fix.back ? { back: fix.back } : {}) } };
   if (key.name === 'up') return withFix(state, { scroll: scrollBy(fix.scroll, -1, state) });
   if (key.name === 'down') return withFix(state, { scroll: scrollBy(fix.scroll, 1, state) });
   if (key.name === 'pageup') return withFix(state, { scroll: scrollBy(fix.scroll, -(bodyRows(state.size) - 1), state) });
@@ -289,6 +304,7 @@ function interrupt(state: WizardState): WizardState {
 // ── the reducer ────────────────────────────────────────────────────────────────────────────────────
 
 export function reduce(state: WizardState, action: Action): WizardState {
+  if (isWatchAction(action)) return watchAction(state, action, addTask, quit);
   switch (action.type) {
     case 'resize':
       return { ...state, size: action.size };
@@ -304,18 +320,23 @@ export function reduce(state: WizardState, action: Action): WizardState {
       return gatherEvent(state, action.event);
     case 'loaded': {
       const next: WizardState = { ...state, load: { ...state.load, status: 'ready', snapshot: action.snapshot, questions: action.questions, current: true } };
+      if (next.watch && next.watch.phase !== 'stopped' && (next.watch.phase === 'waiting' || next.watch.recheck.running)) return watchLoaded(next, addTask);
       return next.run?.phase === 'gathering' && next.screen.name === 'running' ? startChecks(flushSteps(next)) : next;
     }
     case 'load-failed': {
       const next: WizardState = { ...state, load: { ...state.load, status: 'failed', error: action.message } };
+      if (next.watch?.recheck.running) return watchChecked(next, addTask);
       if (next.screen.name !== 'running') return next;
       return { ...next, run: undefined, screen: { name: 'start' }, flash: { text: `Could not gather: ${action.message}`, tone: 'error' } };
     }
     case 'check-event':
       return checkEvent(state, action.event);
-    case 'analyzed':
-      return analyzed(state, action.report, action.snapshot, action.covered);
+    case 'analyzed': {
+      const next = analyzed(state, action.report, action.snapshot, action.covered);
+      return state.watch?.recheck.running ? watchChecked(next, addTask) : next;
+    }
     case 'analyze-failed':
+      if (state.watch?.recheck.running) return watchChecked(state, addTask);
       return { ...state, run: undefined, screen: { name: 'start' }, flash: { text: `The checks could not run: ${action.message}`, tone: 'error' } };
     case 'planned': {
       if (state.screen.name !== 'fix' || state.screen.fix.phase !== 'planning') return state;

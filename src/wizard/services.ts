@@ -7,6 +7,26 @@ import type { ApplyOutcome, Plan, StepOutcome, VerifyOutcome, PlanStep } from '.
 import type { Finding } from '../analyze/types.js';
 import type { FactValues, Question } from './answers.js';
 import type { CheckEventData } from './state.js';
+import type { FollowerInfo, MetricsSample, MetricsTarget, WatchEvent } from '../watch/types.js';
+
+/** What the Watch screen hears from a watch session (src/gather/watch-session.ts). */
+export interface WatchHooks {
+  events(events: WatchEvent[]): void;
+  metrics(sample: MetricsSample): void;
+  metricsUnavailable(why: string): void;
+  note(text: string): void;
+  followers(infos: FollowerInfo[]): void;
+}
+
+export interface WatchHandle {
+  since: string;
+  target: MetricsTarget;
+  followers(): FollowerInfo[];
+  /** Resolves with why when nothing is left to follow. */
+  ended: Promise<string>;
+  /** Stops every follower; resolves when all have exited. */
+  stop(): Promise<void>;
+}
 
 export interface FixHooks {
   onOutput: (text: string, step: PlanStep) => void;
@@ -30,7 +50,9 @@ export interface WizardServices {
   copyText(finding: Finding, dir: string | undefined): Promise<string>;
   /** Puts text on the clipboard (OSC 52); false when the terminal cannot be asked. */
   copy(text: string): Promise<boolean>;
-  /** Removes what the session made (the demo's temp copy). */
+  /** Starts following the deployment's logs (the demo: replays its recording). */
+  watch(s: Snapshot, hooks: WatchHooks): Promise<WatchHandle>;
+  /** Removes what the session made (the demo's temp copy) and stops a watch still running. */
   dispose(): Promise<void>;
 }
 
@@ -46,6 +68,7 @@ export function lazyServices(load: () => Promise<WizardServices>): WizardService
     verify: async (id, s, data, signal) => (await get()).verify(id, s, data, signal),
     copyText: async (f, dir) => (await get()).copyText(f, dir),
     copy: async (text) => (await get()).copy(text),
+    watch: async (s, hooks) => (await get()).watch(s, hooks),
     dispose: async () => (loading ? (await loading).dispose() : undefined),
   };
 }

@@ -5,6 +5,7 @@ import type { CheckStatus, Finding, FixRef, Layer, Report } from '../analyze/typ
 import type { GatherEvent } from '../gather/events.js';
 import type { ApplyOutcome, Plan, StepOutcome, VerifyOutcome } from '../fixes/types.js';
 import type { FactValues, Question } from './answers.js';
+import type { FollowerInfo, MetricsSample, MetricsTarget, WatchEvent, WatchState } from '../watch/types.js';
 
 export interface Size {
   columns: number;
@@ -59,6 +60,8 @@ export interface FixState {
   problem?: string;
   aborting?: boolean;
   scroll: number;
+  /** Opened from the Watch screen: going back returns there. */
+  back?: 'watch';
 }
 
 export type Screen =
@@ -66,8 +69,9 @@ export type Screen =
   | { name: 'ask'; symptom: string; questions: Question[]; index: number; answers: FactValues; draft: string; problem?: string }
   | { name: 'running' }
   | { name: 'results' }
-  | { name: 'finding'; key: string; scroll: number; copied?: string }
-  | { name: 'fix'; fix: FixState };
+  | { name: 'finding'; key: string; scroll: number; copied?: string; back?: 'watch' }
+  | { name: 'fix'; fix: FixState }
+  | { name: 'watch' };
 
 export type Task =
   | { id: number; kind: 'gather' }
@@ -77,7 +81,9 @@ export type Task =
   | { id: number; kind: 'verify'; fixId: string; data?: Record<string, unknown> }
   | { id: number; kind: 'abort' }
   | { id: number; kind: 'copy'; finding: Finding; dir?: string }
-  | { id: number; kind: 'exit'; code: number };
+  | { id: number; kind: 'exit'; code: number }
+  | { id: number; kind: 'watch-start' }
+  | { id: number; kind: 'watch-stop' };
 
 export type TaskSpec = Task extends infer T ? (T extends Task ? Omit<T, 'id'> : never) : never;
 
@@ -127,7 +133,28 @@ export interface WizardState {
   fixesUnavailable?: string;
   /** Quit was asked while a fix ran: leave once it has stopped. */
   quitting: boolean;
+  /** Watch live (src/wizard/watch.ts): the events followed so far, reduced. */
+  watch?: WizardWatch;
+  /** `/` on the results: the text that filters the findings; `editing` while the field takes the keys. */
+  filter?: { text: string; editing: boolean };
+  /** `?`: every key of the screen on show, until the next key. */
+  help?: boolean;
   exitCode?: number;
+}
+
+export interface WizardWatch {
+  /** `waiting`: for the first gather; `starting`: the followers are being started; `on`; `stopped`. */
+  phase: 'waiting' | 'starting' | 'on' | 'stopped';
+  live: WatchState;
+  /** The timeline entry the fix keys and Enter act on; undefined follows the newest. */
+  cursor?: number;
+  target?: MetricsTarget;
+  /** Why the followers could not start, or why following ended. */
+  problem?: string;
+  /** A gather and analysis running in the background, so a finding first seen live gets its fixes. */
+  recheck: { running: boolean; lastAt?: number; pending: boolean };
+  /** watch --for: the wizard leaves by itself after this long. */
+  forMs?: number;
 }
 
 export type Key =
@@ -166,7 +193,17 @@ export type Action =
   | { type: 'copied'; text: string; ok: boolean }
   | { type: 'content'; lines: number }
   | { type: 'notice'; text: string; tone: 'info' | 'error' | 'ok' }
-  | { type: 'interrupt' };
+  | { type: 'interrupt' }
+  | { type: 'watch-open'; forMs?: number }
+  | { type: 'watch-started'; since: string; followers: FollowerInfo[]; target: MetricsTarget }
+  | { type: 'watch-failed'; message: string }
+  | { type: 'watch-events'; events: WatchEvent[]; at: number }
+  | { type: 'watch-metrics'; sample: MetricsSample }
+  | { type: 'watch-metrics-unavailable'; why: string }
+  | { type: 'watch-note'; text: string }
+  | { type: 'watch-followers'; followers: FollowerInfo[] }
+  | { type: 'watch-ended'; reason: string }
+  | { type: 'watch-expired' };
 
 export function findingKey(f: Pick<Finding, 'id' | 'title'>): string {
   return `${f.id}\u0000${f.title}`;
@@ -179,6 +216,8 @@ export interface InitOptions {
   symptom?: string;
   /** Facts given on the command line count as answered. */
   facts?: FactValues;
+  /** `watch` on a terminal: open on the Watch screen (and leave after forMs, when given). */
+  watch?: { forMs?: number };
 }
 
 export const BUNDLE_NO_FIXES =

@@ -2,7 +2,7 @@
 // the catalog, through src/watch/classify.ts), read cloudflared's /ready and /metrics every few seconds,
 // and hand everything to a listener. stop() ends every follower and timer; nothing outlives it.
 import type { LogSource, Snapshot } from '../snapshot/types.js';
-import { routeNames } from '../analyze/route-names.js';
+import { classifyContext } from '../watch/context.js';
 import { LogScanner } from '../signatures/scanner.js';
 import { Classifier } from '../watch/classify.js';
 import { looksLikeCloudflared, metricsSample } from '../watch/metrics.js';
@@ -43,10 +43,6 @@ export interface WatchSettings {
   metricsEveryMs?: number;
   /** Follow from this time on instead of now (`--since`): a past window first, then live. */
   from?: Date;
-}
-
-export function classifyContext(s: Snapshot): { routes: string[]; tunnelDomain?: string } {
-  return { routes: (routeNames(s) ?? []).map((r) => r.name), ...(s.tunnelDomain ? { tunnelDomain: s.tunnelDomain.value } : {}) };
 }
 
 /** Lines in, events out: one scanner per stream of each follower, one classifier for the run. */

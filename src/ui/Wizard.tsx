@@ -7,7 +7,7 @@ import { initialState, openFinding, reduce } from '../wizard/reduce.js';
 import { keysOf } from '../wizard/keys.js';
 import { bodyRows, type Action, type InitOptions, type Task, type WizardState } from '../wizard/state.js';
 import type { WizardServices } from '../wizard/services.js';
-import { footerKeys, screenKeys } from '../wizard/screen-keys.js';
+import { footerKeys, helpKeys } from '../wizard/screen-keys.js';
 import type { WatchHandle } from '../wizard/services.js';
 import { Footer, Header } from './Header.js';
 import { P } from './paint.js';
@@ -189,7 +189,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
       <Box flexDirection="column" width={state.size.columns}>
         {state.screen.name === 'running' ? null : <Header load={state.load} origin={state.origin} full={full} />}
         <Suspense fallback={<Text> </Text>}>
-          {state.help ? <HelpScreen keys={screenKeys(state)} /> : <Screen state={state} rows={rows} dispatch={dispatch} />}
+          {state.help ? <HelpScreen keys={helpKeys(state)} /> : <Screen state={state} rows={rows} dispatch={dispatch} />}
         </Suspense>
         {state.flash ? (
           <P paint={state.flash.tone === 'error' ? 'red' : state.flash.tone === 'ok' ? 'green' : 'yellow'} wrap="truncate-end">
@@ -225,7 +225,7 @@ function Screen({ state, rows, dispatch }: { state: WizardState; rows: number; d
 }
 
 /** `?`: every key of the screen on show. */
-function HelpScreen({ keys }: { keys: ReturnType<typeof screenKeys> }) {
+function HelpScreen({ keys }: { keys: ReturnType<typeof helpKeys> }) {
   const width = Math.max(...keys.map((k) => k.keys.length)) + 3;
   return (
     <Box flexDirection="column">

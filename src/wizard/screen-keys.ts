@@ -10,9 +10,13 @@ export interface ScreenKey {
   what: string;
   /** Shown in the footer (the rest only under `?`). */
   footer: boolean;
+  /** Shown under `?` (a footer summary of keys listed one by one there is not). */
+  help: boolean;
 }
 
-const k = (keys: string, what: string, footer = false): ScreenKey => ({ keys, what, footer });
+const k = (keys: string, what: string, footer = false): ScreenKey => ({ keys, what, footer, help: true });
+/** A footer summary of keys that `?` lists one by one. */
+const summary = (keys: string, what: string): ScreenKey => ({ keys, what, footer: true, help: false });
 
 export function screenKeys(state: WizardState): ScreenKey[] {
   const s = state.screen;
@@ -35,7 +39,7 @@ export function screenKeys(state: WizardState): ScreenKey[] {
       const keys = fixKeys(fixes);
       return [
         k('↑↓', 'scroll', true), k('j k', 'scroll'), k('pgup pgdn space', 'a page'), k('home end', 'top / bottom'),
-        ...(keys.length ? [k(keys.join(' '), 'fix', true), ...fixes.map((fix, i) => k(keys[i]!, fixLabel(fix))), k('c', 'copy', true)] : []),
+        ...(keys.length ? [summary(keys.join(' '), 'fix'), ...fixes.map((fix, i) => k(keys[i]!, fixLabel(fix))), k('c', 'copy', true)] : []),
         k('esc', s.back === 'watch' ? 'back to watching' : 'back', true), k('?', 'every key of this screen'), k('q', 'quit', true),
       ];
     }
@@ -58,11 +62,16 @@ export function screenKeys(state: WizardState): ScreenKey[] {
       return [
         k('↑↓', 'pick an event', true), k('j k', 'pick an event'), k('home end', 'oldest / follow the newest'),
         ...(finding ? [k('enter', 'open its finding', true)] : []),
-        ...(keys.length ? [k(keys.join(' '), 'fix', true), ...fixes.map((fix, i) => k(keys[i]!, fixLabel(fix)))] : []),
+        ...(keys.length ? [summary(keys.join(' '), 'fix'), ...fixes.map((fix, i) => k(keys[i]!, fixLabel(fix)))] : []),
         k('esc', 'stop watching', true), k('?', 'every key', true), k('q', 'quit', true), k('ctrl-c', 'quit'),
       ];
     }
   }
+}
+
+/** What `?` lists. */
+export function helpKeys(state: WizardState): ScreenKey[] {
+  return screenKeys(state).filter((x) => x.help);
 }
 
 export function footerKeys(state: WizardState): [string, string][] {

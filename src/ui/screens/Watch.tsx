@@ -8,7 +8,7 @@ import { countsText, eventMark, clock, hopLabel, metricsSummary, watchLegend, WA
 import { watchPathModel } from '../../watch/path.js';
 import { findingOfEvent, selectedEvent } from '../../wizard/watch.js';
 import { fixKeys, fixLabel } from '../../wizard/fix-keys.js';
-import type { WizardState } from '../../wizard/state.js';
+import { findingKey, type WizardState } from '../../wizard/state.js';
 import { windowOf } from '../Menu.js';
 import { Line, P, Spin, marks, useStyle } from '../paint.js';
 
@@ -95,6 +95,7 @@ export function WatchScreen({ state, rows }: { state: WizardState; rows: number 
           <Text wrap="truncate-end">
             <P paint="dim">{selected?.seq === events.at(-1)?.seq ? 'Newest' : 'Picked'}: </P>
             <P bold>{finding.title}</P>
+            {state.fixed.includes(findingKey(finding)) ? <P paint="green">  fixed</P> : null}
             <P paint="dim">  enter opens it</P>
           </Text>
           {finding.fixes.slice(0, 3).map((fix, i) => (

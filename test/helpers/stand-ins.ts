@@ -19,6 +19,9 @@ export interface Rule {
   sleepMs?: number;
   hang?: boolean;
   once?: boolean;
+  /** Print this file of the scenario folder and follow it (`tail -f`) until killed. */
+  followFile?: string;
+  followStream?: 'stdout' | 'stderr';
 }
 
 export interface Call {
@@ -26,6 +29,7 @@ export interface Call {
   args: string[];
   cwd: string;
   at: number;
+  pid: number;
 }
 
 export interface Scenario {

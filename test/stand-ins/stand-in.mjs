@@ -4,10 +4,13 @@
 //
 // Scenario folder ($MTT_STANDIN_SCENARIO): scenario.json = { rules: Rule[], fallback?: Rule }
 // Rule = { tool, args (array), match?: 'exact' | 'prefix' | 'contains' (default exact), stdout?, stdoutFile?,
-//          stderr?, exitCode?, sleepMs?, hang?, once? }
+//          stderr?, exitCode?, sleepMs?, hang?, once?, followFile?, followStream? }
+// `followFile` (a file in the scenario folder) is printed and then followed like `tail -f` until the process
+// is killed, on stdout or on `followStream: 'stderr'` (docker logs -f, kubectl logs -f): the test appends
+// lines to it while the product runs. Every call records its pid, so a test can check none outlives it.
 // Rules are tried in order; `once` rules are used up by their first match: claimed by creating a marker
 // file exclusively (used/<index>), so two calls at the same time cannot both take one.
-import { appendFileSync, readFileSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { appendFileSync, readFileSync, mkdirSync, openSync, closeSync, readSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [tool, ...args] = process.argv.slice(2);
@@ -16,7 +19,7 @@ if (!dir) {
   process.stderr.write(`${tool} stand-in: MTT_STANDIN_SCENARIO is not set\n`);
   process.exit(127);
 }
-appendFileSync(join(dir, 'calls.jsonl'), `${JSON.stringify({ tool, args, cwd: process.cwd(), at: Date.now() })}\n`);
+appendFileSync(join(dir, 'calls.jsonl'), `${JSON.stringify({ tool, args, cwd: process.cwd(), at: Date.now(), pid: process.pid })}\n`);
 
 const scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
 mkdirSync(join(dir, 'used'), { recursive: true });
@@ -54,6 +57,22 @@ const finish = () => {
   if (rule.stderr) process.stderr.write(rule.stderr);
   process.exitCode = rule.exitCode ?? 0;
 };
-if (rule.hang) setInterval(() => {}, 1 << 30);
+function follow(file, out) {
+  const path = join(dir, file);
+  let offset = 0;
+  const buf = Buffer.alloc(64 * 1024);
+  setInterval(() => {
+    if (!existsSync(path)) return;
+    const fd = openSync(path, 'r');
+    try {
+      for (let n; (n = readSync(fd, buf, 0, buf.length, offset)) > 0; offset += n) out.write(Buffer.from(buf.subarray(0, n)));
+    } finally {
+      closeSync(fd);
+    }
+  }, 50);
+}
+
+if (rule.followFile) follow(rule.followFile, rule.followStream === 'stderr' ? process.stderr : process.stdout);
+else if (rule.hang) setInterval(() => {}, 1 << 30);
 else if (rule.sleepMs) setTimeout(finish, rule.sleepMs);
 else finish();

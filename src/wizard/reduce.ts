@@ -34,7 +34,7 @@ export function initialState(opts: InitOptions): WizardState {
   };
   if (opts.origin === 'bundle') state.fixesUnavailable = BUNDLE_NO_FIXES;
   state = addTask(state, { kind: 'gather' });
-  if (opts.watch) return openWatch(state, addTask, opts.watch.forMs);
+  if (opts.watch) return openWatch({ ...state, startedAs: 'watch' }, addTask, opts.watch.forMs);
   if (opts.symptom) state = choose(state, opts.symptom);
   return state;
 }
@@ -56,6 +56,8 @@ export function resultList(state: WizardState): Report['findings'] {
 
 /** SPEC's exit code on quit: 1 while an error finding remains, 0 otherwise; 2 when nothing could be gathered. */
 export function exitCodeOf(state: WizardState): number {
+  // `watch` on a terminal answers for what it saw (1 after an error event), unless checks were run since.
+  if (state.startedAs === 'watch' && !state.run) return watchErrorsStanding(state) ? 1 : state.load.status === 'failed' || state.watch?.problem ? 2 : 0;
   if (Object.keys(state.outstanding).length || watchErrorsStanding(state)) return 1;
   if (state.load.status === 'failed' && !state.report) return 2;
   return 0;

@@ -139,6 +139,8 @@ export interface WizardState {
   filter?: { text: string; editing: boolean };
   /** `?`: every key of the screen on show, until the next key. */
   help?: boolean;
+  /** Started as `watch` on a terminal: until checks are run, the exit code is watch's (SPEC: events). */
+  startedAs?: 'watch';
   exitCode?: number;
 }
 

@@ -6,6 +6,7 @@ import type { Finding } from '../../analyze/types.js';
 import { findingKey, type WizardState } from '../../wizard/state.js';
 import { symptomById } from '../../analyze/symptoms.js';
 import { Menu } from '../Menu.js';
+import { visibleResults } from '../../wizard/filter.js';
 import { Inline, Line, P, marks, useStyle } from '../paint.js';
 
 const PAINT = { error: 'red', warning: 'yellow', info: 'cyan', ok: 'green' } as const;
@@ -33,7 +34,8 @@ export function ResultsScreen({ state, rows }: { state: WizardState; rows: numbe
   const ran = report.checks.filter((c) => c.status === 'ok' || c.status === 'problem').length;
   const skipped = report.checks.filter((c) => c.status === 'skipped').length;
   const crashed = report.checks.filter((c) => c.status === 'error').length;
-  const items = report.findings.map((f) => ({ label: f.title, value: { finding: f, fixed: state.fixed.includes(findingKey(f)) }, key: findingKey(f) }));
+  const filter = state.filter;
+  const items = visibleResults(state).map((f) => ({ label: f.title, value: { finding: f, fixed: state.fixed.includes(findingKey(f)) }, key: findingKey(f) }));
   const symptom = report.symptom ? symptomById(report.symptom) : undefined;
   return (
     <Box flexDirection="column">
@@ -52,12 +54,22 @@ export function ResultsScreen({ state, rows }: { state: WizardState; rows: numbe
           {' '}· {ran} check{ran === 1 ? '' : 's'} ran{skipped ? `, ${skipped} skipped (nothing gathered for them)` : ''}{crashed ? `, ${crashed} could not run` : ''}
         </P>
       </Text>
-      {items.length === 0 && ran === 0 ? (
+      {filter ? (
+        <Text wrap="truncate-end">
+          <P paint="cyan">/ </P>
+          {filter.text}
+          {filter.editing ? <P paint="cyan">▏</P> : null}
+          <P paint="dim">  {items.length} of {report.findings.length} shown{filter.editing ? ' · enter keeps it · esc clears it' : ' · esc clears it'}</P>
+        </Text>
+      ) : null}
+      {filter && items.length === 0 ? (
+        <P paint="dim">  No finding matches {JSON.stringify(filter.text)}.</P>
+      ) : items.length === 0 && ran === 0 ? (
         <P paint="yellow">  {marks(style).unknown} Nothing could be checked: every check for this needs evidence that was not gathered (see the skipped lines above).</P>
       ) : items.length === 0 ? (
         <P paint="green">  {marks(style).ok} No problems found by the {ran} check{ran === 1 ? '' : 's'} that ran.</P>
       ) : (
-        <Menu items={items} index={state.resultsIndex} rows={Math.max(3, rows - path.length - 4)} itemComponent={FindingItem} />
+        <Menu items={items} index={state.resultsIndex} rows={Math.max(3, rows - path.length - 4 - (filter ? 1 : 0))} itemComponent={FindingItem} />
       )}
     </Box>
   );

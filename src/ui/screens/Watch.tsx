@@ -58,9 +58,9 @@ export function WatchScreen({ state, rows }: { state: WizardState; rows: number 
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <P bold>Watching cloudflared and mcp-proxy</P>
-        <P paint="dim">{live.since && w.phase === 'on' ? ` since ${clock(live.since)} UTC` : ''} · now {WATCH_HINT}</P>
+        <P paint="dim">{live.since && w.phase === 'on' ? ` since ${clock(live.since)} UTC` : ''}</P>
       </Text>
-      <Text> </Text>
+      <P wrap="truncate-end">Now {WATCH_HINT}.</P>
       {path.map((l, i) => (
         <Line key={i} segments={l} />
       ))}

@@ -83,6 +83,16 @@ export class LineFeed {
   }
 }
 
+/**
+ * Why a follower ended, in words. Not its stderr: `docker logs` relays the container's own stderr there, so
+ * its last line is the log's, not the tool's.
+ */
+function howEnded(end: { code: number | null; signal: NodeJS.Signals | null; error?: string }): string {
+  if (end.error) return end.error;
+  if (end.signal) return `killed by ${end.signal}`;
+  return end.code === 0 ? 'exit code 0: the container stopped or restarted' : `exit code ${end.code}`;
+}
+
 export function startWatch(s: Snapshot, settings: WatchSettings, listener: WatchListener): WatchSession {
   const env = settings.env ?? { ...process.env };
   const exec = settings.exec ?? runCommand;
@@ -105,12 +115,11 @@ export function startWatch(s: Snapshot, settings: WatchSettings, listener: Watch
     onEnd: (spec: FollowSpec, end) => {
       if (!end.again) {
         gone.add(spec.id);
-        if (gone.size === specs.length) endedWith(`every log follower ended (${end.error ?? (end.stderr.trim().split('\n').at(-1) || `exit code ${end.code}`)})`);
+        if (gone.size === specs.length) endedWith(`every log follower ended (${howEnded(end)})`);
       }
       if (toldEnded.has(spec.id)) return;
       toldEnded.add(spec.id);
-      const how = end.error ?? (end.stderr.trim().split('\n').at(-1) || (end.signal ? `killed by ${end.signal}` : `exit code ${end.code}`));
-      listener.note(`\`${describeFollower(spec)}\` ended (${how})${end.again ? '; it is followed again every few seconds while it runs' : ''}`);
+      listener.note(`\`${describeFollower(spec)}\` ended (${howEnded(end)})${end.again ? '; it is followed again every few seconds while it runs' : ''}`);
     },
     restartArgv: (spec, stoppedAt) => withSince(spec.argv, sinceStamp(stoppedAt)),
   });

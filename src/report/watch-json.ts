@@ -45,6 +45,7 @@ export function watchEndJson(state: WatchState, reason: string, exitCode: number
     findings: state.byFinding,
     hops: state.hops,
     routes: state.routes,
+    logged: state.logged,
     ...(state.metrics ? { metrics: { ...metricsDelta(state), ...(state.metrics.ready ? { ready: state.metrics.ready } : {}) } } : {}),
     exitCode,
   });

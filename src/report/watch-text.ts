@@ -84,9 +84,11 @@ export function metricsSummary(state: WatchState, unicode = true): string {
 
 export function countsText(state: WatchState, routeNames: readonly string[], unicode = true): string {
   const fail = unicode ? '✗' : 'x';
-  return countParts(state, routeNames)
-    .map((p) => `${p.label} ${p.ok + p.failed}${p.failed ? ` (${p.failed} ${fail})` : ''}`)
-    .join(' · ');
+  const one = (p: { label: string; ok: number; failed: number }) => `${p.label} ${p.ok + p.failed}${p.failed ? ` (${p.failed} ${fail})` : ''}`;
+  const parts = countParts(state, routeNames);
+  const routes = parts.filter((p) => p.route).map(one);
+  const [cf, proxy] = parts.filter((p) => !p.route);
+  return `${one(cf!)} · ${one(proxy!)}${routes.length ? `: ${routes.join(', ')}` : ''}`;
 }
 
 export function noteText(text: string, style: Style): string {
@@ -100,7 +102,7 @@ export function watchEndText(state: WatchState, routeNames: readonly string[], s
     '',
     paint(style, 'bold', `Stopped: ${reason}.`),
     ...path,
-    `Seen at each hop: ${countsText(state, routeNames, style.unicode)}`,
+    `Requests logged: ${countsText(state, routeNames, style.unicode)}`,
     metricsSummary(state, style.unicode),
     `${state.total} event${state.total === 1 ? '' : 's'}: ${paint(style, error ? 'red' : 'dim', `${error} error${error === 1 ? '' : 's'}`)}, ${paint(style, warning ? 'yellow' : 'dim', `${warning} warning${warning === 1 ? '' : 's'}`)}`,
   ];

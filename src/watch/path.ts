@@ -71,17 +71,20 @@ export function watchPathModel(state: WatchState, routeNames: readonly string[])
   return { hops: [hop('claude'), hop('edge'), hop('cloudflared'), hop('proxy'), ...routes], routes };
 }
 
-/** Counts per hop, one line's worth: `cloudflared 3 (1 ✗) · mcp-proxy 2 · wiki 1 · no route 1 ✗`. */
-export function countParts(state: WatchState, routeNames: readonly string[]): { label: string; ok: number; failed: number }[] {
-  const parts: { label: string; ok: number; failed: number }[] = [];
-  for (const id of ['cloudflared', 'proxy'] as const) {
-    const t = state.hops[id];
-    parts.push({ label: LABELS[id][1] === 'proxy' ? 'mcp-proxy' : LABELS[id][1], ok: t.ok, failed: t.failed });
+/**
+ * Requests per log, one line's worth: each program logs a line per request it saw (cloudflared at info
+ * level only those it failed), and the proxy's by route: `cloudflared 1 (1 ✗) · mcp-proxy 2: wiki 1, no route 1 (1 ✗)`.
+ */
+export function countParts(state: WatchState, routeNames: readonly string[]): { label: string; ok: number; failed: number; route?: boolean }[] {
+  const parts: { label: string; ok: number; failed: number; route?: boolean }[] = [];
+  for (const source of ['cloudflared', 'mcp-proxy'] as const) {
+    const t = state.logged[source] ?? { ok: 0, failed: 0 };
+    parts.push({ label: source, ok: t.ok, failed: t.failed });
   }
   const names = [...routeNames, ...Object.keys(state.routes).filter((r) => !routeNames.includes(r))];
   for (const name of names) {
     const t = state.routes[name] ?? { ok: 0, failed: 0 };
-    parts.push({ label: name === NO_ROUTE ? 'no route' : name, ok: t.ok, failed: t.failed });
+    parts.push({ label: name === NO_ROUTE ? 'no route' : name, ok: t.ok, failed: t.failed, route: true });
   }
   return parts;
 }

@@ -18,6 +18,7 @@ export function initialWatch(since: string, followers: FollowerInfo[] = []): Wat
     total: 0,
     hops: { claude: tally(), edge: tally(), cloudflared: tally(), proxy: tally(), routes: tally() },
     routes: {},
+    logged: {},
     reached: {},
     standing: {},
     bySeverity: { error: 0, warning: 0, info: 0, ok: 0 },
@@ -51,6 +52,10 @@ export function addEvent(state: WatchState, e: WatchEvent): WatchState {
     if (e.outcome === 'failed') hops[e.hop].failed++;
     else hops[e.hop].ok++;
     next.hops = hops;
+    const l = { ...(state.logged[e.source] ?? tally()) };
+    if (e.outcome === 'failed') l.failed++;
+    else l.ok++;
+    next.logged = { ...state.logged, [e.source]: l };
     if (e.route) {
       const r = { ...(state.routes[e.route] ?? tally()) };
       if (e.outcome === 'failed') r.failed++;

@@ -80,6 +80,8 @@ export interface WatchState {
   hops: Record<HopId, HopTally>;
   /** Per route name (and NO_ROUTE). */
   routes: Record<string, HopTally>;
+  /** Per log: the request lines each program logged (each is one request it saw). */
+  logged: Partial<Record<LogSource, HopTally>>;
   /** Per hop: the last event at or past it, the sequence number it came with and whether it passed. */
   reached: Partial<Record<HopId, { seq: number; outcome: Outcome; event: WatchEvent }>>;
   /** Failures of the tunnel's state (a crash, no edge connection) not recovered since, per hop. */

@@ -150,7 +150,7 @@ describe('watch, headless', () => {
     // The latest request failed at cloudflared: the hops after it were not reached by it.
     expect(text).toMatch(/│ ✓ Claude │─▶│ ✓ edge │─▶│ ✗ cloudflared │─▶│ \? mcp-proxy │─▶│ \? wiki \? no route │/);
     expect(text).toMatch(/└─ error="Unable to reach the origin service/);
-    expect(text).toMatch(/Seen at each hop: cloudflared 1 \(1 ✗\) · mcp-proxy 0 · wiki 1 · no route 1 \(1 ✗\)/);
+    expect(text).toMatch(/Requests logged: cloudflared 1 \(1 ✗\) · mcp-proxy 2 \(1 ✗\): wiki 1, no route 1 \(1 ✗\)/);
     await expectFollowersGone(sc, run);
   }, 60_000);
 

@@ -74,7 +74,7 @@ describe('Watch live in a terminal (tmux)', () => {
     expect(live).toMatch(/Now add the server from the \+ MCP Server picker, or send a request through a Managed Agent\./);
     expect(live).toMatch(/✗ mcp-proxy\s+tls\.key-unreadable\s+failed to start err="load tls keypair: open \/data\/tls\.key/);
     expect(live).toMatch(/│ ✓ Claude │─▶│ ✓ tunnel edge │─▶│ ✗ cloudflared │─▶│ ✗ mcp-proxy \(inner TLS\) │/);
-    expect(live).toMatch(/Seen {5}cloudflared \d+ \(\d+ ✗\)/);
+    expect(live).toMatch(/Logged {3}cloudflared \d+ \(\d+ ✗\) · mcp-proxy 0/);
     expect(live).toMatch(/Numbers {2}cloudflared: \/ready 200 \(4 edge connections\) · requests \+\d+/);
     // Each timeline line has its time and its finding id.
     expect(live).toMatch(/\d\d:\d\d:\d\d ✗ cloudflared {3}edge\.no-ingress/);
@@ -133,7 +133,7 @@ describe('Watch live in a terminal (tmux)', () => {
     const down = await t.waitFor(/✗ cloudflared\s+edge\.origin-unreachable\s+502/);
     expect(down).toMatch(/│ ✓ tunnel edge │─▶│ ✗ cloudflared │─▶│ \? mcp-proxy \(inner TLS\) │─▶│ \? wiki \? no route │/);
     expect(down).toMatch(/└─ error="Unable to reach the origin service/);
-    expect(down).toMatch(/Seen {5}cloudflared 1 \(1 ✗\) · mcp-proxy 0 · wiki 1 · no route 1 \(1 ✗\)/);
+    expect(down).toMatch(/Logged {3}cloudflared 1 \(1 ✗\) · mcp-proxy 2 \(1 ✗\): wiki 1, no route 1 \(1 ✗\)/);
     await t.key('q');
     expect(await t.exitCode()).toBe(1);
     await followersGone(sc);

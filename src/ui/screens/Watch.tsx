@@ -65,7 +65,7 @@ export function WatchScreen({ state, rows }: { state: WizardState; rows: number 
         <Line key={i} segments={l} />
       ))}
       <Text wrap="truncate-end">
-        <P paint="dim">Seen     </P>
+        <P paint="dim">Logged   </P>
         {countsText(live, routeNames, style.unicode)}
       </Text>
       <Text wrap="truncate-end">

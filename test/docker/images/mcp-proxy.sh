@@ -2,8 +2,10 @@
 # Stand-in for mcp-proxy in the real-Docker tests (busybox sh). It does what the real proxy does where the
 # triage depends on it: reads the mounted config and the TLS files as the container's user (65532), logs in
 # slog text format the lines the guide quotes, exits 1 on a fatal error (so Compose's restart policy
-# restarts it), and listens on :8080, answering `no route for host` for a Host it has no route for.
-# It never dials an upstream.
+# restarts it), and listens on :8080, answering `no route for host` for a Host it has no route for. A
+# routed request is passed to its upstream only when that is on loopback (an upstream the test started in
+# the container's own namespace): then it logs `proxied request` with the upstream's status. It never dials
+# anything else.
 CONFIG=/etc/mcp-gateway/config.yaml
 
 log() { # LEVEL MSG [key=value ...]
@@ -40,11 +42,12 @@ open_error() {
 # One connection (run by nc -e): read the request head, route it by Host, answer; the log goes to stderr.
 # (The real proxy routes by the SNI inside the stream; a plain Host header stands in for it here.)
 serve_conn() {
-  host="" request="" version=""
+  host="" request="" version="" request_line=""
   while IFS= read -r line; do
     line=$(printf '%s' "$line" | tr -d '\r')
     if [ -z "$request" ]; then
       request=1
+      request_line=$line
       # Not HTTP (a TLS ClientHello, say): refused before any routing, as an HTTP server does.
       case "$line" in [A-Z]*" HTTP/1."[01]) ;; *) printf 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'; return ;; esac
     fi
@@ -62,8 +65,24 @@ serve_conn() {
   conf=$(parse_config 2>/dev/null)
   domain=$(printf '%s\n' "$conf" | awk '$1 == "domain" { print $2 }')
   name=${host%."$domain"}
-  if printf '%s\n' "$conf" | awk -v h="$host" -v n="$name" '$1 == "route" && ($2 == h || $2 == n) { found = 1 } END { exit !found }'; then
-    log INFO "upstream not dialled (test stand-in)" host="$host"
+  route=$(printf '%s\n' "$conf" | awk -v h="$host" -v n="$name" '$1 == "route" && ($2 == h || $2 == n) { print $2, $3; exit }')
+  if [ -n "$route" ]; then
+    rname=${route%% *} upstream=${route#* }
+    hostport=${upstream#*://}
+    uhost=${hostport%:*} uport=${hostport##*:}
+    case "$uhost" in
+      127.*|localhost)
+        resp=$(printf '%s\r\nHost: %s\r\nConnection: close\r\n\r\n' "$request_line" "$hostport" | nc -w 3 "$uhost" "$uport" 2>/dev/null)
+        status=$(printf '%s' "$resp" | head -n 1 | cut -d' ' -f2)
+        if [ -n "$status" ]; then
+          log INFO "proxied request" host="$host" route="$rname" upstream="$upstream" status="$status"
+          printf '%s\n' "$resp"
+          return
+        fi
+        log ERROR "proxied request" host="$host" route="$rname" upstream="$upstream" status=502 err="\"upstream did not answer\""
+        ;;
+      *) log INFO "upstream not dialled (test stand-in)" host="$host" ;;
+    esac
     printf 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
   else
     log WARN "no route for host" host="$host"

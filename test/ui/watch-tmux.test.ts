@@ -139,7 +139,7 @@ describe('Watch live in a terminal (tmux)', () => {
     await followersGone(sc);
   }, 120_000);
 
-  it('`watch --for` on a terminal leaves by itself; Ctrl-C too, with no follower left', async () => {
+  it('`watch --for` on a terminal leaves by itself; Ctrl-C too, and q in headless --json; no follower left', async () => {
     const host = await standInHost();
     const timed = await session(['watch', '--no-network', '--for', '3s'], host.dir, host.sc.env);
     await timed.waitFor(/following 2 logs/, 30_000);
@@ -152,5 +152,14 @@ describe('Watch live in a terminal (tmux)', () => {
     await t.key('C-c');
     expect(await t.exitCode()).toBe(0);
     await followersGone(other.sc);
-  }, 120_000);
+    // Headless (--json) with the keyboard on a terminal: q stops it too.
+    const third = await standInHost();
+    const headless = await session(['watch', '--json', '--no-network'], third.dir, third.sc.env);
+    await headless.waitFor(/"type":"start"/, 30_000);
+    for (let i = 0; i < 50 && (await third.sc.calls()).filter((c) => c.args.includes('--follow')).length < 2; i++) await pause(100);
+    await headless.key('q');
+    expect(await headless.exitCode()).toBe(0);
+    expect(await headless.screen()).toMatch(/"type":"end","reason":"q pressed"/);
+    await followersGone(third.sc);
+  }, 150_000);
 });

@@ -49,7 +49,7 @@ export function WatchScreen({ state, rows }: { state: WizardState; rows: number 
   const keys = finding ? fixKeys(finding.fixes) : [];
   const notes = live.notes.slice(-2);
   const fixRows = finding ? Math.min(3, finding.fixes.length) + 1 : selected?.finding ? 1 : 0;
-  const used = 2 + path.length + 3 + 1 + fixRows + notes.length + 1;
+  const used = 3 + path.length + 3 + 1 + fixRows + notes.length + 1;
   const room = Math.max(3, rows - used);
   const events = live.events;
   const index = selected ? events.indexOf(selected) : -1;
@@ -61,6 +61,7 @@ export function WatchScreen({ state, rows }: { state: WizardState; rows: number 
         <P paint="dim">{live.since && w.phase === 'on' ? ` since ${clock(live.since)} UTC` : ''}</P>
       </Text>
       <P wrap="truncate-end">Now {WATCH_HINT}.</P>
+      <Text> </Text>
       {path.map((l, i) => (
         <Line key={i} segments={l} />
       ))}

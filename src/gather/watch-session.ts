@@ -7,7 +7,9 @@ import { LogScanner } from '../signatures/scanner.js';
 import { Classifier } from '../watch/classify.js';
 import { looksLikeCloudflared, metricsSample } from '../watch/metrics.js';
 import { metricsTarget } from '../watch/metrics-target.js';
-import type { FollowerInfo, MetricsSample, MetricsTarget, WatchEvent } from '../watch/types.js';
+import type { FollowerInfo, WatchEvent, WatchListener, WatchSession } from '../watch/types.js';
+
+export type { WatchListener, WatchSession } from '../watch/types.js';
 import { runCommand } from './run.js';
 import type { Exec } from './context.js';
 import { followSpecs, sinceStamp, withSince, type FollowSpec } from './follow-commands.js';
@@ -15,25 +17,6 @@ import { describeFollower, startFollowers } from './follow.js';
 import { readMetrics } from './cloudflared-metrics.js';
 
 export const METRICS_EVERY_MS = 3_000;
-
-export interface WatchListener {
-  events(events: WatchEvent[]): void;
-  metrics(sample: MetricsSample): void;
-  /** Why cloudflared's own view cannot be read (called when the reason changes, not on every poll). */
-  metricsUnavailable(why: string): void;
-  note(text: string): void;
-  followers(infos: FollowerInfo[]): void;
-}
-
-export interface WatchSession {
-  /** When following began (RFC 3339). */
-  since: string;
-  followers(): FollowerInfo[];
-  target: MetricsTarget;
-  /** Resolves, with why, when nothing is left to follow (every follower ended for good; a replay finished). */
-  ended: Promise<string>;
-  stop(): Promise<void>;
-}
 
 export interface WatchSettings {
   network: boolean;

@@ -8,7 +8,7 @@ import { keysOf } from '../wizard/keys.js';
 import { bodyRows, type Action, type InitOptions, type Task, type WizardState } from '../wizard/state.js';
 import type { WizardServices } from '../wizard/services.js';
 import { footerKeys, helpKeys } from '../wizard/screen-keys.js';
-import type { WatchHandle } from '../wizard/services.js';
+import type { WatchSession } from '../watch/types.js';
 import { Footer, Header } from './Header.js';
 import { P } from './paint.js';
 import { StartScreen } from './screens/Start.js';
@@ -41,7 +41,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
   const { stdout, write } = useStdout();
   const started = useRef(new Set<number>());
   const abort = useRef<AbortController | undefined>(undefined);
-  const watching = useRef<WatchHandle | undefined>(undefined);
+  const watching = useRef<WatchSession | undefined>(undefined);
   const latest = useRef(state);
   latest.current = state;
 

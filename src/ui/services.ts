@@ -18,7 +18,8 @@ import type { Report } from '../analyze/types.js';
 import { CHECKS } from '../analyze/registry.js';
 import { questionsBySymptom, type FactValues } from '../wizard/facts.js';
 import { copyText } from '../wizard/copy.js';
-import type { WatchHandle, WizardServices } from '../wizard/services.js';
+import type { WizardServices } from '../wizard/services.js';
+import type { WatchSession } from '../watch/types.js';
 import { startWatch } from '../gather/watch-session.js';
 import { startDemoWatch } from '../gather/watch-demo.js';
 
@@ -49,7 +50,7 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
   let demo: DemoDeployment | undefined;
   let facts: FactValues = {};
   let ctx: FixRunContext | undefined;
-  const watches = new Set<WatchHandle>();
+  const watches = new Set<WatchSession>();
   // Quitting ends the session: commands a gather still waits on are killed, not waited for.
   const session = new AbortController();
   const exec: NonNullable<Parameters<typeof gatherSnapshot>[2]>['exec'] = (argv, ro) => runCommand(argv, { ...ro, signal: ro.signal ?? session.signal });
@@ -114,7 +115,7 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
     async watch(s, hooks) {
       if (origin === 'bundle') throw new Error('a bundle is evidence copied from another host: there is nothing to follow; run the wizard on the tunnel\'s host');
       const handle = origin === 'demo' ? await startDemoWatch(s, hooks) : startWatch(s, { network: opts.network, timeoutMs: opts.timeoutMs, ...(env ? { env } : {}) }, hooks);
-      const tracked: WatchHandle = {
+      const tracked: WatchSession = {
         ...handle,
         followers: handle.followers,
         stop: async () => {

@@ -101,3 +101,25 @@ export interface WatchState {
 }
 
 export const TIMELINE_KEPT = 200;
+
+/** What a watch session tells whoever drew it: the headless reporters, or the wizard. */
+export interface WatchListener {
+  events(events: WatchEvent[]): void;
+  metrics(sample: MetricsSample): void;
+  /** Why cloudflared's own view cannot be read (called when the reason changes, not on every poll). */
+  metricsUnavailable(why: string): void;
+  note(text: string): void;
+  followers(infos: FollowerInfo[]): void;
+}
+
+/** A running watch (live followers, or the demo's replay). */
+export interface WatchSession {
+  /** When following began (RFC 3339). */
+  since: string;
+  followers(): FollowerInfo[];
+  target: MetricsTarget;
+  /** Resolves, with why, when nothing is left to follow (every follower ended for good; a replay finished). */
+  ended: Promise<string>;
+  /** Stops every follower and timer; resolves when all have exited. */
+  stop(): Promise<void>;
+}

@@ -7,26 +7,7 @@ import type { ApplyOutcome, Plan, StepOutcome, VerifyOutcome, PlanStep } from '.
 import type { Finding } from '../analyze/types.js';
 import type { FactValues, Question } from './answers.js';
 import type { CheckEventData } from './state.js';
-import type { FollowerInfo, MetricsSample, MetricsTarget, WatchEvent } from '../watch/types.js';
-
-/** What the Watch screen hears from a watch session (src/gather/watch-session.ts). */
-export interface WatchHooks {
-  events(events: WatchEvent[]): void;
-  metrics(sample: MetricsSample): void;
-  metricsUnavailable(why: string): void;
-  note(text: string): void;
-  followers(infos: FollowerInfo[]): void;
-}
-
-export interface WatchHandle {
-  since: string;
-  target: MetricsTarget;
-  followers(): FollowerInfo[];
-  /** Resolves with why when nothing is left to follow. */
-  ended: Promise<string>;
-  /** Stops every follower; resolves when all have exited. */
-  stop(): Promise<void>;
-}
+import type { WatchListener, WatchSession } from '../watch/types.js';
 
 export interface FixHooks {
   onOutput: (text: string, step: PlanStep) => void;
@@ -51,7 +32,7 @@ export interface WizardServices {
   /** Puts text on the clipboard (OSC 52); false when the terminal cannot be asked. */
   copy(text: string): Promise<boolean>;
   /** Starts following the deployment's logs (the demo: replays its recording). */
-  watch(s: Snapshot, hooks: WatchHooks): Promise<WatchHandle>;
+  watch(s: Snapshot, listener: WatchListener): Promise<WatchSession>;
   /** Removes what the session made (the demo's temp copy) and stops a watch still running. */
   dispose(): Promise<void>;
 }

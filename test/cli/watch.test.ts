@@ -3,16 +3,15 @@
 // /ready and /metrics from a loopback server serving what the real binary served (or why not, once); the
 // ways it stops (--for, SIGTERM, Ctrl-C, nothing left to follow) and that no follower outlives it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { makeScenario, type Rule, type Scenario } from '../helpers/stand-ins.js';
-import { composeRules, containerName, kubeRules, toolError, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
-import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
-import { listenOnLoopback } from '../helpers/listen.js';
-import { alive, startWatchRun, type WatchRun } from '../helpers/watch-run.js';
+import { containerName, kubeRules, toolError, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { DOCUMENTED_COMPOSE } from '../helpers/snapshot.js';
+import { alive, standInWatchHost, startWatchRun, type WatchRun } from '../helpers/watch-run.js';
 
 const RECORDED = fileURLToPath(new URL('../watch/recorded/', import.meta.url));
 const DOMAIN = 'abcd1234.tunnel.anthropic.com';
@@ -37,35 +36,7 @@ beforeAll(async () => {
 
 const stamp = () => new Date().toISOString();
 
-async function composeProject(flavor: ComposeSpec['flavor'], metricsBind: string): Promise<{ dir: string; sc: Scenario; spec: ComposeSpec; append: (service: 'cloudflared' | 'mcp-proxy', line: string) => Promise<void> }> {
-  const { dir, cleanup } = await tempDir('mtt-watch-');
-  cleanups.push(cleanup);
-  await mkdir(join(dir, 'config'));
-  await writeFile(join(dir, 'docker-compose.yaml'), DOCUMENTED_COMPOSE);
-  await writeFile(join(dir, 'config/mcp-proxy.yaml'), proxyConfig('routes:\n  wiki: http://10.0.0.5:8080\n'));
-  const spec: ComposeSpec = {
-    flavor,
-    project: basename(dir).toLowerCase(),
-    dir,
-    containers: [
-      { service: 'mcp-proxy', state: 'running', ip: '127.0.0.2' },
-      { service: 'cloudflared', state: 'running', ip: '127.0.0.3' },
-    ],
-    logs: { cloudflared: [`2026-12-04T01:00:00Z INF Starting metrics server on ${metricsBind}/metrics`], 'mcp-proxy': ['time=2026-12-04T01:00:00Z level=INFO msg="route configured" route=wiki upstream=http://10.0.0.5:8080'] },
-  };
-  const follow: Rule[] =
-    flavor === 'v1'
-      ? spec.containers.map((c) => ({ tool: 'docker', args: ['logs', '--follow', containerName(spec, c)], match: 'contains', followFile: `${c.service}.log`, followStream: c.service === 'cloudflared' ? 'stderr' : 'stdout' }))
-      : spec.containers.map((c) => ({ tool: 'docker', args: ['compose', 'logs', '--follow', c.service], match: 'contains', followFile: `${c.service}.log` }));
-  const sc = await makeScenario([...follow, ...composeRules(spec)], { tools: ['docker', 'docker-compose'] });
-  cleanups.push(sc.cleanup);
-  const append = async (service: 'cloudflared' | 'mcp-proxy', line: string) => {
-    const name = containerName(spec, spec.containers.find((c) => c.service === service)!);
-    // docker logs --timestamps: TIME line; docker compose logs --timestamps: `name  | TIME line`.
-    await appendFile(join(sc.dir, `${service}.log`), flavor === 'v1' ? `${stamp()} ${line}\n` : `${name}  | ${stamp()} ${line}\n`);
-  };
-  return { dir, sc, spec, append };
-}
+const composeProject = (flavor: ComposeSpec['flavor'], metricsBind: string) => standInWatchHost(cleanups, { flavor, metricsBind });
 
 async function followerPids(sc: Scenario): Promise<number[]> {
   return (await sc.calls()).filter((c) => c.args.includes('--follow')).map((c) => c.pid);

@@ -4,13 +4,9 @@
 // lines appended to what the stand-in docker follows show at their hop; q and Ctrl-C leave no follower.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers/cli.js';
-import { makeScenario, type Rule, type Scenario } from '../helpers/stand-ins.js';
-import { composeRules, containerName, type ComposeSpec } from '../helpers/deployment-scenarios.js';
-import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
-import { alive } from '../helpers/watch-run.js';
+import type { Scenario } from '../helpers/stand-ins.js';
+import { alive, standInWatchHost } from '../helpers/watch-run.js';
 import { startTmux, type TmuxSession } from './tmux.js';
 
 const DOMAIN = 'abcd1234.tunnel.anthropic.com';
@@ -36,24 +32,7 @@ async function session(args: string[], cwd: string, env?: Record<string, string>
 const stamp = () => new Date().toISOString();
 const pause = (ms = 400) => new Promise((r) => setTimeout(r, ms));
 
-async function standInHost(): Promise<{ dir: string; sc: Scenario; append: (service: 'cloudflared' | 'mcp-proxy', line: string) => Promise<void> }> {
-  const { dir, cleanup } = await tempDir('mtt-watch-tmux-host-');
-  cleanups.push(cleanup);
-  await mkdir(join(dir, 'config'));
-  await writeFile(join(dir, 'docker-compose.yaml'), DOCUMENTED_COMPOSE);
-  await writeFile(join(dir, 'config/mcp-proxy.yaml'), proxyConfig('routes:\n  wiki: http://10.0.0.5:8080\n'));
-  const spec: ComposeSpec = {
-    flavor: 'v1',
-    project: basename(dir).toLowerCase(),
-    dir,
-    containers: [{ service: 'mcp-proxy', state: 'running' }, { service: 'cloudflared', state: 'running' }],
-    logs: { 'mcp-proxy': ['time=2026-12-04T01:00:00Z level=INFO msg="route configured" route=wiki upstream=http://10.0.0.5:8080'] },
-  };
-  const follow: Rule[] = spec.containers.map((c) => ({ tool: 'docker', args: ['logs', '--follow', containerName(spec, c)], match: 'contains', followFile: `${c.service}.log`, followStream: c.service === 'cloudflared' ? 'stderr' : 'stdout' }));
-  const sc = await makeScenario([...follow, ...composeRules(spec)], { tools: ['docker', 'docker-compose'] });
-  cleanups.push(sc.cleanup);
-  return { dir, sc, append: (service, line) => appendFile(join(sc.dir, `${service}.log`), `${stamp()} ${line}\n`) };
-}
+const standInHost = () => standInWatchHost(cleanups, { flavor: 'v1' });
 
 async function followersGone(sc: Scenario): Promise<void> {
   const pids = (await sc.calls()).filter((c) => c.args.includes('--follow')).map((c) => c.pid);

@@ -20,21 +20,9 @@ import type { WatchState } from '../watch/types.js';
 import { eventText, metricsText, noteText, watchEndText, watchStartText } from '../report/watch-text.js';
 import { eventJson, followersJson, metricsJson, noteJson, watchEndJson, watchStartJson } from '../report/watch-json.js';
 import { decideWizard } from './wizard.js';
+import { durationMs } from '../watch/duration.js';
 
 const BIN = 'mcp-tunnel-triage';
-
-/** Go-style durations (30s, 10m, 1h30m) in ms. */
-export function durationMs(text: string): number | undefined {
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  const unit: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let used = 0;
-  for (let m: RegExpExecArray | null; (m = re.exec(text)); ) {
-    total += Number(m[1]) * unit[m[2]!]!;
-    used += m[0].length;
-  }
-  return used === text.length && used > 0 ? total : undefined;
-}
 
 /** Why this snapshot cannot be watched, in one line with what to do; undefined when it can. */
 export function unwatchable(s: Snapshot): string | undefined {
@@ -84,7 +72,15 @@ async function watchHeadless(s: Snapshot, opts: TriageOptions, io: Io, forMs: nu
   let state: WatchState = initialWatch(new Date().toISOString());
   const out: string[] = [];
   let started = false;
+  // A reader that went away (`watch | head`) ends the run quietly, as a signal would.
+  let closed = false;
+  let onClosed = () => {};
+  io.stdout.on('error', () => {
+    closed = true;
+    onClosed();
+  });
   const write = (text: string) => {
+    if (closed) return;
     if (started) io.stdout.write(text);
     else out.push(text);
   };
@@ -113,7 +109,8 @@ async function watchHeadless(s: Snapshot, opts: TriageOptions, io: Io, forMs: nu
       if (started && opts.json) write(followersJson(infos));
     },
   };
-  const session: WatchSession = opts.demo ? await startDemoWatch(s, listener) : startWatch(s, { network: opts.network, timeoutMs: opts.timeoutMs }, listener);
+  const from = opts.since ? new Date(Date.now() - (durationMs(opts.since) ?? 0)) : undefined;
+  const session: WatchSession = opts.demo ? await startDemoWatch(s, listener) : startWatch(s, { network: opts.network, timeoutMs: opts.timeoutMs, ...(from ? { from } : {}) }, listener);
   const stdinTty = Boolean(io.stdin.isTTY);
   const stopHint = `${stdinTty ? 'q or ' : ''}Ctrl-C stops${forMs !== undefined ? `; stops by itself after ${Math.round(forMs / 1000)} s` : ''}.`;
   await writeOut(io, opts.json ? watchStartJson(s, session.since, session.followers(), session.target) : watchStartText(s, session.since, session.followers(), session.target, style, stopHint));
@@ -137,6 +134,8 @@ async function watchHeadless(s: Snapshot, opts: TriageOptions, io: Io, forMs: nu
       stops.push(() => clearTimeout(timer));
     }
     void session.ended.then((why) => finish(why));
+    onClosed = () => finish('the output was closed');
+    if (closed) onClosed();
     const stdin = io.stdin as NodeJS.ReadStream;
     if (stdinTty && typeof stdin.setRawMode === 'function') {
       stdin.setRawMode(true);
@@ -158,7 +157,7 @@ async function watchHeadless(s: Snapshot, opts: TriageOptions, io: Io, forMs: nu
   state = ended(state, reason, new Date().toISOString());
   const nothing = state.total === 0 && session.followers().length === 0 && !opts.demo;
   const code = nothing ? 2 : watchExitCode(state);
-  await writeOut(io, opts.json ? watchEndJson(state, reason, code) : watchEndText(state, routes, style, reason, Math.max(60, (io.stdout.columns ?? 100) - 1)));
+  if (!closed) await writeOut(io, opts.json ? watchEndJson(state, reason, code) : watchEndText(state, routes, style, reason, Math.max(60, (io.stdout.columns ?? 100) - 1)));
   if (nothing) io.stderr.write(`${BIN}: nothing was followed: ${reason}\n`);
   return code;
 }

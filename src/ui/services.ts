@@ -22,6 +22,7 @@ import type { WizardServices } from '../wizard/services.js';
 import type { WatchSession } from '../watch/types.js';
 import { startWatch } from '../gather/watch-session.js';
 import { startDemoWatch } from '../gather/watch-demo.js';
+import { durationMs } from '../watch/duration.js';
 
 export type Origin = 'live' | 'bundle' | 'demo';
 
@@ -114,7 +115,7 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
     },
     async watch(s, hooks) {
       if (origin === 'bundle') throw new Error('a bundle is evidence copied from another host: there is nothing to follow; run the wizard on the tunnel\'s host');
-      const handle = origin === 'demo' ? await startDemoWatch(s, hooks) : startWatch(s, { network: opts.network, timeoutMs: opts.timeoutMs, ...(env ? { env } : {}) }, hooks);
+      const handle = origin === 'demo' ? await startDemoWatch(s, hooks) : startWatch(s, { network: opts.network, timeoutMs: opts.timeoutMs, ...(env ? { env } : {}), ...(opts.since ? { from: new Date(Date.now() - (durationMs(opts.since) ?? 0)) } : {}) }, hooks);
       const tracked: WatchSession = {
         ...handle,
         followers: handle.followers,

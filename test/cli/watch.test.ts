@@ -125,10 +125,13 @@ describe('watch, headless', () => {
     await expectFollowersGone(sc, run);
   }, 60_000);
 
-  it('Ctrl-C (SIGINT) with nothing seen: exit 0, and no follower left', async () => {
+  it('Ctrl-C (SIGINT) with nothing seen: exit 0, and no follower left; --since starts the followers that far back', async () => {
     const { dir, sc } = await composeProject('v1', `[::]:${metricsPort}`);
-    const run = startWatchRun(['--json', '--dir', dir], { cwd: dir, env: sc.env });
+    const run = startWatchRun(['--json', '--since', '10m', '--dir', dir], { cwd: dir, env: sc.env });
     await run.waitFor('the start line', (r) => r.json().some((o) => o.type === 'start'));
+    // --since: the followers start that far back, then follow.
+    const since = run.json()[0]!.followers[0].argv.at(-2) as string;
+    expect(Math.abs(Date.now() - 600_000 - Date.parse(since))).toBeLessThan(60_000);
     await run.waitFor('a metrics reading', (r) => r.json().some((o) => o.type === 'metrics'));
     await followersRunning(sc, 2);
     run.signal('SIGINT');

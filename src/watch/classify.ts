@@ -123,7 +123,7 @@ export class Classifier {
       time: record.time ?? new Date(now).toISOString(),
       source: record.source ?? source,
       signature: sig.id,
-      severity: outcome === 'failed' && sig.severity !== 'error' ? 'error' : sig.severity,
+      severity: outcome === 'failed' ? 'error' : outcome === 'warn' && (sig.severity === 'ok' || sig.severity === 'info') ? 'warning' : sig.severity,
       hop,
       request: PER_REQUEST.has(sig.id),
       outcome,

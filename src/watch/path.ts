@@ -36,7 +36,8 @@ export function watchPathModel(state: WatchState, routeNames: readonly string[])
   const failAt = failure ? HOP_ORDER.indexOf(failure.hop) : -1;
   /** A hop after the last failure that nothing reached since was not reached by the latest request. */
   const stale = (hop: HopId, seq: number) => failure !== undefined && HOP_ORDER.indexOf(hop) > failAt && seq < failure.seq;
-  const anyRequest = Object.values(state.hops).some((t) => t.ok + t.failed > 0) || state.reached.edge !== undefined;
+  // A request came from Claude: the first hop is lit by requests only (a registration is not one).
+  const anyRequest = Object.values(state.hops).some((t) => t.ok + t.failed > 0);
 
   const hop = (id: Exclude<HopId, 'routes'>): Hop => {
     const [label, short] = LABELS[id];

@@ -71,14 +71,11 @@ export function addEvent(state: WatchState, e: WatchEvent): WatchState {
     });
     next.reached = reached;
     if (e.outcome === 'failed') next.lastFailure = e;
-  } else if (e.outcome === 'ok' && e.signature !== 'cloudflared.metrics-server') {
-    // A registered connection says the edge hop works now (and that cloudflared runs).
-    const reached = { ...state.reached };
-    const at = HOP_ORDER.indexOf(e.hop);
-    HOP_ORDER.forEach((hop, i) => {
-      if (i > 0 && i <= at && hop !== 'routes') reached[hop] = { seq: e.seq, outcome: 'ok', event: e };
-    });
-    next.reached = reached;
+  } else if (e.outcome === 'ok') {
+    // The tunnel's state going well says so for its own hop only: a registered connection for the edge,
+    // `route configured` for the proxy (it runs); neither says anything of the hops around it.
+    const hop = e.hop === 'routes' ? 'proxy' : e.hop;
+    next.reached = { ...state.reached, [hop]: { seq: e.seq, outcome: 'ok', event: e } };
   }
   return next;
 }

@@ -73,7 +73,9 @@ describe('Watch live in a terminal (tmux)', () => {
     await t.key('Enter');
     await t.waitFor('What it means');
     await t.key('Escape');
-    const back = await t.waitFor('Timeline');
+    await t.waitFor('Timeline');
+    // Once the recording has played out, its newest event is a no-ingress line again: its finding is fixed.
+    const back = await t.waitFor(/stopped: the demo's recorded sequence/, 30_000);
     expect(back).toMatch(/No ingress rules were defined\)\s+fixed/);
     // Esc stops watching: the results, then `/` filters the findings as you type.
     await t.key('Escape');

@@ -138,3 +138,19 @@ describe('watch reducer: the path alive', () => {
     expect(watchPathModel(s, ['wiki']).hops.find((h) => h.key === 'proxy')!.status).not.toBe('failing');
   });
 });
+
+describe('watch reducer: the tunnel state', () => {
+  it('a registered connection lights the edge only; the proxy starting lights the proxy only', () => {
+    const events: WatchEvent[] = [];
+    const feed = new LineFeed(snapshot, (e) => events.push(...e));
+    feed.push('cf', 'cloudflared', Buffer.from('2026-12-04T01:00:00Z INF Registered tunnel connection connIndex=0 connection=1c9e2f4a-7b3d-4e6f-8a1c-2d4e6f8a0b1c event=0 ip=198.41.200.23 location=lhr01 protocol=quic\n'));
+    feed.push('px', 'mcp-proxy', Buffer.from('time=2026-12-04T01:00:01Z level=INFO msg="route configured" route=wiki upstream=http://10.0.0.5:8080\n'));
+    feed.end();
+    expect(events.map((e) => [e.signature, e.hop, e.request])).toEqual([
+      ['cloudflared.registered', 'edge', false],
+      ['proxy.route-configured', 'routes', false],
+    ]);
+    const model = watchPathModel(addEvents(initialWatch('t'), events), ['wiki']);
+    expect(Object.fromEntries(model.hops.map((h) => [h.key, h.status]))).toEqual({ claude: 'unknown', edge: 'ok', cloudflared: 'unknown', proxy: 'ok', 'route:wiki': 'unknown' });
+  });
+});

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// A stand-in for the tunnel edge, on loopback only, for the real cloudflared: a TLS server that
+// cloudflared trusts through its hidden `--cacert FILE` flag, speaking HTTP/2 as the *client* on the
+// connection cloudflared opens (as the edge does), sending it proxied requests. No registration is
+// needed for that, so cloudflared's origin-side lines (`No ingress rules were defined`, `Unable to reach
+// the origin service`, the 502/503 it answers) can be seen without the real edge.
+//
+//   node scripts/fake-edge.mjs --listen 127.0.0.1:7844 --listen 127.0.0.2:7844 --ca-out ca.pem \
+//        [--requests 3] [--interval-ms 500] [--host mcp.abcd1234.tunnel.anthropic.com]
+//
+// It prints one JSON line per event on stdout ({"event":"listening"|"tls"|"response"|"error",...}) and
+// runs until killed. Only loopback addresses are accepted for --listen.
+import { createServer } from 'node:tls';
+import { connect } from 'node:http2';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import forge from 'node-forge';
+
+/** cloudflared checks the edge's certificate for this name on HTTP/2 connections. */
+export const EDGE_H2_SERVER_NAME = 'h2.cftunnel.com';
+
+const isLoopback = (host) => host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+function certificate(subjectCn, publicPem, issuerCn, signerPem, { ca, dns }) {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
+  cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
+  const now = Date.now();
+  cert.validity.notBefore = new Date(now - 60_000);
+  cert.validity.notAfter = new Date(now + 24 * 3600_000);
+  cert.setSubject([{ name: 'commonName', value: subjectCn }]);
+  cert.setIssuer([{ name: 'commonName', value: issuerCn }]);
+  const ext = [{ name: 'basicConstraints', cA: ca, critical: true }];
+  if (ca) ext.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true });
+  else ext.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true }, { name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames: dns.map((value) => ({ type: 2, value })) });
+  cert.setExtensions(ext);
+  cert.sign(forge.pki.privateKeyFromPem(signerPem), forge.md.sha256.create());
+  return forge.pki.certificateToPem(cert);
+}
+
+/** A throwaway CA and a server certificate for the edge's HTTP/2 name, signed by it. */
+export function edgePki() {
+  const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const caKeys = pair();
+  const serverKeys = pair();
+  const caPem = certificate('fake tunnel edge CA (tests only)', caKeys.publicKey, 'fake tunnel edge CA (tests only)', caKeys.privateKey, { ca: true });
+  const certPem = certificate(EDGE_H2_SERVER_NAME, serverKeys.publicKey, 'fake tunnel edge CA (tests only)', caKeys.privateKey, { ca: false, dns: [EDGE_H2_SERVER_NAME] });
+  return { caPem, certPem, keyPem: serverKeys.privateKey };
+}
+
+/**
+ * Listens on each loopback address; on every connection cloudflared opens, sends it `requests` requests
+ * (one every `intervalMs`) as the edge would, and reports each response through `onEvent`.
+ */
+export async function startFakeEdge({ listen, pki = edgePki(), requests = 3, intervalMs = 500, host = 'mcp.abcd1234.tunnel.anthropic.com', onEvent = () => {} }) {
+  const servers = [];
+  for (const addr of listen) {
+    const at = addr.lastIndexOf(':');
+    const hostPart = addr.slice(0, at).replace(/^\[|\]$/g, '');
+    const port = Number(addr.slice(at + 1));
+    if (!isLoopback(hostPart)) throw new Error(`the fake edge listens on loopback only, not ${hostPart}`);
+    const server = createServer({ key: pki.keyPem, cert: pki.certPem, ALPNProtocols: ['h2'] }, (socket) => {
+      onEvent({ event: 'tls', local: `${socket.localAddress}:${socket.localPort}`, alpn: socket.alpnProtocol });
+      socket.on('error', (err) => onEvent({ event: 'error', where: 'socket', error: err.message }));
+      const session = connect(`https://${EDGE_H2_SERVER_NAME}`, { createConnection: () => socket });
+      session.on('error', (err) => onEvent({ event: 'error', where: 'session', error: err.message }));
+      let sent = 0;
+      const send = () => {
+        if (session.closed || session.destroyed || sent >= requests) return;
+        sent++;
+        const ray = `${randomBytes(8).toString('hex')}-LHR`;
+        const req = session.request({ ':method': 'GET', ':path': '/mcp', ':authority': host, ':scheme': 'https', 'cf-ray': ray });
+        req.on('response', (headers) => onEvent({ event: 'response', status: headers[':status'], ray }));
+        req.on('error', (err) => onEvent({ event: 'error', where: 'request', error: err.message }));
+        req.resume();
+        req.end();
+        setTimeout(send, intervalMs).unref();
+      };
+      setTimeout(send, intervalMs).unref();
+    });
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, hostPart, resolve);
+    });
+    onEvent({ event: 'listening', address: addr });
+    servers.push(server);
+  }
+  return {
+    caPem: pki.caPem,
+    close: () => Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve())))),
+  };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const all = (name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
+  const one = (name, dflt) => all(name)[0] ?? dflt;
+  const listen = all('--listen');
+  if (listen.length === 0) {
+    console.error('usage: node scripts/fake-edge.mjs --listen 127.0.0.1:7844 [--listen ...] --ca-out FILE [--requests N] [--interval-ms MS] [--host NAME]');
+    process.exit(2);
+  }
+  const pki = edgePki();
+  const caOut = one('--ca-out');
+  if (caOut) writeFileSync(caOut, pki.caPem);
+  const print = (e) => process.stdout.write(`${JSON.stringify(e)}\n`);
+  await startFakeEdge({ listen, pki, requests: Number(one('--requests', 3)), intervalMs: Number(one('--interval-ms', 500)), host: one('--host', undefined), onEvent: print });
+  for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

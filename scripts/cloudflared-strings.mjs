@@ -19,6 +19,7 @@ import { join } from 'node:path';
 export const PATHS = [
   'supervisor/', 'connection/', 'edgediscovery/', 'ingress/', 'proxy/', 'origin/', 'orchestration/',
   'cmd/cloudflared/tunnel/', 'cmd/cloudflared/cliutil/', 'cmd/cloudflared/updater/', 'cmd/cloudflared/main.go',
+  'cmd/cloudflared/common_service.go',
   'credentials/', 'features/', 'prechecks/', 'quic/', 'h2mux/', 'metrics/', 'tunnelrpc/pogs/', 'tunnelstate/',
   'retry/', 'tlsconfig/', 'management/', 'logger/',
 ];
@@ -188,6 +189,7 @@ export function extractStrings(src) {
     if (prev?.t === 'p' && (prev.v === '=' || prev.v === ':=')) kind = 'const';
     else if (prev?.t === 'id' && prev.v === 'return') kind = 'return';
     else if (prev?.t === 'p' && prev.v === ':' && stack[stack.length - 1] === null) kind = 'field';
+    else if (prev?.t === 'p' && (prev.v === '{' || prev.v === ',') && stack[stack.length - 1] === null) kind = 'element';
     else if (tok.raw && prev?.t === 'id' && stack[stack.length - 1] === null) {
       // A struct tag: keep the JSON names, which cloudflared prints (its /ready answer, say).
       for (const m of text.matchAll(/json:"([A-Za-z][\w]*)/g)) if (m[1].length >= 6) out.push({ text: m[1], kind: 'json' });

@@ -2,7 +2,7 @@
 // JSON. Pure functions of the scan's outcome.
 import { FINDING_IDS } from '../analyze/catalog.js';
 import { MAX_LINE_BYTES } from '../signatures/scanner.js';
-import { lastOf, type FindingTally, type ScanOutcome } from '../signatures/tally.js';
+import type { FindingTally, ScanLine, ScanOutcome } from '../signatures/tally.js';
 import { paint, severityLabel, severityMark, PLAIN, type Style } from './style.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -19,13 +19,22 @@ export function scanNotes(outcome: ScanOutcome): string[] {
 function group(t: FindingTally, style: Style): string[] {
   const out = [`${severityMark(style, t.severity)} ${severityLabel(style, t.severity)} ${paint(style, 'bold', t.id)}  ${plural(t.count, 'line')}`];
   for (const [what, n] of t.bySignature) out.push(`    ${paint(style, 'dim', `${n}× ${what}`)}`);
-  const last = lastOf(t);
-  const width = String(last?.line ?? t.first[t.first.length - 1]?.line ?? 0).length;
-  const sample = (l: { line: number; text: string }) => `    ${paint(style, 'dim', String(l.line).padStart(width))}  ${l.text}`;
-  out.push(...t.first.map(sample));
-  const more = t.count - t.first.length - (last ? 1 : 0);
+  const first = t.sample.head();
+  const last = t.sample.last();
+  const width = String(last?.line ?? first[first.length - 1]?.line ?? 0).length;
+  const sample = (l: ScanLine) => `    ${paint(style, 'dim', String(l.line).padStart(width))}  ${l.text}`;
+  out.push(...first.map(sample));
+  const more = t.count - first.length - (last ? 1 : 0);
   if (more > 0) out.push(`    ${paint(style, 'dim', `${' '.repeat(width)}  … ${plural(more, 'more line')}`)}`);
   if (last) out.push(sample(last));
+  return out;
+}
+
+function ignoredGroup(outcome: ScanOutcome, style: Style): string[] {
+  const ignored = outcome.tally.ignored();
+  if (ignored.length === 0) return [];
+  const out = [paint(style, 'dim', `Known and ignored here: ${plural(outcome.tally.ignoredLines, 'line')}`)];
+  for (const s of ignored) out.push(`    ${paint(style, 'dim', `${s.sample.count}× ${s.signature.description}: ${s.signature.ignored}`)}`);
   return out;
 }
 
@@ -37,13 +46,30 @@ export function scanTextReport(outcome: ScanOutcome, style: Style = PLAIN): stri
   lines.push(`${outcome.name}: ${plural(stats.lines, 'line')}, ${groups.length ? `${plural(matched, 'match', 'matches')} for ${plural(groups.length, 'finding')}` : 'no known signature matched'}`);
   for (const note of scanNotes(outcome)) lines.push(paint(style, 'dim', `· ${note}`));
   for (const t of groups) lines.push('', ...group(t, style));
+  const ignored = ignoredGroup(outcome, style);
+  if (ignored.length) lines.push('', ...ignored);
   if (groups.length) lines.push('', paint(style, 'dim', 'Run `mcp-tunnel-triage diagnose` on the host (or --from-bundle) for causes and fixes.'));
   return `${lines.join('\n')}\n`;
 }
 
-/** SPEC section 4: {"version":1,"matches":[{"id","line","text"}],"omitted":n,"counts":{"<id>":n}}. */
+/**
+ * SPEC sections 3 and 4: {"version":1,"matches":[{"id","line","text"}],"omitted":n,"counts":{"<id>":n},...}.
+ * `matches` is a bounded sample per finding (the first lines, a few between, the latest), not every line:
+ * its size does not grow with the log. `signatures` gives each matched signature's count and first and
+ * last line; `ignored` counts the known lines knowingly ignored, by signature.
+ */
 export function scanJsonReport(outcome: ScanOutcome): string {
   const { tally } = outcome;
-  const out = { version: 1, matches: tally.matches, omitted: tally.omitted, counts: tally.counts() };
+  const matches = [...tally.findings.values()]
+    .flatMap((t) => t.sample.lines().map((l) => ({ id: t.id, line: l.line, text: l.text })))
+    .sort((a, b) => a.line - b.line || FINDING_IDS.indexOf(a.id) - FINDING_IDS.indexOf(b.id));
+  const total = [...tally.findings.values()].reduce((n, t) => n + t.count, 0);
+  const signatures: Record<string, { finding?: string; count: number; first: ScanLine; last: ScanLine }> = {};
+  for (const [id, st] of tally.signatures) {
+    const first = st.sample.head()[0]!;
+    signatures[id] = { ...(st.signature.finding ? { finding: st.signature.finding } : {}), count: st.sample.count, first, last: st.sample.last() ?? st.sample.head().at(-1)! };
+  }
+  const ignored = Object.fromEntries(tally.ignored().map((s) => [s.signature.id, s.sample.count]));
+  const out = { version: 1, matches, omitted: total - matches.length, counts: tally.counts(), signatures, ignored };
   return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -49,7 +49,7 @@ export function logIndex(s: Snapshot): LogIndex {
           let list = index.bySignature.get(id);
           if (!list) index.bySignature.set(id, (list = []));
           if (list.length >= KEEP_MAX) list.splice(KEEP_FIRST, KEEP_MAX / 2); // drop from the middle
-          list.push({ signature: m.signature, log, seq, record, captures: m.captures });
+          list.push({ signature: m.signature, log, seq, record, get captures() { return m.captures; } }); // worked out when a check reads them
         }
       },
       { source: log },

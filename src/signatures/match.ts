@@ -1,5 +1,6 @@
-// One record against the catalog: the source must fit, one literal must be in the raw text, then the
-// pattern runs on the normalised text. Captures come from fields first (exact), then from the pattern.
+// One record against the signatures whose literals it holds (the prefilter says which): the source must
+// fit, then the pattern runs on the normalised text. Captures are worked out only when someone reads
+// them (checks do, `scan` does not): fields first (exact), then the pattern's groups.
 import type { LogSource } from '../snapshot/types.js';
 import { unquote } from './normalize.js';
 import type { LogRecord, Signature, SignatureMatch } from './types.js';
@@ -8,30 +9,46 @@ export function appliesTo(sig: Signature, source: LogSource | undefined): boolea
   return sig.source === 'any' || source === undefined || sig.source === source;
 }
 
-export function matchRecord(record: LogRecord, raw: string, signatures: readonly Signature[], logSource?: LogSource): SignatureMatch[] {
-  const source = record.source ?? logSource;
-  const out: SignatureMatch[] = [];
-  for (const signature of signatures) {
-    if (!appliesTo(signature, source) || !hasLiteral(raw, signature.literals)) continue;
-    const m = signature.pattern.exec(record.text);
-    if (!m) continue;
-    const captures: Record<string, string> = {};
-    for (const name of signature.captures) {
-      let value: string | undefined;
-      const names = signature.fields?.[name];
-      if (names) {
-        const fields = record.fields;
-        for (const f of names) if ((value = fields[f])) break;
-      }
-      value ||= m.groups?.[name];
-      if (value !== undefined && (value = value.trim()) !== '') captures[name] = unquote(value);
-    }
-    out.push({ signature, captures });
+class LazyMatch implements SignatureMatch {
+  private computed: Record<string, string> | undefined;
+
+  constructor(
+    readonly signature: Signature,
+    private readonly record: LogRecord,
+    private readonly groups: Record<string, string | undefined> | undefined,
+  ) {}
+
+  get captures(): Record<string, string> {
+    return (this.computed ??= capturesOf(this.signature, this.record, this.groups));
   }
-  return out;
 }
 
-function hasLiteral(raw: string, literals: readonly string[]): boolean {
-  for (const literal of literals) if (raw.includes(literal)) return true;
-  return false;
+function capturesOf(signature: Signature, record: LogRecord, groups: Record<string, string | undefined> | undefined): Record<string, string> {
+  const captures: Record<string, string> = {};
+  for (const name of signature.captures) {
+    let value: string | undefined;
+    const names = signature.fields?.[name];
+    if (names) {
+      const fields = record.fields;
+      for (const f of names) if ((value = fields[f])) break;
+    }
+    value ||= groups?.[name];
+    if (value !== undefined && (value = value.trim()) !== '') captures[name] = unquote(value);
+  }
+  return captures;
 }
+
+/** The matches of a record among `candidates` (in catalog order): the signatures whose literals it holds. */
+export function matchCandidates(record: LogRecord, candidates: readonly Signature[], logSource?: LogSource): SignatureMatch[] {
+  const source = record.source ?? logSource;
+  let out: SignatureMatch[] | undefined;
+  for (const signature of candidates) {
+    if (!appliesTo(signature, source)) continue;
+    const m = signature.pattern.exec(record.text);
+    if (!m) continue;
+    (out ??= []).push(new LazyMatch(signature, record, m.groups));
+  }
+  return out ?? NONE;
+}
+
+const NONE: SignatureMatch[] = [];

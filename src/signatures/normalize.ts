@@ -20,6 +20,10 @@ const COMPOSE_PREFIX = /^([A-Za-z0-9][A-Za-z0-9_.-]*[-_]\d+)\s+\| ?/;
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) /;
 const CONSOLE = /^(?:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) )?(TRC|DBG|INF|WRN|ERR|FTL|PNC) (.*)$/s;
 const LOGFMT = /^(?:(?:time|ts|t)=("[^"]*"|\S+) )?(?:level|lvl)=("?)([A-Za-z]+)\2 (?:msg|message)=("(?:[^"\\]|\\.)*"|\S*)(.*)$/s;
+// A cloudflared console line behind a prefix no rule above knows (syslog with a year and facility, pm2,
+// `stderr: `, a timestamp glued on by a NAS UI): found within the first characters of the line.
+const CONSOLE_INSIDE = /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) (?:TRC|DBG|INF|WRN|ERR|FTL|PNC) /;
+const PREFIX_NAME = /([A-Za-z][\w.-]*)\[\d+\]:|([A-Za-z][\w.-]*)\s+\|/;
 const GO_LOG = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?) (?:[\w./-]+\.go:\d+: )?(.*)$/s;
 
 const LEVELS: Record<string, Level> = {
@@ -202,6 +206,13 @@ export function normalizeLine(raw: string): NormalLine {
   } else if ((m = GO_LOG.exec(rest))) {
     line = new Normal(m[2]!, display, m[2]!, false);
     time = m[1];
+  } else if ((m = CONSOLE_INSIDE.exec(rest.length > 200 ? rest.slice(0, 200) : rest)) && (m = CONSOLE.exec(rest.slice(m.index)))) {
+    const prefix = rest.slice(0, rest.length - m[0].length);
+    line = new Normal(m[3]!, rest.slice(prefix.length), m[3]!, false);
+    line.level = levelOf(m[2]);
+    time = m[1];
+    const named = PREFIX_NAME.exec(prefix);
+    if (named && !source) source = sourceOfName(named[1] ?? named[2]!);
   } else {
     line = new Normal(rest, display, EMPTY, /^[ \t]+\S/.test(rest));
   }

@@ -6,7 +6,7 @@
 import type { LogSource } from '../snapshot/types.js';
 import { SIGNATURES } from './catalog.js';
 import { LiteralSet } from './literals.js';
-import { matchRecord } from './match.js';
+import { matchCandidates } from './match.js';
 import { normalizeLine, opensBlock, type NormalLine } from './normalize.js';
 import type { Level, LogRecord, Signature, SignatureMatch } from './types.js';
 
@@ -42,6 +42,8 @@ interface Phys {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+/** Shared one-literal id lists (most candidate lines hold one literal): no array per line. */
+const ONE: readonly number[][] = Array.from({ length: 1024 }, (_, i) => [i]);
 
 /** A record with a fixed shape (this runs for every candidate line); its fields stay lazy. */
 class ScannedRecord implements LogRecord {
@@ -67,18 +69,28 @@ class ScannedRecord implements LogRecord {
     return this.head.fields;
   }
 }
-const literalSets = new WeakMap<readonly Signature[], LiteralSet>();
+/** The catalog's prefilter: its literals, and for each literal the signatures (in catalog order) that use it. */
+interface Prefilter {
+  set: LiteralSet;
+  byLiteral: Signature[][];
+}
 
-function literalSetOf(signatures: readonly Signature[]): LiteralSet {
-  let set = literalSets.get(signatures);
-  if (!set) literalSets.set(signatures, (set = new LiteralSet(signatures.flatMap((s) => s.literals))));
-  return set;
+const prefilters = new WeakMap<readonly Signature[], Prefilter>();
+
+function prefilterOf(signatures: readonly Signature[]): Prefilter {
+  let p = prefilters.get(signatures);
+  if (!p) {
+    const set = new LiteralSet(signatures.flatMap((s) => s.literals));
+    const byLiteral = set.literals.map((lit) => signatures.filter((s) => s.literals.includes(lit)));
+    prefilters.set(signatures, (p = { set, byLiteral }));
+  }
+  return p;
 }
 
 export class LogScanner {
   readonly stats: ScanStats = { lines: 0, bytes: 0, skipped: 0, longLines: 0 };
   private readonly signatures: readonly Signature[];
-  private readonly literals: LiteralSet;
+  private readonly prefilter: Prefilter;
   private readonly maxLine: number;
   private readonly source?: LogSource;
   /** The incomplete last line of the previous chunk: its first maxLine bytes, and its full length. */
@@ -87,13 +99,14 @@ export class LogScanner {
   private carrying = false;
   /** The last complete lines seen (bytes), for joining an indented line to a header in an earlier chunk. */
   private tail: Buffer = Buffer.alloc(0);
-  /** A record that may continue in the next chunk. */
+  /** A record that may continue in the next chunk, and the literals its first candidate line held. */
   private pending: Phys[] | undefined;
+  private pendingIds: readonly number[] = [];
   private lastLineNo = 0;
 
   constructor(private readonly onRecord: RecordListener, opts: ScannerOptions = {}) {
     this.signatures = opts.signatures ?? SIGNATURES;
-    this.literals = literalSetOf(this.signatures);
+    this.prefilter = prefilterOf(this.signatures);
     this.maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
     this.source = opts.source;
     this.carry = Buffer.allocUnsafe(this.maxLine + 1);
@@ -174,8 +187,13 @@ export class LogScanner {
     }
 
     const candidates: number[] = [];
-    this.literals.forEachLine(buf, cursor, end, (s) => candidates.push(s));
-    for (const s of candidates) {
+    const literalIds: (readonly number[])[] = [];
+    this.prefilter.set.forEachLine(buf, cursor, end, (s, _e, found) => {
+      candidates.push(s);
+      literalIds.push(found.length === 1 ? ONE[found[0]!] ?? [found[0]!] : [...found]);
+    });
+    for (let c = 0; c < candidates.length; c++) {
+      const s = candidates[c]!;
       if (s < cursor) continue; // already part of a record
       advanceTo(s);
       const here = lineAt(s);
@@ -194,8 +212,9 @@ export class LogScanner {
       }
       if (cursor >= end && (opensBlock(lines[0]!.norm) || lines.length > 1)) {
         this.pending = lines; // it may go on in the next chunk
+        this.pendingIds = literalIds[c]!;
       } else {
-        this.emit(lines);
+        this.emit(lines, literalIds[c]!);
       }
     }
     advanceTo(end);
@@ -242,10 +261,19 @@ export class LogScanner {
     if (!this.pending) return;
     const lines = this.pending;
     this.pending = undefined;
-    this.emit(lines);
+    this.emit(lines, this.pendingIds);
   }
 
-  private emit(lines: Phys[]): void {
+  /** The signatures worth testing: those whose literals the record holds, in catalog order. */
+  private candidatesFor(ids: readonly number[]): readonly Signature[] {
+    const { byLiteral } = this.prefilter;
+    if (ids.length === 1) return byLiteral[ids[0]!]!;
+    const set = new Set<Signature>();
+    for (const id of ids) for (const sig of byLiteral[id]!) set.add(sig);
+    return this.signatures.filter((sig) => set.has(sig));
+  }
+
+  private emit(lines: Phys[], ids: readonly number[]): void {
     const head = lines[0]!;
     const n = head.norm;
     let text = n.text;
@@ -258,7 +286,9 @@ export class LogScanner {
       raw += `\n${l.raw}`;
     }
     const record = new ScannedRecord(head.no, lines.length, n, text, display);
-    const matches = matchRecord(record, raw, this.signatures, this.source);
+    // A record of several lines may hold literals its first candidate line did not.
+    const candidates = this.candidatesFor(lines.length > 1 ? this.prefilter.set.literalsIn(raw) : ids);
+    const matches = matchCandidates(record, candidates, this.source);
     if (matches.length) this.onRecord(record, matches);
   }
 

@@ -1,17 +1,72 @@
-// What `scan` keeps while a log streams through: every match counted by finding (complete), the first
-// matches up to a cap, a few sample lines per finding. Memory stays bounded whatever the log's size.
+// What `scan` keeps while a log streams through: per finding and per signature, the complete count and a
+// bounded sample of lines (the first few, a few spread between, the latest); known lines that are knowingly
+// ignored, counted apart. Memory stays bounded whatever the log's size; lines are redacted only when shown.
 import type { FindingId } from '../analyze/catalog.js';
 import { evidence } from '../analyze/evidence.js';
 import { SEVERITY_ORDER, type Severity } from '../analyze/types.js';
 import type { ScanStats } from './scanner.js';
-import type { LogRecord, SignatureMatch } from './types.js';
+import type { LogRecord, Signature, SignatureMatch } from './types.js';
 
-export const MATCH_CAP = 1000;
-const SAMPLES = 3;
+const FIRST = 3;
+/** At most this many lines spread evenly between the first ones and the latest. */
+const BETWEEN = 4;
 
 export interface ScanLine {
   line: number;
   text: string;
+}
+
+interface RawLine {
+  line: number;
+  display: string;
+}
+
+const cleanLine = (l: RawLine): ScanLine => ({ line: l.line, text: evidence('scan', l.display).text });
+
+/**
+ * A bounded, deterministic sample of a stream of lines: the first FIRST, up to BETWEEN spread evenly over
+ * the rest (every stride-th, the stride doubling as the stream grows), and the latest.
+ */
+export class LineSample {
+  count = 0;
+  private readonly first: RawLine[] = [];
+  private between: RawLine[] = [];
+  private stride = 1;
+  private latest: RawLine | undefined;
+
+  add(line: number, display: string): void {
+    const n = this.count++;
+    const l = { line, display };
+    if (n < FIRST) {
+      this.first.push(l);
+      return;
+    }
+    if (this.latest && (n - 1 - FIRST) % this.stride === 0) {
+      this.between.push(this.latest);
+      if (this.between.length > 2 * BETWEEN) {
+        this.between = this.between.filter((_, i) => i % 2 === 0);
+        this.stride *= 2;
+      }
+    }
+    this.latest = l;
+  }
+
+  /** The first lines (redacted). */
+  head(): ScanLine[] {
+    return this.first.map(cleanLine);
+  }
+
+  /** The latest line after the first ones (redacted), if any. */
+  last(): ScanLine | undefined {
+    return this.latest && cleanLine(this.latest);
+  }
+
+  /** First, a few between, and the latest, in line order (redacted). */
+  lines(): ScanLine[] {
+    const step = Math.max(1, Math.ceil(this.between.length / BETWEEN));
+    const mid = this.between.filter((_, i) => i % step === 0).slice(0, BETWEEN);
+    return [...this.first, ...mid, ...(this.latest ? [this.latest] : [])].map(cleanLine);
+  }
 }
 
 export interface FindingTally {
@@ -20,47 +75,51 @@ export interface FindingTally {
   severity: Severity;
   /** Matching lines per signature description. */
   bySignature: Map<string, number>;
-  first: ScanLine[];
-  /** The latest match after the first ones, unredacted until `lastOf` asks. */
-  latest?: { line: number; display: string };
+  sample: LineSample;
 }
 
-const cleanLine = (display: string) => evidence('scan', display).text;
-
-/** The latest matching line of a finding, after the first samples (redacted). */
-export function lastOf(t: FindingTally): ScanLine | undefined {
-  return t.latest && { line: t.latest.line, text: cleanLine(t.latest.display) };
+export interface SignatureTally {
+  signature: Signature;
+  sample: LineSample;
 }
 
 export class ScanTally {
-  readonly matches: (ScanLine & { id: FindingId })[] = [];
-  omitted = 0;
   readonly findings = new Map<FindingId, FindingTally>();
+  /** Every signature that matched, findings or not. */
+  readonly signatures = new Map<string, SignatureTally>();
+  /** Lines whose every match is a known, knowingly ignored signature. */
+  ignoredLines = 0;
 
   add(record: LogRecord, matches: SignatureMatch[]): void {
-    const seen = new Set<FindingId>();
+    let findingsSeen: FindingId | FindingId[] | undefined;
+    let onlyIgnored = true;
     for (const { signature } of matches) {
+      let st = this.signatures.get(signature.id);
+      if (!st) this.signatures.set(signature.id, (st = { signature, sample: new LineSample() }));
+      st.sample.add(record.line, record.display);
+      if (!signature.ignored) onlyIgnored = false;
       const id = signature.finding;
-      if (!id) continue; // markers (a start, a route configured) are for checks, not findings
+      if (!id) continue; // markers (a start, a recovery, known noise) are for checks, not findings
       let t = this.findings.get(id);
-      if (!t) this.findings.set(id, (t = { id, count: 0, severity: signature.severity, bySignature: new Map(), first: [] }));
+      if (!t) this.findings.set(id, (t = { id, count: 0, severity: signature.severity, bySignature: new Map(), sample: new LineSample() }));
       t.bySignature.set(signature.description, (t.bySignature.get(signature.description) ?? 0) + 1);
       if (SEVERITY_ORDER.indexOf(signature.severity) < SEVERITY_ORDER.indexOf(t.severity)) t.severity = signature.severity;
-      if (seen.has(id)) continue; // one line, one match per finding
-      seen.add(id);
+      // One line, one match per finding.
+      if (findingsSeen === id || (Array.isArray(findingsSeen) && findingsSeen.includes(id))) continue;
+      findingsSeen = findingsSeen === undefined ? id : [...(Array.isArray(findingsSeen) ? findingsSeen : [findingsSeen]), id];
       t.count++;
-      // Redacting costs: only lines that are kept get their text (the latest stays raw until asked for).
-      const keep = this.matches.length < MATCH_CAP;
-      const line = t.first.length < SAMPLES || keep ? { line: record.line, text: cleanLine(record.display) } : undefined;
-      if (t.first.length < SAMPLES) t.first.push(line!);
-      else t.latest = { line: record.line, display: record.display };
-      if (keep) this.matches.push({ id, ...line! });
-      else this.omitted++;
+      t.sample.add(record.line, record.display);
     }
+    if (onlyIgnored) this.ignoredLines++;
   }
 
   counts(): Record<string, number> {
     return Object.fromEntries([...this.findings.values()].map((t) => [t.id, t.count]));
+  }
+
+  /** Known lines knowingly ignored, by signature. */
+  ignored(): SignatureTally[] {
+    return [...this.signatures.values()].filter((s) => s.signature.ignored);
   }
 
   /** `scan` exits 1 when a signature of severity error matched. */

@@ -39,7 +39,26 @@ export interface Signature {
   recoveredBy?: readonly string[];
   /** A few words for `scan` and for people reading the catalog. */
   description: string;
+  /**
+   * Where the wording comes from: cloudflared's source (file and release tags, checked against
+   * data/cloudflared-strings.json by test/signatures/sources.test.ts), or the guide / deployment facts.
+   */
+  cites: readonly Citation[];
+  /**
+   * Set when the line is known and knowingly not a finding (noise in this deployment, or context around a
+   * failure another signature already names): why. `scan` counts these apart.
+   */
+  ignored?: string;
 }
+
+/** Where a signature's wording comes from. */
+export type Citation =
+  /** `text` is in (a string of) cloudflared's `file` in every release tag of `versions` (`A..B`). */
+  | { from: 'cloudflared'; file: string; versions: string; text: string }
+  /** The troubleshooting guide or the deployment facts quote `text` (the proxy's and setup's wording). */
+  | { from: 'guide' | 'facts'; text: string }
+  /** Said by the tunnel edge, not by cloudflared's code: where it was seen printed. */
+  | { from: 'edge'; text: string; seen: string };
 
 export type Level = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 

@@ -87,7 +87,7 @@ describe('scan --json', () => {
     const r = await runCli(['scan', '--json', '-'], { input: `${LOG}\n` });
     expect(r.exitCode).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['version', 'matches', 'omitted', 'counts']);
+    expect(Object.keys(out)).toEqual(['version', 'matches', 'omitted', 'counts', 'signatures', 'ignored']);
     expect(out.version).toBe(1);
     expect(out.omitted).toBe(0);
     expect(out.counts).toEqual({ 'edge.udp-buffer-hint': 1, 'edge.connected': 1, 'edge.no-ingress': 1, 'tls.key-unreadable': 2 });
@@ -96,15 +96,36 @@ describe('scan --json', () => {
     expect(r.stdout).not.toContain('eyJhIjoi');
   });
 
-  it('caps matches, counts the rest in omitted, and keeps counts complete', async () => {
+  it('prints a bounded sample per finding (first, a few between, the latest), complete counts, and first/last per signature', async () => {
     const file = join(tmp.dir, 'many.log');
     const line = (i: number) => `mcp-proxy-1  | time=2026-11-28T04:10:00Z level=WARN msg="no route for host" host=h${i}.wxyz9876.tunnel.anthropic.com`;
-    await writeFile(file, `${Array.from({ length: 1500 }, (_, i) => line(i)).join('\n')}\n`);
+    const noise = 'cloudflared-1  | 2026-11-28T04:10:00Z ERR Failed to fetch features, default to disable error="lookup cfd-features.argotunnel.com: i/o timeout"';
+    await writeFile(file, `${noise}\n${Array.from({ length: 1500 }, (_, i) => line(i)).join('\n')}\n`);
     const out = JSON.parse((await runCli(['scan', '--json', file])).stdout);
-    expect(out.matches).toHaveLength(1000);
-    expect(out.omitted).toBe(500);
     expect(out.counts).toEqual({ 'routing.no-route-for-host': 1500 });
-    expect(out.matches[999]).toMatchObject({ line: 1000 });
+    const lines = out.matches.map((m: { line: number }) => m.line);
+    expect(lines.slice(0, 3)).toEqual([2, 3, 4]);
+    expect(lines.at(-1)).toBe(1501);
+    expect(lines.length).toBeGreaterThan(4);
+    expect(lines.length).toBeLessThanOrEqual(8);
+    expect([...lines].sort((a: number, b: number) => a - b)).toEqual(lines);
+    expect(out.omitted).toBe(1500 - lines.length);
+    expect(out.signatures['proxy.no-route']).toMatchObject({ finding: 'routing.no-route-for-host', count: 1500, first: { line: 2 }, last: { line: 1501, text: expect.stringContaining('h1499.') } });
+    expect(out.signatures['cloudflared.features-fetch-failed']).toMatchObject({ count: 1, first: { line: 1 } });
+    expect(out.ignored).toEqual({ 'cloudflared.features-fetch-failed': 1 });
+  });
+
+  it('the text report lists known lines it ignores, apart from findings', async () => {
+    const file = join(tmp.dir, 'noise.log');
+    await writeFile(file, [
+      '2026-01-11T13:02:36Z ERR Failed to fetch features, default to disable error="lookup cfd-features.argotunnel.com on 127.0.0.11:53: i/o timeout"',
+      '2023-02-07T12:15:28Z ERR update check failed error="no release found"',
+      '2026-01-11T13:02:46Z WRN Unable to lookup protocol percentage.',
+    ].join('\n'));
+    const r = await runCli(['scan', file]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('no known signature matched');
+    expect(r.stdout).toMatch(/Known and ignored here: 3 lines\n {4}1× cloudflared could not look up its feature flags: /);
   });
 
   it('notes skipped binary lines on stderr, keeping stdout JSON', async () => {

@@ -139,3 +139,22 @@ describe('helpers', () => {
     expect(normalizeTime('"2026-11-28T03:58:05Z"')).toBe('2026-11-28T03:58:05Z');
   });
 });
+
+describe('normalizeLine: a cloudflared line behind a prefix no rule knows', () => {
+  it('sees the console line through syslog with a year and facility, pm2, stderr:, and a glued timestamp', () => {
+    const cases: [string, Partial<LogRecord>][] = [
+      ['Tue May  9 07:33:05 2023 daemon.err cloudflared[4748]: 2023-05-08T23:33:05Z INF Registered tunnel connection connIndex=0', { source: 'cloudflared', level: 'info', time: '2023-05-08T23:33:05Z', text: 'Registered tunnel connection connIndex=0' }],
+      ['89|tunnel  | 2021-07-15T10:00:00Z ERR Couldn\'t start tunnel error="x"', { level: 'error', text: 'Couldn\'t start tunnel error="x"' }],
+      ['stderr: 2024-02-24T12:30:04Z INF Starting tunnel tunnelID=c4a2cb84-b434-4ae9-9d23-64750461f666', { level: 'info', text: 'Starting tunnel tunnelID=c4a2cb84-b434-4ae9-9d23-64750461f666' }],
+      ['2025-11-11 12:49:51.025781+00:002025-11-11T12:49:51Z INF Retrying connection in up to 1m4s connIndex=0', { time: '2025-11-11T12:49:51Z', text: 'Retrying connection in up to 1m4s connIndex=0' }],
+      ['Jun 21 12:22:47: 2025-06-21T10:22:47Z WRN Serve tunnel error error="connection with edge closed" connIndex=1', { level: 'warn', text: 'Serve tunnel error error="connection with edge closed" connIndex=1' }],
+    ];
+    for (const [raw, want] of cases) {
+      const n = normalizeLine(raw);
+      expect(n, raw).toMatchObject(want);
+      expect(n.display, raw).toBe(raw.slice(raw.indexOf(raw.match(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ [A-Z]{3} /)![0])));
+    }
+    expect(normalizeLine('89|tunnel  | 2021-07-15T10:00:00Z ERR x').source).toBeUndefined();
+    expect(normalizeLine('cloudflared_1_pm2 | 2021-07-15T10:00:00Z ERR x').source).toBe('cloudflared');
+  });
+});

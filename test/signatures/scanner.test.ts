@@ -58,7 +58,7 @@ describe('LogScanner: streaming', () => {
     expect(one.seen).toEqual(whole(bytes).seen);
     expect(one.seen.map(([line, span, ids]) => [line, span, ids])).toEqual([
       [1, 1, 'cloudflared.registered'],
-      [2, 1, 'cloudflared.quic-dial-failed'],
+      [2, 1, 'cloudflared.quic-dial-failed,cloudflared.quic-timeout'],
       [3, 2, 'proxy.routes-is-list'],
       [5, 1, 'proxy.no-route'],
       [7, 1, 'cloudflared.udp-buffer'],
@@ -129,16 +129,20 @@ describe('LogScanner: streaming', () => {
 describe('LiteralSet: the prefilter', () => {
   const lits = ['Registered tunnel', 'permission denied', 'no route for host', 'abcabc'];
 
-  it('reports exactly the lines that contain a literal', () => {
+  it('reports exactly the lines that contain a literal, and every literal each holds', () => {
     const set = new LiteralSet(lits);
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.constantFrom(...lits, 'abcab', 'permission', 'denied', 'x', 'Registered', '\n', 'abc'), fc.string({ maxLength: 8 })), { maxLength: 60 }), (parts) => {
         const text = parts.join('');
         const buf = Buffer.from(text);
-        const found: string[] = [];
-        set.forEachLine(buf, 0, buf.length, (s, e) => found.push(buf.subarray(s, e).toString()));
-        const expected = text.split('\n').filter((line) => lits.some((l) => line.includes(l)));
+        const found: [string, string[]][] = [];
+        set.forEachLine(buf, 0, buf.length, (s, e, ids) => found.push([buf.subarray(s, e).toString(), ids.map((id) => set.literals[id]!).sort()]));
+        const expected = text
+          .split('\n')
+          .filter((line) => lits.some((l) => line.includes(l)))
+          .map((line): [string, string[]] => [line, lits.filter((l) => line.includes(l)).sort()]);
         expect(found).toEqual(expected);
+        expect(set.literalsIn(text).map((id) => set.literals[id]).sort()).toEqual(lits.filter((l) => text.includes(l)).sort());
       }),
       { numRuns: 300 },
     );

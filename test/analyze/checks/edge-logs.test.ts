@@ -66,6 +66,45 @@ describe('edge.connection-log: edge.unreachable and edge.connected', () => {
     expect(report.findings.map((f) => [f.id, f.severity])).toEqual([['edge.unreachable', 'error']]);
   });
 
+  it('a DNS failure with dials after it: the dials say what fails (cloudflared had addresses anyway)', () => {
+    const dns = 'cloudflared-1  | 2026-11-28T03:58:01Z ERR edge discovery: error looking up Cloudflare edge IPs: the DNS query failed error="lookup _v2-origintunneld._tcp.argotunnel.com on 127.0.0.11:53: no such host" event=0';
+    const report = analyze(cf([START, dns, TCP_FAIL]), { checks: [connectionLog] });
+    expect(report.findings[0]).toMatchObject({ id: 'edge.unreachable', severity: 'error', data: { state: 'tcp', dnsFailed: true, tcpFailed: true } });
+  });
+
+  it('connections the edge closed, and none registered since: dropped (a warning); registered again: recovered', () => {
+    const lost = 'cloudflared-1  | 2026-11-28T04:10:00Z INF Lost connection with the edge connIndex=1';
+    const closed = 'cloudflared-1  | 2026-11-28T04:10:00Z WRN Serve tunnel error error="connection with edge closed" connIndex=1 event=0 ip=198.41.200.23';
+    const dropped = analyze(cf([START, reg(1, 'http2'), lost, closed]), { checks: [connectionLog] });
+    expect(dropped.findings.find((f) => f.id === 'edge.unreachable')).toMatchObject({ severity: 'warning', title: 'cloudflared lost its connections to the tunnel edge and has not reconnected', data: { state: 'dropped', dropped: true } });
+    const back = analyze(cf([START, reg(1, 'http2'), lost, closed, reg(1, 'http2', 'lhr01', '04:10:0')]), { checks: [connectionLog] });
+    expect(back.findings.find((f) => f.id === 'edge.unreachable')).toMatchObject({ severity: 'info', data: { state: 'recovered' } });
+  });
+
+  it('a request through the tunnel after failures: the edge reached cloudflared then (info), though no registration is in the log', () => {
+    const request = 'cloudflared-1  | 2026-11-28T04:02:31Z ERR  error="Unable to reach the origin service. The service may be down or it may not be responding to traffic from cloudflared: dial tcp 127.0.0.1:8080: connect: connection refused" cfRay=8e1f2a3b4c5d6e7f-LHR event=1 ingressRule=0 originService=http://localhost:8080';
+    const report = analyze(cf([START, QUIC_FAIL, request]), { checks: [connectionLog] });
+    const f = report.findings.find((x) => x.id === 'edge.unreachable')!;
+    expect(f).toMatchObject({ severity: 'info', data: { state: 'reached' } });
+    expect(f.detail).toMatch(/later the edge reached it \(a request arrived through the tunnel .* at 2026-11-28T04:02:31Z/);
+    expect(report.findings.some((x) => x.id === 'edge.connected')).toBe(false);
+  });
+
+  it('a QUIC connection that went silent (no recent network activity) with nothing registered since: QUIC fails', () => {
+    const idle = 'cloudflared-1  | 2026-11-28T04:20:21Z ERR Failed to serve quic connection error="failed to accept QUIC stream: timeout: no recent network activity" connIndex=0 event=0 ip=198.41.200.23';
+    const report = analyze(cf([START, reg(0, 'quic'), idle]), { checks: [connectionLog] });
+    expect(report.findings.map((f) => [f.id, f.severity])).toEqual([['edge.unreachable', 'error']]);
+    expect(report.findings[0]!.data).toMatchObject({ state: 'quic-only' });
+  });
+
+  it('the first `No ingress rules` since a start may be the start-up warning; from the second on each answers a request', () => {
+    const noIngress = (t: string) => `cloudflared-1  | 2026-11-28T04:0${t}Z WRN No ingress rules were defined in provided config (if any) nor from the cli, cloudflared will return 503 for all incoming HTTP requests`;
+    const once = analyze(cf([START, TCP_FAIL, noIngress('1:00')]), { checks: [connectionLog] });
+    expect(once.findings.find((f) => f.id === 'edge.unreachable')?.severity).toBe('error');
+    const twice = analyze(cf([START, TCP_FAIL, noIngress('1:00'), noIngress('1:05')]), { checks: [connectionLog] });
+    expect(twice.findings.find((f) => f.id === 'edge.unreachable')).toMatchObject({ severity: 'info', data: { state: 'reached' } });
+  });
+
   it('DNS failure of edge discovery: the dns variant', () => {
     const report = analyze(cf([START, 'cloudflared-1  | 2026-11-28T03:58:01Z ERR edge discovery: error looking up Cloudflare edge IPs: the DNS query failed error="lookup _v2-origintunneld._tcp.argotunnel.com on 127.0.0.11:53: no such host" event=0']), { checks: [connectionLog] });
     expect(report.findings[0]).toMatchObject({ id: 'edge.unreachable', severity: 'error', title: 'cloudflared cannot look up the tunnel edge (DNS)', data: { state: 'dns' } });

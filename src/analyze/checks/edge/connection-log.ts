@@ -1,51 +1,67 @@
 import type { Check, Observation, Severity } from '../../types.js';
+import { EDGE_WORKS } from '../../../signatures/catalog.js';
 import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
 import { groupBy, hitEvidence, recoveryText, seenIn, whenOf } from '../../log-evidence.js';
 
-const QUIC_FAILED = ['cloudflared.quic-dial-failed', 'cloudflared.quic-egress-blocked', 'cloudflared.fallback-protocol', 'cloudflared.precheck-quic-fail'];
+const QUIC_FAILED = ['cloudflared.quic-dial-failed', 'cloudflared.quic-timeout', 'cloudflared.quic-egress-blocked', 'cloudflared.fallback-protocol', 'cloudflared.precheck-quic-fail'];
 const TCP_FAILED = ['cloudflared.http2-dial-failed', 'cloudflared.edge-dial-error', 'cloudflared.precheck-http2-fail'];
 const DNS_FAILED = ['cloudflared.edge-dns', 'cloudflared.precheck-dns-fail'];
+const DROPPED = ['cloudflared.connection-lost'];
+const FAILED = [...QUIC_FAILED, ...TCP_FAILED, ...DNS_FAILED, ...DROPPED];
 const REGISTERED = ['cloudflared.registered', 'cloudflared.registered-legacy'];
 const STARTED = ['cloudflared.starting'];
+const NO_INGRESS = ['cloudflared.no-ingress'];
 
-type EdgeState = 'dns' | 'both' | 'tcp' | 'quic-only' | 'udp-blocked' | 'recovered';
-const RANK: Record<EdgeState, number> = { dns: 0, both: 0, tcp: 0, 'quic-only': 0, 'udp-blocked': 1, recovered: 2 };
+type EdgeState = 'dns' | 'both' | 'tcp' | 'quic-only' | 'udp-blocked' | 'dropped' | 'recovered' | 'reached';
+const RANK: Record<EdgeState, number> = { dns: 0, both: 0, tcp: 0, 'quic-only': 0, 'udp-blocked': 1, dropped: 1, recovered: 2, reached: 2 };
 
 interface GroupVerdict {
   state?: EdgeState;
   failures: LogHit[];
   /** Registrations in the latest run (after the last start line). */
   registrations: LogHit[];
-  /** Registrations that came after the last failure. */
+  /** Lines after the last failure that show the edge reached cloudflared (registrations, requests, ...). */
   after: LogHit[];
 }
 
 const protocolOf = (h: LogHit) => h.captures.protocol?.toLowerCase();
 
+/** One hit per log line: a line can match several signatures (a QUIC dial failure is also a QUIC timeout). */
+function byLine(hits: LogHit[]): LogHit[] {
+  const seen = new Set<unknown>();
+  return hits.filter((h) => !seen.has(h.record) && Boolean(seen.add(h.record)));
+}
+
 /** One cloudflared (one log, one pod or container): what its latest lines say about reaching the edge. */
 function judge(events: LogHit[]): GroupVerdict {
   const isOf = (ids: string[]) => (h: LogHit) => ids.includes(h.signature.id);
-  const failures = events.filter(isOf([...QUIC_FAILED, ...TCP_FAILED, ...DNS_FAILED]));
+  const failures = byLine(events.filter(isOf(FAILED)));
   const lastFailure = failures.length ? failures[failures.length - 1]!.seq : -1;
   const lastStart = Math.max(-1, ...events.filter(isOf(STARTED)).map((h) => h.seq));
   const registrations = events.filter((h) => isOf(REGISTERED)(h) && h.seq > lastStart);
-  const after = events.filter((h) => isOf(REGISTERED)(h) && h.seq > lastFailure);
+  // A request through the tunnel, a config push or /ready also proves the edge reached cloudflared then. So
+  // does `No ingress rules were defined` from its second time since the start on: without a token it is also
+  // logged once at start, but every other time it answers a request (ingress/origin_proxy.go).
+  const perRequest = events.filter((h) => isOf(NO_INGRESS)(h) && h.seq > lastStart).slice(1);
+  const after = byLine([...events.filter(isOf(EDGE_WORKS)), ...perRequest].filter((h) => h.seq > lastFailure).sort((a, b) => a.seq - b.seq));
   if (failures.length === 0) return { failures, registrations, after };
   if (after.length) {
+    const registeredAfter = after.filter(isOf(REGISTERED));
     const quicFailed = failures.some(isOf(QUIC_FAILED));
-    const viaQuic = after.some((h) => protocolOf(h) === 'quic');
-    const viaHttp2 = after.some((h) => protocolOf(h) === 'http2');
-    return { state: quicFailed && viaHttp2 && !viaQuic ? 'udp-blocked' : 'recovered', failures, registrations, after };
+    const viaQuic = registeredAfter.some((h) => protocolOf(h) === 'quic');
+    const viaHttp2 = registeredAfter.some((h) => protocolOf(h) === 'http2');
+    const state: EdgeState = quicFailed && viaHttp2 && !viaQuic ? 'udp-blocked' : registeredAfter.length ? 'recovered' : 'reached';
+    return { state, failures, registrations, after };
   }
   const sinceStart = failures.filter((h) => h.seq > lastStart);
   const recent = sinceStart.length ? sinceStart : failures;
-  const state: EdgeState = recent.some(isOf(DNS_FAILED))
-    ? 'dns'
-    : recent.some(isOf(TCP_FAILED))
-      ? recent.some(isOf(QUIC_FAILED))
-        ? 'both'
-        : 'tcp'
-      : 'quic-only';
+  // A DNS failure only explains the state when no dial came after it (with --edge or cached addresses,
+  // cloudflared dials on, and the dials are what fail).
+  const lastDns = Math.max(-1, ...recent.filter(isOf(DNS_FAILED)).map((h) => h.seq));
+  const dials = recent.filter((h) => h.seq > lastDns && !isOf(DNS_FAILED)(h));
+  const tcp = dials.some(isOf(TCP_FAILED));
+  const quic = dials.some(isOf(QUIC_FAILED));
+  const state: EdgeState = lastDns >= 0 && !tcp && !quic ? 'dns' : tcp ? (quic ? 'both' : 'tcp') : quic ? 'quic-only' : dials.some(isOf(DROPPED)) ? 'dropped' : 'both';
   return { state, failures, registrations, after };
 }
 
@@ -59,7 +75,7 @@ export const connectionLog: Check = {
   needs: ['logs:cloudflared'],
   emits: ['edge.unreachable', 'edge.connected'],
   run(s) {
-    const events = hitsOf(s, [...QUIC_FAILED, ...TCP_FAILED, ...DNS_FAILED, ...REGISTERED, ...STARTED]).sort((a, b) => a.log.localeCompare(b.log) || a.seq - b.seq);
+    const events = hitsOf(s, [...FAILED, ...new Set([...REGISTERED, ...EDGE_WORKS]), ...STARTED, ...NO_INGRESS]).sort((a, b) => a.log.localeCompare(b.log) || a.seq - b.seq);
     const verdicts = [...groupBy(events, (h) => `${h.log}\u0000${h.record.origin ?? ''}`).values()].map(judge);
     const out: Observation[] = [];
 
@@ -80,7 +96,7 @@ export const connectionLog: Check = {
           count: failures.length,
           last: whenOf(failures[failures.length - 1]!),
           protocol: list(after.map(protocolOf)).join(' and ') || 'the edge',
-          ...(lastAfter ? { recovery: recoveryText(lastAfter) } : {}),
+          ...(lastAfter ? { recovery: NO_INGRESS.includes(lastAfter.signature.id) ? `a request it answered without ingress at ${whenOf(lastAfter)}` : recoveryText(lastAfter) } : {}),
         },
         evidence: [...hitEvidence(failures), ...(lastAfter ? hitEvidence([lastAfter]) : [])],
         data: {
@@ -89,6 +105,7 @@ export const connectionLog: Check = {
           quicFailed: failures.some((h) => QUIC_FAILED.includes(h.signature.id)),
           tcpFailed: failures.some((h) => TCP_FAILED.includes(h.signature.id)),
           dnsFailed: failures.some((h) => DNS_FAILED.includes(h.signature.id)),
+          dropped: failures.some((h) => DROPPED.includes(h.signature.id)),
           errors: list(failures.map((h) => h.captures.error)).slice(-5),
           ...(seenIn(failures) ? { pods: seenIn(failures) } : {}),
         },
@@ -98,7 +115,7 @@ export const connectionLog: Check = {
     }
 
     // Connected: cloudflareds whose latest word is a registration, counted per connection index.
-    const connectedNow = verdicts.filter((v) => v.registrations.length && (v.state === undefined || v.state === 'udp-blocked' || v.state === 'recovered'));
+    const connectedNow = verdicts.filter((v) => v.registrations.length && (v.state === undefined || v.state === 'udp-blocked' || v.state === 'recovered' || v.state === 'reached'));
     if (connectedNow.length) {
       const regs = connectedNow.flatMap((v) => v.registrations);
       const connections = new Set(regs.map((h) => `${h.log}/${h.record.origin ?? ''}/${h.captures.connIndex ?? `line${h.record.line}`}`)).size;

@@ -1,6 +1,7 @@
-// The benchmark's log: a mixed `docker compose logs` of cloudflared and mcp-proxy, mostly ordinary
-// traffic (debug request lines, slog request lines, JSON lines) with about 1.5% of lines that match a
-// signature, as a troubled deployment's log does. Deterministic (a fixed-seed generator).
+// The benchmark's logs: a mixed `docker compose logs` of cloudflared and mcp-proxy. Ordinary traffic lines
+// (slog request lines, JSON lines, cloudflared debug lines) hold none of the catalog's literals; a set share of
+// lines (the density) are lines that do, as a troubled deployment logs them: a crash loop can make a quarter
+// of all lines match. Deterministic (a fixed-seed generator), so both tools read the same bytes every run.
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 let seed = 0x2545f491;
@@ -13,65 +14,69 @@ const CF = 'cloudflared-1  | ';
 const PX = 'mcp-proxy-1    | ';
 const HOST = 'abcd1234.tunnel.anthropic.com';
 
-function ordinary(t) {
-  const ray = `${hex(16)}-LHR`;
-  switch (Math.floor(rand() * 8)) {
+/** Lines with no literal of the catalog (checked by bench/scan.mjs against the catalog it bundles). */
+export function ordinary(t) {
+  switch (Math.floor(rand() * 7)) {
     case 0:
-      return `${CF}${t}Z DBG GET https://mcp.${HOST}/mcp HTTP/1.1 connIndex=${Math.floor(rand() * 4)} content-length=0 event=1 headers={"Accept":["text/event-stream"],"Cf-Ray":["${ray}"],"User-Agent":["Claude-User"]} host=mcp.${HOST} ingressRule=0 originService=http://localhost:8080 path=/mcp`;
+      return `${PX}time=${t}.${String(Math.floor(rand() * 1000)).padStart(3, '0')}Z level=INFO msg="request" method=POST host=mcp.${HOST} route=mcp upstream=http://10.20.0.15:8080 status=200 dur=${(rand() * 90).toFixed(1)}ms`;
     case 1:
-      return `${CF}${t}Z DBG 200 OK connIndex=${Math.floor(rand() * 4)} content-length=-1 event=1 ingressRule=0 originService=http://localhost:8080`;
-    case 2:
-      return `${PX}time=${t}.${hex(3).replace(/\D/g, '0')}Z level=INFO msg="request" method=POST host=mcp.${HOST} route=mcp upstream=http://10.20.0.15:8080 status=200 dur=${(rand() * 90).toFixed(1)}ms`;
-    case 3:
       return `${PX}time=${t}.000Z level=DEBUG msg="websocket frame" route=mcp bytes=${Math.floor(rand() * 4096)} direction=${pick(['upstream', 'downstream'])}`;
-    case 4:
-      return `${PX}{"time":"${t}Z","level":"INFO","msg":"session","route":"wiki","session":"${hex(24)}","tools":${Math.floor(rand() * 30)}}`;
-    case 5:
-      return `${CF}{"level":"debug","connIndex":${Math.floor(rand() * 4)},"event":1,"cfRay":"${ray}","ingressRule":0,"originService":"http://localhost:8080","time":"${t}Z","message":"Request content length 0"}`;
-    case 6:
-      return `${PX}time=${t}.000Z level=INFO msg="upstream closed" route=${pick(['mcp', 'wiki'])} reason=eof bytes_in=${Math.floor(rand() * 1e6)} bytes_out=${Math.floor(rand() * 1e6)}`;
-    default:
-      return `${CF}${t}Z INF Updated to new configuration config="{\\"ingress\\":[{\\"service\\":\\"http://localhost:8080\\"}],\\"warp-routing\\":{\\"enabled\\":false}}" version=${Math.floor(rand() * 9)}`;
-  }
-}
-
-function signatureLine(t) {
-  switch (Math.floor(rand() * 10)) {
-    case 0:
-      return `${CF}${t}Z INF Registered tunnel connection connIndex=${Math.floor(rand() * 4)} connection=${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)} event=0 ip=${ip()} location=lhr${10 + Math.floor(rand() * 9)} protocol=quic`;
-    case 1:
-      return `${CF}${t}Z ERR Failed to dial a quic connection error="failed to dial to edge with quic: timeout: no recent network activity" connIndex=${Math.floor(rand() * 4)} event=0 ip=${ip()}`;
     case 2:
-      return `${CF}${t}Z WRN No ingress rules were defined in provided config (if any) nor from the cli, cloudflared will return 503 for all incoming HTTP requests`;
+      return `${PX}{"time":"${t}Z","level":"INFO","msg":"session","route":"wiki","session":"${hex(24)}","tools":${Math.floor(rand() * 30)}}`;
     case 3:
-      return `${CF}${t}Z ERR  error="Unable to reach the origin service. The service may be down or it may not be responding to traffic from cloudflared: dial tcp 127.0.0.1:8080: connect: connection refused" cfRay=${hex(16)}-LHR event=1 ingressRule=0 originService=http://localhost:8080`;
+      return `${PX}time=${t}.000Z level=INFO msg="upstream closed" route=${pick(['mcp', 'wiki'])} reason=eof bytes_in=${Math.floor(rand() * 1e6)} bytes_out=${Math.floor(rand() * 1e6)}`;
     case 4:
-      return `${PX}time=${t}.000Z level=ERROR msg="tls handshake failed" remote=10.0.3.${Math.floor(rand() * 255)}:${40000 + Math.floor(rand() * 20000)} err="remote error: tls: bad certificate"`;
+      return `${CF}${t}Z DBG Tunnel connection options connIndex=${Math.floor(rand() * 4)} event=0 features=["management_logs","allow_remote_config","serialized_headers","support_datagram_v2"] ip=${ip()}`;
     case 5:
-      return `${PX}time=${t}.000Z level=WARN msg="no route for host" host=mcp.wxyz9876.tunnel.anthropic.com`;
-    case 6:
-      return `${PX}time=${t}.000Z level=ERROR msg="upstream dial refused" route=wiki host=wiki.example.com err="IP validation failed: 203.0.113.${Math.floor(rand() * 255)} is not a private address"`;
-    case 7:
-      return `${PX}2026/11/28 ${t.slice(11)} open /data/tls.key: permission denied`;
-    case 8:
-      return `${CF}2026/11/28 ${t.slice(11)} failed to sufficiently increase receive buffer size (was: 208 kiB, wanted: 7168 kiB, got: 416 kiB). See https://github.com/quic-go/quic-go/wiki/UDP-Buffer-Sizes for details.`;
+      return `${CF}${t}Z INF Tunnel connection curve preferences: [X25519MLKEM768 CurveP256] connIndex=${Math.floor(rand() * 4)} event=0 ip=${ip()}`;
     default:
-      return `${PX}time=${t}.000Z level=INFO msg="route configured" route=mcp upstream=http://10.20.0.15:8080`;
+      return `${PX}time=${t}.000Z level=DEBUG msg="tool call" route=mcp tool=${pick(['search', 'fetch', 'list_files', 'read_file'])} id=${hex(12)} ms=${Math.floor(rand() * 400)}`;
   }
 }
 
-/** Writes about `bytes` bytes of mixed log to `path`. */
-export function writeMixedLog(path, bytes) {
+/** Lines that hold a literal: a crash-looping, reconnecting tunnel and a failing proxy, in cloudflared's real wording. */
+export function matching(t) {
+  const c = Math.floor(rand() * 4);
+  switch (Math.floor(rand() * 12)) {
+    case 0:
+      return `${CF}${t}Z ERR Failed to dial a quic connection error="failed to dial to edge with quic: timeout: no recent network activity" connIndex=${c} event=0 ip=${ip()}`;
+    case 1:
+      return `${CF}${t}Z INF Retrying connection in up to ${pick(['1s', '2s', '4s', '8s', '16s', '32s', '1m4s'])} connIndex=${c} event=0 ip=${ip()}`;
+    case 2:
+      return `${CF}${t}Z ERR Unable to establish connection with Cloudflare edge error="DialContext error: dial tcp ${ip()}:7844: i/o timeout" connIndex=${c} event=0 ip=${ip()}`;
+    case 3:
+      return `${CF}${t}Z ERR Serve tunnel error error="DialContext error: dial tcp ${ip()}:7844: i/o timeout" connIndex=${c} event=0 ip=${ip()}`;
+    case 4:
+      return `${CF}${t}Z ERR Connection terminated error="failed to dial to edge with quic: timeout: no recent network activity" connIndex=${c}`;
+    case 5:
+      return `${CF}${t}Z INF Registered tunnel connection connIndex=${c} connection=${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)} event=0 ip=${ip()} location=lhr${10 + Math.floor(rand() * 9)} protocol=http2`;
+    case 6:
+      return `${CF}${t}Z ERR  error="Unable to reach the origin service. The service may be down or it may not be responding to traffic from cloudflared: dial tcp 127.0.0.1:8080: connect: connection refused" cfRay=${hex(16)}-LHR event=1 ingressRule=0 originService=http://localhost:8080`;
+    case 7:
+      return `${CF}${t}Z ERR Failed to fetch features, default to disable error="lookup cfd-features.argotunnel.com on 127.0.0.11:53: i/o timeout"`;
+    case 8:
+      return `${PX}time=${t}.000Z level=ERROR msg="tls handshake failed" remote=10.0.3.${Math.floor(rand() * 255)}:${40000 + Math.floor(rand() * 20000)} err="remote error: tls: bad certificate"`;
+    case 9:
+      return `${PX}time=${t}.000Z level=WARN msg="no route for host" host=mcp.wxyz9876.tunnel.anthropic.com`;
+    case 10:
+      return `${PX}2026/11/28 ${t.slice(11)} open /data/tls.key: permission denied`;
+    default:
+      return `${CF}{"level":"error","connIndex":${c},"error":"failed to accept QUIC stream: timeout: no recent network activity","time":"${t}Z","message":"Failed to serve quic connection"}`;
+  }
+}
+
+/** Writes about `bytes` bytes of mixed log to `path`, `density` (0..1) of its lines matching. */
+export function writeMixedLog(path, bytes, density) {
   const fd = openSync(path, 'w');
   let written = 0;
   let second = 0;
   let chunk = [];
   let chunkBytes = 0;
   try {
-    while (written < bytes) {
+    while (written + chunkBytes < bytes) {
       const s = second++;
       const t = `2026-11-28T${String(Math.floor(s / 3600) % 24).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-      const line = `${rand() < 0.015 ? signatureLine(t) : ordinary(t)}\n`;
+      const line = `${rand() < density ? matching(t) : ordinary(t)}\n`;
       chunk.push(line);
       chunkBytes += line.length;
       if (chunkBytes >= 1 << 20) {

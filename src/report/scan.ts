@@ -18,7 +18,9 @@ export function scanNotes(outcome: ScanOutcome): string[] {
 
 function group(t: FindingTally, style: Style): string[] {
   const out = [`${severityMark(style, t.severity)} ${severityLabel(style, t.severity)} ${paint(style, 'bold', t.id)}  ${plural(t.count, 'line')}`];
-  for (const [what, n] of t.bySignature) out.push(`    ${paint(style, 'dim', `${n}× ${what}`)}`);
+  const bySignature = new Map<string, number>();
+  for (const st of t.signatures) bySignature.set(st.signature.description, (bySignature.get(st.signature.description) ?? 0) + st.sample.count);
+  for (const [what, n] of bySignature) out.push(`    ${paint(style, 'dim', `${n}× ${what}`)}`);
   const first = t.sample.head();
   const last = t.sample.last();
   const width = String(last?.line ?? first[first.length - 1]?.line ?? 0).length;

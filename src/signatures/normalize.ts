@@ -27,6 +27,7 @@ const PREFIX_NAME = /([A-Za-z][\w.-]*)\[\d+\]:|([A-Za-z][\w.-]*)\s+\|/;
 const GO_LOG = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?) (?:[\w./-]+\.go:\d+: )?(.*)$/s;
 
 const LEVELS: Record<string, Level> = {
+  TRC: 'debug', DBG: 'debug', INF: 'info', WRN: 'warn', ERR: 'error', FTL: 'fatal', PNC: 'fatal',
   trc: 'debug', trace: 'debug', dbg: 'debug', debug: 'debug',
   inf: 'info', info: 'info', notice: 'info',
   wrn: 'warn', warn: 'warn', warning: 'warn',
@@ -35,7 +36,7 @@ const LEVELS: Record<string, Level> = {
 };
 
 export function levelOf(word: string | undefined): Level | undefined {
-  return word ? LEVELS[word.toLowerCase()] : undefined;
+  return word ? (LEVELS[word] ?? LEVELS[word.toLowerCase()]) : undefined;
 }
 
 /** Which of the deployment's services a container, pod, or syslog name belongs to. */
@@ -167,24 +168,30 @@ export function normalizeLine(raw: string): NormalLine {
   let source: LogSource | undefined;
   let outerTime: string | undefined;
 
-  let m = JOURNALD_SHORT.exec(rest) ?? JOURNALD_ISO.exec(rest);
+  // Cheap looks at the first characters decide which prefix rules can apply (this runs per candidate line).
+  let c0 = rest.charCodeAt(0);
+  const isoAt0 = (c0 >= 48 && c0 <= 57 && rest.charCodeAt(10) === 84) || false;
+  let m = c0 >= 65 && c0 <= 90 ? JOURNALD_SHORT.exec(rest) : isoAt0 ? JOURNALD_ISO.exec(rest) : null;
   if (m) {
     outerTime = m[1];
     source = sourceOfName(m[3]!);
     rest = rest.slice(m[0].length);
   }
-  if ((m = KUBECTL_PREFIX.exec(rest))) {
+  c0 = rest.charCodeAt(0);
+  const bar = c0 === 91 ? -1 : rest.indexOf('|');
+  if (c0 === 91 && (m = KUBECTL_PREFIX.exec(rest))) {
     origin = m[1];
     source = sourceOfName(m[2]!) ?? source;
     rest = rest.slice(m[0].length);
-  } else if ((m = COMPOSE_PREFIX.exec(rest))) {
+  } else if (bar > 0 && bar < 160 && (m = COMPOSE_PREFIX.exec(rest))) {
     origin = m[1];
     source = sourceOfName(m[1]!) ?? source;
     rest = rest.slice(m[0].length);
   }
   const display = rest;
   let runtimeTime = false;
-  if ((m = RFC3339.exec(rest))) {
+  c0 = rest.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57 && rest.charCodeAt(10) === 84 && (m = RFC3339.exec(rest))) {
     outerTime = m[1];
     rest = rest.slice(m[0].length);
     runtimeTime = true;
@@ -192,8 +199,8 @@ export function normalizeLine(raw: string): NormalLine {
 
   let line: Normal | undefined;
   let time: string | undefined;
-  const trimmed = rest.trimEnd();
-  if (trimmed.startsWith('{') && trimmed.endsWith('}') && (line = fromJson(trimmed, display))) {
+  const trimmed = rest.charCodeAt(0) === 123 ? rest.trimEnd() : '';
+  if (trimmed.endsWith('}') && (line = fromJson(trimmed, display))) {
     time = line.time;
   } else if ((m = CONSOLE.exec(rest))) {
     line = new Normal(m[3]!, display, m[3]!, false);
@@ -229,5 +236,9 @@ const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string
 
 /** Whether a line can start a multi-line error: Go prints `yaml: unmarshal errors:` and indents the rest. */
 export function opensBlock(line: NormalLine): boolean {
-  return !line.continuation && line.text.trimEnd().endsWith(':');
+  if (line.continuation) return false;
+  const t = line.text;
+  let k = t.length - 1;
+  while (k >= 0 && (t.charCodeAt(k) === 32 || t.charCodeAt(k) === 9)) k--;
+  return k >= 0 && t.charCodeAt(k) === 58;
 }

@@ -41,9 +41,6 @@ interface Phys {
   norm: NormalLine;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-/** Shared one-literal id lists (most candidate lines hold one literal): no array per line. */
-const ONE: readonly number[][] = Array.from({ length: 1024 }, (_, i) => [i]);
 
 /** A record with a fixed shape (this runs for every candidate line); its fields stay lazy. */
 class ScannedRecord implements LogRecord {
@@ -73,6 +70,8 @@ class ScannedRecord implements LogRecord {
 interface Prefilter {
   set: LiteralSet;
   byLiteral: Signature[][];
+  /** The same for lines holding several literals, by their ids (a few shapes recur). */
+  byLiterals: Map<string, Signature[]>;
 }
 
 const prefilters = new WeakMap<readonly Signature[], Prefilter>();
@@ -82,7 +81,7 @@ function prefilterOf(signatures: readonly Signature[]): Prefilter {
   if (!p) {
     const set = new LiteralSet(signatures.flatMap((s) => s.literals));
     const byLiteral = set.literals.map((lit) => signatures.filter((s) => s.literals.includes(lit)));
-    prefilters.set(signatures, (p = { set, byLiteral }));
+    prefilters.set(signatures, (p = { set, byLiteral, byLiterals: new Map() }));
   }
   return p;
 }
@@ -164,9 +163,12 @@ export class LogScanner {
         cursorNo++;
       }
     };
-    const lineAt = (s: number): Phys | undefined => {
-      const nl = buf.indexOf(NEWLINE, s);
-      const e = nl === -1 || nl >= end ? end : nl;
+    const lineAt = (s: number, knownEnd = -1): Phys | undefined => {
+      let e = knownEnd;
+      if (e < 0) {
+        const nl = buf.indexOf(NEWLINE, s);
+        e = nl === -1 || nl >= end ? end : nl;
+      }
       const raw = this.decode(buf, s, e);
       return raw === undefined ? undefined : { no: cursorNo, raw, norm: normalizeLine(raw) };
     };
@@ -187,22 +189,29 @@ export class LogScanner {
     }
 
     const candidates: number[] = [];
+    const ends: number[] = [];
     const literalIds: (readonly number[])[] = [];
-    this.prefilter.set.forEachLine(buf, cursor, end, (s, _e, found) => {
-      candidates.push(s);
-      literalIds.push(found.length === 1 ? ONE[found[0]!] ?? [found[0]!] : [...found]);
-    });
+    this.prefilter.set.scan(buf, cursor, end, candidates, ends, literalIds);
     for (let c = 0; c < candidates.length; c++) {
       const s = candidates[c]!;
       if (s < cursor) continue; // already part of a record
       advanceTo(s);
-      const here = lineAt(s);
+      const e = ends[c]!;
+      const here = lineAt(s, e);
+      // Past this line (the scan knows where it ends: no second search for its newline).
+      if (e - s > this.maxLine || carriedLong) this.stats.longLines++;
+      cursor = e < end ? e + 1 : end;
+      cursorNo++;
       if (!here) {
         this.stats.skipped++;
         continue;
       }
+      // Most records are one line: no joining to do.
+      if (!here.norm.continuation && !opensBlock(here.norm)) {
+        this.emitOne(here, literalIds[c]!);
+        continue;
+      }
       const lines = here.norm.continuation ? [...this.lookBack(buf, start, s, here), here] : [here];
-      advanceTo(nextLineStart(s));
       // Only a block opener (`...errors:`) can take the lines after it: no need to read them otherwise.
       while (cursor < end && opensBlock(lines[0]!.norm)) {
         const next = lineAt(cursor);
@@ -266,11 +275,23 @@ export class LogScanner {
 
   /** The signatures worth testing: those whose literals the record holds, in catalog order. */
   private candidatesFor(ids: readonly number[]): readonly Signature[] {
-    const { byLiteral } = this.prefilter;
+    const { byLiteral, byLiterals } = this.prefilter;
     if (ids.length === 1) return byLiteral[ids[0]!]!;
-    const set = new Set<Signature>();
-    for (const id of ids) for (const sig of byLiteral[id]!) set.add(sig);
-    return this.signatures.filter((sig) => set.has(sig));
+    const key = ids.join(',');
+    let list = byLiterals.get(key);
+    if (!list) {
+      const set = new Set<Signature>();
+      for (const id of ids) for (const sig of byLiteral[id]!) set.add(sig);
+      byLiterals.set(key, (list = this.signatures.filter((sig) => set.has(sig))));
+    }
+    return list;
+  }
+
+  private emitOne(line: Phys, ids: readonly number[]): void {
+    const n = line.norm;
+    const record = new ScannedRecord(line.no, 1, n, n.text, n.display);
+    const matches = matchCandidates(record, this.candidatesFor(ids), this.source);
+    if (matches.length) this.onRecord(record, matches);
   }
 
   private emit(lines: Phys[], ids: readonly number[]): void {
@@ -307,14 +328,9 @@ export class LogScanner {
       stop = s + this.maxLine;
       for (let k = 0; k < 3 && stop > s && (buf[stop]! & 0xc0) === 0x80; k++) stop--;
     }
-    const bytes = buf.subarray(s, stop);
-    if (bytes.includes(0)) return undefined;
-    try {
-      const text = decoder.decode(bytes);
-      return text.includes('\uFFFD') ? undefined : text;
-    } catch {
-      return undefined;
-    }
+    // Invalid UTF-8 decodes to U+FFFD; a NUL byte is binary: both make the line not text.
+    const text = buf.toString('utf8', s, stop);
+    return text.includes('\uFFFD') || text.includes('\0') ? undefined : text;
   }
 }
 

@@ -21,6 +21,20 @@ interface RawLine {
   display: string;
 }
 
+export interface SampleData {
+  count: number;
+  first: RawLine[];
+  between: RawLine[];
+  stride: number;
+  latest?: RawLine;
+}
+
+export interface TallyData {
+  signatures: { id: string; sample: SampleData }[];
+  findings: { id: FindingId; count: number; sample: SampleData }[];
+  ignoredLines: number;
+}
+
 const cleanLine = (l: RawLine): ScanLine => ({ line: l.line, text: evidence('scan', l.display).text });
 
 /**
@@ -32,23 +46,54 @@ export class LineSample {
   private readonly first: RawLine[] = [];
   private between: RawLine[] = [];
   private stride = 1;
-  private latest: RawLine | undefined;
+  /** The latest line, kept as two fields: no object per line on the hot path. */
+  private latestLine = 0;
+  private latestDisplay: string | undefined;
 
   add(line: number, display: string): void {
     const n = this.count++;
-    const l = { line, display };
     if (n < FIRST) {
-      this.first.push(l);
+      this.first.push({ line, display });
       return;
     }
-    if (this.latest && (n - 1 - FIRST) % this.stride === 0) {
-      this.between.push(this.latest);
+    if (this.latestDisplay !== undefined && (n - 1 - FIRST) % this.stride === 0) {
+      this.between.push({ line: this.latestLine, display: this.latestDisplay });
       if (this.between.length > 2 * BETWEEN) {
         this.between = this.between.filter((_, i) => i % 2 === 0);
         this.stride *= 2;
       }
     }
-    this.latest = l;
+    this.latestLine = line;
+    this.latestDisplay = display;
+  }
+
+  private get latest(): RawLine | undefined {
+    return this.latestDisplay === undefined ? undefined : { line: this.latestLine, display: this.latestDisplay };
+  }
+
+  /** Its state as plain data (to send from a worker thread). */
+  export(): SampleData {
+    return { count: this.count, first: this.first, between: this.between, stride: this.stride, latest: this.latest };
+  }
+
+  /**
+   * Appends a sample of the lines after these (another part of the same log, its line numbers already moved
+   * by `offset`): the first lines stay, the latest becomes the other's, the ones between are spread again.
+   */
+  append(other: SampleData, offset: number): void {
+    const mine = [...this.first, ...this.between, ...(this.latest ? [this.latest] : [])];
+    const theirs = [...other.first, ...other.between, ...(other.latest ? [other.latest] : [])].map((l) => ({ line: l.line + offset, display: l.display }));
+    const all = [...mine, ...theirs];
+    this.count += other.count;
+    this.first.length = 0;
+    this.first.push(...all.slice(0, FIRST));
+    const rest = all.slice(FIRST);
+    const latest = rest.pop();
+    let between = rest;
+    while (between.length > 2 * BETWEEN) between = between.filter((_, i) => i % 2 === 0);
+    this.between = between;
+    this.latestLine = latest?.line ?? 0;
+    this.latestDisplay = latest?.display;
   }
 
   /** The first lines (redacted). */
@@ -73,14 +118,18 @@ export interface FindingTally {
   id: FindingId;
   count: number;
   severity: Severity;
-  /** Matching lines per signature description. */
-  bySignature: Map<string, number>;
   sample: LineSample;
+  /** The signatures that support it, in the order they first matched. */
+  signatures: SignatureTally[];
+  /** The record it was last counted for (one line, one match per finding). */
+  countedAt: number;
 }
 
 export interface SignatureTally {
   signature: Signature;
   sample: LineSample;
+  /** Its finding's tally, when it supports one. */
+  finding?: FindingTally;
 }
 
 export class ScanTally {
@@ -89,28 +138,62 @@ export class ScanTally {
   readonly signatures = new Map<string, SignatureTally>();
   /** Lines whose every match is a known, knowingly ignored signature. */
   ignoredLines = 0;
+  private records = 0;
 
   add(record: LogRecord, matches: SignatureMatch[]): void {
-    let findingsSeen: FindingId | FindingId[] | undefined;
     let onlyIgnored = true;
-    for (const { signature } of matches) {
-      let st = this.signatures.get(signature.id);
-      if (!st) this.signatures.set(signature.id, (st = { signature, sample: new LineSample() }));
+    const stamp = ++this.records;
+    for (let k = 0; k < matches.length; k++) {
+      const signature = matches[k]!.signature;
+      const st = this.signatures.get(signature.id) ?? this.track(signature);
       st.sample.add(record.line, record.display);
       if (!signature.ignored) onlyIgnored = false;
-      const id = signature.finding;
-      if (!id) continue; // markers (a start, a recovery, known noise) are for checks, not findings
-      let t = this.findings.get(id);
-      if (!t) this.findings.set(id, (t = { id, count: 0, severity: signature.severity, bySignature: new Map(), sample: new LineSample() }));
-      t.bySignature.set(signature.description, (t.bySignature.get(signature.description) ?? 0) + 1);
-      if (SEVERITY_ORDER.indexOf(signature.severity) < SEVERITY_ORDER.indexOf(t.severity)) t.severity = signature.severity;
-      // One line, one match per finding.
-      if (findingsSeen === id || (Array.isArray(findingsSeen) && findingsSeen.includes(id))) continue;
-      findingsSeen = findingsSeen === undefined ? id : [...(Array.isArray(findingsSeen) ? findingsSeen : [findingsSeen]), id];
+      const t = st.finding;
+      if (!t || t.countedAt === stamp) continue; // one line, one match per finding
+      t.countedAt = stamp;
       t.count++;
       t.sample.add(record.line, record.display);
     }
     if (onlyIgnored) this.ignoredLines++;
+  }
+
+  private track(signature: Signature): SignatureTally {
+    const st: SignatureTally = { signature, sample: new LineSample() };
+    const id = signature.finding;
+    if (id) {
+      let t = this.findings.get(id);
+      if (!t) this.findings.set(id, (t = { id, count: 0, severity: signature.severity, sample: new LineSample(), signatures: [], countedAt: 0 }));
+      if (SEVERITY_ORDER.indexOf(signature.severity) < SEVERITY_ORDER.indexOf(t.severity)) t.severity = signature.severity;
+      t.signatures.push(st);
+      st.finding = t;
+    }
+    this.signatures.set(signature.id, st);
+    return st;
+  }
+
+  /** Everything counted and sampled, as plain data (to send from a worker thread). */
+  export(): TallyData {
+    return {
+      signatures: [...this.signatures.values()].map((s) => ({ id: s.signature.id, sample: s.sample.export() })),
+      findings: [...this.findings.values()].map((f) => ({ id: f.id, count: f.count, sample: f.sample.export() })),
+      ignoredLines: this.ignoredLines,
+    };
+  }
+
+  /** Adds the tally of a later part of the same log, whose line numbers start after `offset` lines. */
+  append(other: TallyData, signatures: readonly Signature[], offset: number): void {
+    for (const s of other.signatures) {
+      const signature = signatures.find((x) => x.id === s.id);
+      if (!signature) continue;
+      (this.signatures.get(s.id) ?? this.track(signature)).sample.append(s.sample, offset);
+    }
+    for (const f of other.findings) {
+      const t = this.findings.get(f.id);
+      if (!t) continue; // tracked above with its signature
+      t.count += f.count;
+      t.sample.append(f.sample, offset);
+    }
+    this.ignoredLines += other.ignoredLines;
   }
 
   counts(): Record<string, number> {

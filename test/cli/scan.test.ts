@@ -1,7 +1,7 @@
 // `scan` through the built bin, as a user runs it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js';
@@ -153,5 +153,33 @@ describe('scan: bounded memory', () => {
     const peakKb = Number(/PEAK_RSS_KB=(\d+)/.exec(String(r.stderr))?.[1]);
     expect(peakKb).toBeGreaterThan(0);
     expect(peakKb / 1024).toBeLessThan(200);
+  });
+});
+
+describe('scan: a file in parallel parts', () => {
+  it('gives the same counts, first and last lines, line numbers and stats as one pass, and never cuts a multi-line error', async () => {
+    const file = join(tmp.dir, 'parts.log');
+    const block = (i: number) => [
+      `mcp-proxy-1    | 2026/11/28 04:00:${String(i % 60).padStart(2, '0')} load config: yaml: unmarshal errors:`,
+      'mcp-proxy-1    |   line 12: cannot unmarshal !!seq into map[string]string',
+      `cloudflared-1  | 2026-11-28T04:00:00Z ERR Failed to dial a quic connection error="failed to dial to edge with quic: timeout: no recent network activity" connIndex=${i % 4} event=0 ip=198.41.192.7`,
+      'cloudflared-1  | 2026-11-28T04:00:00Z DBG nothing to see here connIndex=0',
+      `cloudflared-1  | 2026-11-28T04:00:00Z INF Retrying connection in up to 2s connIndex=${i % 4} event=0 ip=198.41.192.7`,
+    ];
+    await writeFile(file, `${Array.from({ length: 3001 }, (_, i) => block(i).join('\n')).join('\n')}\n`);
+    const one = await runCli(['scan', '--json', file], { env: { MTT_SCAN_THREADS: '1' } });
+    const three = await runCli(['scan', '--json', file], { env: { MTT_SCAN_THREADS: '3' } });
+    expect(three.exitCode).toBe(one.exitCode);
+    const a = JSON.parse(one.stdout);
+    const b = JSON.parse(three.stdout);
+    expect(b.counts).toEqual(a.counts);
+    expect(a.counts).toEqual({ 'edge.unreachable': 3001, 'routing.routes-is-list': 3001 });
+    expect(b.signatures).toEqual(a.signatures);
+    expect(b.ignored).toEqual(a.ignored);
+    expect(b.signatures['proxy.routes-is-list'].last.line).toBe(5 * 3000 + 1);
+    // Every sampled line is a real match at its real line number, first ones and the latest included.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    for (const m of b.matches) expect(lines[m.line - 1]).toContain(m.text.slice(0, 40));
+    expect(b.matches.filter((m: { id: string }) => m.id === 'edge.unreachable').map((m: { line: number }) => m.line).slice(0, 3)).toEqual([3, 8, 13]);
   });
 });

@@ -5,15 +5,19 @@
 // needed for that, so cloudflared's origin-side lines (`No ingress rules were defined`, `Unable to reach
 // the origin service`, the 502/503 it answers) can be seen without the real edge.
 //
-//   node scripts/fake-edge.mjs --listen 127.0.0.1:7844 --listen 127.0.0.2:7844 --ca-out ca.pem \
+//   node scripts/fake-edge.mjs --listen 127.0.0.1:7844 --listen 127.0.0.2:7844 (--ca-out ca.pem | --pki DIR) \
 //        [--requests 3] [--interval-ms 500] [--host mcp.abcd1234.tunnel.anthropic.com]
+//
+// --pki DIR takes the CA, certificate and key from DIR/ca.pem, cert.pem, key.pem (writePki makes them), so the
+// CA can be given to cloudflared before the edge starts (in another network namespace, through nsenter).
 //
 // It prints one JSON line per event on stdout ({"event":"listening"|"tls"|"response"|"error",...}) and
 // runs until killed. Only loopback addresses are accepted for --listen.
 import { createServer } from 'node:tls';
 import { connect } from 'node:http2';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import forge from 'node-forge';
@@ -48,6 +52,15 @@ export function edgePki() {
   const caPem = certificate('fake tunnel edge CA (tests only)', caKeys.publicKey, 'fake tunnel edge CA (tests only)', caKeys.privateKey, { ca: true });
   const certPem = certificate(EDGE_H2_SERVER_NAME, serverKeys.publicKey, 'fake tunnel edge CA (tests only)', caKeys.privateKey, { ca: false, dns: [EDGE_H2_SERVER_NAME] });
   return { caPem, certPem, keyPem: serverKeys.privateKey };
+}
+
+/** Writes a fresh edge PKI to DIR (ca.pem, cert.pem, key.pem) for `--pki DIR`; returns it. */
+export function writePki(dir) {
+  const pki = edgePki();
+  writeFileSync(join(dir, 'ca.pem'), pki.caPem);
+  writeFileSync(join(dir, 'cert.pem'), pki.certPem);
+  writeFileSync(join(dir, 'key.pem'), pki.keyPem, { mode: 0o600 });
+  return pki;
 }
 
 /**
@@ -99,10 +112,11 @@ async function main() {
   const one = (name, dflt) => all(name)[0] ?? dflt;
   const listen = all('--listen');
   if (listen.length === 0) {
-    console.error('usage: node scripts/fake-edge.mjs --listen 127.0.0.1:7844 [--listen ...] --ca-out FILE [--requests N] [--interval-ms MS] [--host NAME]');
+    console.error('usage: node scripts/fake-edge.mjs --listen 127.0.0.1:7844 [--listen ...] (--ca-out FILE | --pki DIR) [--requests N] [--interval-ms MS] [--host NAME]');
     process.exit(2);
   }
-  const pki = edgePki();
+  const dir = one('--pki');
+  const pki = dir ? { caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'), certPem: readFileSync(join(dir, 'cert.pem'), 'utf8'), keyPem: readFileSync(join(dir, 'key.pem'), 'utf8') } : edgePki();
   const caOut = one('--ca-out');
   if (caOut) writeFileSync(caOut, pki.caPem);
   const print = (e) => process.stdout.write(`${JSON.stringify(e)}\n`);

@@ -48,6 +48,37 @@ export async function buildImages(d: DockerReady, label: string): Promise<Images
   }
 }
 
+// ── The real cloudflared as an image ───────────────────────────────────────────────────────────────
+
+/** The real cloudflared (2025.5.0, static); MTT_REAL_CLOUDFLARED points elsewhere. Tests skip without it. */
+export const REAL_CLOUDFLARED = process.env.MTT_REAL_CLOUDFLARED ?? '/work/shared/tools/cloudflared/cloudflared';
+
+/**
+ * An image of the real cloudflared binary alone (it is static: no libc, no CA bundle needed with --edge on
+ * loopback), `docker import`ed and tagged for this test file. It must only run with no network of its own:
+ * `network_mode: none`, or the namespace of a container that has it.
+ */
+export async function buildRealCloudflaredImage(d: DockerReady, label: string): Promise<{ image: string; remove: () => Promise<void> }> {
+  const work = await mkdtemp(join(tmpdir(), 'mtt-e2e-cfd-'));
+  const env = { DOCKER_HOST: d.host };
+  try {
+    const root = join(work, 'root');
+    for (const sub of ['usr/local/bin', 'etc', 'tmp', 'home/nonroot']) await mkdir(join(root, sub), { recursive: true });
+    await copyFile(REAL_CLOUDFLARED, join(root, 'usr/local/bin/cloudflared'));
+    await chmod(join(root, 'usr/local/bin/cloudflared'), 0o755);
+    await chmod(join(root, 'tmp'), 0o1777);
+    await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
+    await writeFile(join(root, 'etc/group'), 'root:x:0:\nnonroot:x:65532:\n');
+    const tar = join(work, 'cloudflared.tar');
+    await must(['tar', '--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', tar, '.'], {});
+    const image = `mtt-e2e/cloudflared-real:${label}-${process.pid}`;
+    await must(['docker', 'import', '-c', 'ENV HOME=/home/nonroot', '-c', 'ENTRYPOINT ["/usr/local/bin/cloudflared"]', '-', image], env, { inputFile: tar });
+    return { image, remove: async () => void (await run(['docker', 'rmi', '-f', image], env)) };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 // ── A tunnel token that is well formed and fake, unique to the run ──────────────────────────────────
 
 export function fakeTunnelToken(): { token: string; tunnelId: string; secret: string } {

@@ -40,7 +40,7 @@ export interface Inspected {
   Id: string;
   Name: string;
   RestartCount: number;
-  State: { Status: string; Running: boolean; Restarting: boolean; ExitCode: number; StartedAt: string; Error?: string };
+  State: { Status: string; Running: boolean; Restarting: boolean; ExitCode: number; StartedAt: string; Error?: string; Pid?: number };
   HostConfig: { NetworkMode: string };
   Config: { Cmd: string[] | null };
 }

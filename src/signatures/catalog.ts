@@ -97,7 +97,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'cloudflared.edge-dial-error', source: 'cloudflared', finding: 'edge.unreachable', severity: 'error', evaluation: 'sequence',
     literals: ['DialContext error', 'TLS handshake with edge error'],
-    pattern: /\b(?:DialContext error|TLS handshake with edge error)\b(?::? ?(?:dial|read|write) (?:tcp|udp) (?:[^\s"]*->)?(?<ip>\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:]+\]):\d+)?/,
+    pattern: /\b(?:DialContext error|TLS handshake with edge error)\b/,
+    capture: /\b(?:DialContext error|TLS handshake with edge error)\b(?::? ?(?:dial|read|write) (?:tcp|udp) (?:[^\s"]*->)?(?<ip>\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:]+\]):\d+)?/,
     captures: ['ip', 'error', 'connIndex'],
     fields: { error: ['error'], connIndex: ['connIndex'] },
     recoveredBy: EDGE_WORKS,
@@ -223,7 +224,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'cloudflared.token-rejected', source: 'cloudflared', finding: 'edge.token-rejected', severity: 'error', evaluation: 'line',
     literals: ['Unauthorized: Invalid tunnel secret', 'Unauthorized: Failed to get tunnel', "Unauthorized: Account doesn't have tunnel", 'Register tunnel error from server side'],
-    pattern: /\bUnauthorized: (?<reason>Invalid tunnel secret|Failed to get tunnel|Account doesn't have tunnel|Tunnel not found|[A-Za-z][^"\n]*?)(?="|\s+\w+=|$)/,
+    pattern: /\bUnauthorized: [A-Za-z]/,
+    capture: /\bUnauthorized: (?<reason>Invalid tunnel secret|Failed to get tunnel|Account doesn't have tunnel|Tunnel not found|[A-Za-z][^"\n]*?)(?="|\s+\w+=|$)/,
     captures: ['reason'],
     recoveredBy: REGISTERED,
     description: 'the edge refused the tunnel token',
@@ -239,7 +241,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'cloudflared.no-ingress', source: 'cloudflared', finding: 'edge.no-ingress', variant: 'log', severity: 'error', evaluation: 'count',
     literals: ['No ingress rules were defined'],
-    pattern: /\bNo ingress rules were defined\b(?:.*?\bcloudflared will return (?<status>\d{3}))?/,
+    pattern: /\bNo ingress rules were defined\b/,
+    capture: /\bNo ingress rules were defined\b(?:.*?\bcloudflared will return (?<status>\d{3}))?/,
     captures: ['status'],
     recoveredBy: ['cloudflared.starting'],
     description: 'cloudflared has no local target (no --url)',
@@ -251,7 +254,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'cloudflared.origin-unreachable', source: 'cloudflared', finding: 'edge.origin-unreachable', severity: 'error', evaluation: 'count',
     literals: ['Unable to reach the origin service'],
-    pattern: /\bUnable to reach the origin service\.(?: The service may be down or it may not be responding to traffic from cloudflared)?(?::\s*(?<error>[^"\n]+?))?(?="|\s+\w+=|$)/,
+    pattern: /\bUnable to reach the origin service\./,
+    capture: /\bUnable to reach the origin service\.(?: The service may be down or it may not be responding to traffic from cloudflared)?(?::\s*(?<error>[^"\n]+?))?(?="|\s+\w+=|$)/,
     captures: ['error', 'origin'],
     fields: { origin: ['originService'] },
     description: 'cloudflared cannot reach the proxy at its --url',
@@ -407,7 +411,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'proxy.tls-handshake-failed', source: 'mcp-proxy', finding: 'tls.handshake-failed', severity: 'error', evaluation: 'count',
     literals: ['tls handshake failed', 'TLS handshake failed'],
-    pattern: /\btls handshake failed\b(?::\s*(?<error>[^"\n]+?))?(?="|\s+\w+=|$)/i,
+    pattern: /\btls handshake failed\b/i,
+    capture: /\btls handshake failed\b(?::\s*(?<error>[^"\n]+?))?(?="|\s+\w+=|$)/i,
     captures: ['error', 'remote'],
     fields: { error: ['err', 'error'], remote: ['remote', 'remote_addr', 'client', 'peer'] },
     description: 'the inner TLS handshake failed',
@@ -434,7 +439,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'proxy.invalid-upstream', source: 'mcp-proxy', finding: 'routing.invalid-upstream', variant: 'log', severity: 'error', evaluation: 'line',
     literals: ['invalid upstream'],
-    pattern: /\binvalid upstream\b(?<detail>[^(\n]{0,300})\(must be scheme:\/\/host:port\)/,
+    pattern: /\binvalid upstream\b[^(\n]{0,300}\(must be scheme:\/\/host:port\)/,
+    capture: /\binvalid upstream\b(?<detail>[^(\n]{0,300})\(must be scheme:\/\/host:port\)/,
     captures: ['detail', 'route', 'url'],
     fields: { route: ['route', 'name'], url: ['upstream', 'url'] },
     recoveredBy: PROXY_STARTED,
@@ -444,7 +450,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'proxy.no-route', source: 'mcp-proxy', finding: 'routing.no-route-for-host', variant: 'log', severity: 'error', evaluation: 'count',
     literals: ['no route for host'],
-    pattern: /\bno route for host\b(?:[:=]?\s*\\?"?(?<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?![=\w.-]))?/,
+    pattern: /\bno route for host\b/,
+    capture: /\bno route for host\b(?:[:=]?\s*\\?"?(?<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?![=\w.-]))?/,
     captures: ['host'],
     fields: { host: ['host', 'Host', 'server_name', 'sni'] },
     recoveredBy: PROXY_STARTED,
@@ -483,7 +490,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'setup.invalid-grant', source: 'setup', finding: 'setup.wif-exchange-failed', severity: 'error', evaluation: 'line',
     literals: ['invalid_grant'],
-    pattern: /\binvalid_grant\b(?:.*?error_description\\?"?\s*[:=]\s*\\?"(?<description>(?:[^"\\]|\\[^"])*))?/,
+    pattern: /\binvalid_grant\b/,
+    capture: /\binvalid_grant\b(?:.*?error_description\\?"?\s*[:=]\s*\\?"(?<description>(?:[^"\\]|\\[^"])*))?/,
     captures: ['description'],
     fields: { description: ['error_description'] },
     description: 'the OIDC token exchange was refused (invalid_grant)',
@@ -492,7 +500,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'setup.invalid-request', source: 'setup', finding: 'setup.wif-exchange-failed', variant: 'request', severity: 'error', evaluation: 'line',
     literals: ['invalid_request', 'workspace_id_required'],
-    pattern: /\b(?<code>invalid_request|workspace_id_required)\b(?:.*?error_description\\?"?\s*[:=]\s*\\?"(?<description>(?:[^"\\]|\\[^"])*))?/,
+    pattern: /\b(?:invalid_request|workspace_id_required)\b/,
+    capture: /\b(?<code>invalid_request|workspace_id_required)\b(?:.*?error_description\\?"?\s*[:=]\s*\\?"(?<description>(?:[^"\\]|\\[^"])*))?/,
     captures: ['code', 'description'],
     fields: { description: ['error_description'] },
     description: 'the OIDC token exchange request was malformed (invalid_request)',

@@ -15,11 +15,11 @@ class LazyMatch implements SignatureMatch {
   constructor(
     readonly signature: Signature,
     private readonly record: LogRecord,
-    private readonly groups: Record<string, string | undefined> | undefined,
   ) {}
 
   get captures(): Record<string, string> {
-    return (this.computed ??= capturesOf(this.signature, this.record, this.groups));
+    // The pattern runs again for its groups only when someone reads them (`scan` never does).
+    return (this.computed ??= capturesOf(this.signature, this.record, this.signature.captures.length ? (this.signature.capture ?? this.signature.pattern).exec(this.record.text)?.groups : undefined));
   }
 }
 
@@ -44,9 +44,8 @@ export function matchCandidates(record: LogRecord, candidates: readonly Signatur
   let out: SignatureMatch[] | undefined;
   for (const signature of candidates) {
     if (!appliesTo(signature, source)) continue;
-    const m = signature.pattern.exec(record.text);
-    if (!m) continue;
-    (out ??= []).push(new LazyMatch(signature, record, m.groups));
+    if (!signature.pattern.test(record.text)) continue;
+    (out ??= []).push(new LazyMatch(signature, record));
   }
   return out ?? NONE;
 }

@@ -40,7 +40,18 @@ export function levelOf(word: string | undefined): Level | undefined {
 }
 
 /** Which of the deployment's services a container, pod, or syslog name belongs to. */
+const sourceCache = new Map<string, LogSource | undefined>();
+
 export function sourceOfName(name: string): LogSource | undefined {
+  let source = sourceCache.get(name);
+  if (source === undefined && !sourceCache.has(name)) {
+    source = sourceOf(name);
+    if (sourceCache.size < 4096) sourceCache.set(name, source); // a log names few containers
+  }
+  return source;
+}
+
+function sourceOf(name: string): LogSource | undefined {
   const n = name.toLowerCase();
   if (n.includes('cloudflared')) return 'cloudflared';
   if (n.includes('setup')) return 'setup';

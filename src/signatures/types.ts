@@ -31,6 +31,11 @@ export interface Signature {
   literals: readonly string[];
   /** Tested against the normalised text: the message and its fields, formats and prefixes seen through. */
   pattern: RegExp;
+  /**
+   * Run only when captures are read (checks read them, `scan` does not), for the named groups a cheap
+   * `pattern` leaves out: lazy and look-ahead parts cost microseconds per line. Defaults to `pattern`.
+   */
+  capture?: RegExp;
   /** Named captures it yields: the pattern's named groups, and fields of structured lines (below). */
   captures: readonly string[];
   /** Capture name -> field names to take it from (key=value or JSON); a field wins over a pattern group. */

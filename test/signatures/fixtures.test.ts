@@ -99,8 +99,8 @@ describe('signature catalog rules', () => {
   it('patterns are stateless, captures are named, findings and variants exist in the catalog', () => {
     const ids = new Set(SIGNATURES.map((s) => s.id));
     for (const sig of SIGNATURES) {
-      expect(sig.pattern.global || sig.pattern.sticky, sig.id).toBe(false);
-      const groups = [...sig.pattern.source.matchAll(/\(\?<([A-Za-z]\w*)>/g)].map((m) => m[1]);
+      for (const re of [sig.pattern, sig.capture ?? sig.pattern]) expect(re.global || re.sticky, sig.id).toBe(false);
+      const groups = [...(sig.capture ?? sig.pattern).source.matchAll(/\(\?<([A-Za-z]\w*)>/g)].map((m) => m[1]);
       for (const g of groups) expect(sig.captures, `${sig.id} group ${g}`).toContain(g);
       for (const name of Object.keys(sig.fields ?? {})) expect(sig.captures, `${sig.id} field ${name}`).toContain(name);
       for (const id of sig.recoveredBy ?? []) expect(ids.has(id), `${sig.id} recoveredBy ${id}`).toBe(true);

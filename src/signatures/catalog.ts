@@ -268,7 +268,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'cloudflared.request-through-edge', source: 'cloudflared', severity: 'ok', evaluation: 'sequence',
     literals: ['originService'],
-    pattern: /\boriginService=/,
+    pattern: /\boriginService(?:=|":)/,
     captures: ['origin'],
     fields: { origin: ['originService'] },
     description: 'a request arrived through the tunnel (the edge reached cloudflared)',

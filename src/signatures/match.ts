@@ -2,7 +2,7 @@
 // fit, then the pattern runs on the normalised text. Captures are worked out only when someone reads
 // them (checks do, `scan` does not): fields first (exact), then the pattern's groups.
 import type { LogSource } from '../snapshot/types.js';
-import { unquote } from './normalize.js';
+import { unquote, type Prefixed } from './normalize.js';
 import type { LogRecord, Signature, SignatureMatch } from './types.js';
 
 export function appliesTo(sig: Signature, source: LogSource | undefined): boolean {
@@ -51,3 +51,28 @@ export function matchCandidates(record: LogRecord, candidates: readonly Signatur
 }
 
 const NONE: SignatureMatch[] = [];
+
+/** Whether a pattern is anchored at the start of the message, so only the normalised text can be tested. */
+const anchored = new WeakMap<RegExp, boolean>();
+const isAnchored = (re: RegExp) => {
+  let a = anchored.get(re);
+  // A `^` that is not a negated class `[^` nor escaped: the pattern (or one alternative) is anchored.
+  if (a === undefined) anchored.set(re, (a = /(?:^|[^\\[])\^/.test(re.source)));
+  return a;
+};
+
+/**
+ * The matches of a one-line record tested past its prefixes, before its format is read: an unanchored pattern
+ * finds the same phrase in the program's line as in its normalised text. The source is the prefix's. Only an
+ * anchored pattern makes the record read its format.
+ */
+export function matchAlone(record: LogRecord, pre: Prefixed, candidates: readonly Signature[], logSource?: LogSource): SignatureMatch[] {
+  const source = pre.source ?? logSource;
+  let out: SignatureMatch[] | undefined;
+  for (const signature of candidates) {
+    if (!appliesTo(signature, source)) continue;
+    if (!signature.pattern.test(isAnchored(signature.pattern) ? record.text : pre.rest)) continue;
+    (out ??= []).push(new LazyMatch(signature, record));
+  }
+  return out ?? NONE;
+}

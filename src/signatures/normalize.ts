@@ -171,15 +171,23 @@ function fromJson(body: string, display: string): Normal | undefined {
 
 const JSON_META = new Set(['message', 'msg', 'level', 'lvl', 'severity', 'time', 'ts', 'timestamp', '@timestamp']);
 
-/** One physical line (no newline) -> its time, level, origin and the text signatures are tested against. */
-export function normalizeLine(raw: string): NormalLine {
+/** A physical line with the transport prefixes (journald, kubectl, compose) taken off: the cheap first stage. */
+export interface Prefixed {
+  /** The line after the prefixes: what the program printed (a runtime timestamp may still lead it). */
+  rest: string;
+  origin?: string;
+  source?: LogSource;
+  outerTime?: string;
+}
+
+/** Takes off the prefixes a line picked up on the way (cheap looks at the first characters decide which apply). */
+export function splitPrefix(raw: string): Prefixed {
   let rest = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (rest.includes('\u001b')) rest = rest.replace(ANSI, '');
   let origin: string | undefined;
   let source: LogSource | undefined;
   let outerTime: string | undefined;
 
-  // Cheap looks at the first characters decide which prefix rules can apply (this runs per candidate line).
   let c0 = rest.charCodeAt(0);
   const isoAt0 = (c0 >= 48 && c0 <= 57 && rest.charCodeAt(10) === 84) || false;
   let m = c0 >= 65 && c0 <= 90 ? JOURNALD_SHORT.exec(rest) : isoAt0 ? JOURNALD_ISO.exec(rest) : null;
@@ -199,9 +207,22 @@ export function normalizeLine(raw: string): NormalLine {
     source = sourceOfName(m[1]!) ?? source;
     rest = rest.slice(m[0].length);
   }
+  return { rest, origin, source, outerTime };
+}
+
+/** One physical line (no newline) -> its time, level, origin and the text signatures are tested against. */
+export function normalizeLine(raw: string): NormalLine {
+  return normalizePrefixed(splitPrefix(raw));
+}
+
+/** The second stage: the program's own format (JSON, cloudflared console, logfmt, Go log, plain). */
+export function normalizePrefixed({ rest: afterPrefix, origin, outerTime, source: prefixSource }: Prefixed): NormalLine {
+  let rest = afterPrefix;
+  let source = prefixSource;
+  let m: RegExpExecArray | null;
   const display = rest;
   let runtimeTime = false;
-  c0 = rest.charCodeAt(0);
+  const c0 = rest.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && rest.charCodeAt(10) === 84 && (m = RFC3339.exec(rest))) {
     outerTime = m[1];
     rest = rest.slice(m[0].length);
@@ -241,6 +262,19 @@ export function normalizeLine(raw: string): NormalLine {
   line.origin = origin;
   line.source = source;
   return line;
+}
+
+/**
+ * Whether a line, seen past its prefixes, is surely a record of its own: not indented (a continuation), and
+ * not ending in `:` (a Go multi-line error's opener); a JSON object is one record whatever its message says.
+ * Such lines can be matched before the second stage runs, if it ever does.
+ */
+export function standsAlone(rest: string): boolean {
+  const c0 = rest.charCodeAt(0);
+  if (c0 === 32 || c0 === 9 || rest.length === 0) return false;
+  let k = rest.length - 1;
+  while (k >= 0 && (rest.charCodeAt(k) === 32 || rest.charCodeAt(k) === 9)) k--;
+  return c0 === 123 ? rest.charCodeAt(k) === 125 : rest.charCodeAt(k) !== 58;
 }
 
 const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;

@@ -6,8 +6,8 @@
 import type { LogSource } from '../snapshot/types.js';
 import { SIGNATURES } from './catalog.js';
 import { LiteralSet } from './literals.js';
-import { matchCandidates } from './match.js';
-import { normalizeLine, opensBlock, type NormalLine } from './normalize.js';
+import { matchAlone, matchCandidates } from './match.js';
+import { normalizeLine, normalizePrefixed, opensBlock, splitPrefix, standsAlone, type NormalLine, type Prefixed } from './normalize.js';
 import type { Level, LogRecord, Signature, SignatureMatch } from './types.js';
 
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -72,6 +72,43 @@ interface Prefilter {
   byLiteral: Signature[][];
   /** The same for lines holding several literals, by their ids (a few shapes recur). */
   byLiterals: Map<string, Signature[]>;
+}
+
+/** A one-line record whose format is read only when its text, time or fields are asked for. */
+class LazyRecord implements LogRecord {
+  readonly span = 1;
+  private norm: NormalLine | undefined;
+
+  constructor(
+    readonly line: number,
+    private readonly pre: Prefixed,
+  ) {}
+
+  private get n(): NormalLine {
+    return (this.norm ??= normalizePrefixed(this.pre));
+  }
+
+  get text(): string {
+    return this.n.text;
+  }
+  get display(): string {
+    return this.n.display;
+  }
+  get time(): string | undefined {
+    return this.n.time;
+  }
+  get level(): Level | undefined {
+    return this.n.level;
+  }
+  get origin(): string | undefined {
+    return this.pre.origin;
+  }
+  get source(): LogSource | undefined {
+    return this.n.source;
+  }
+  get fields(): Record<string, string> {
+    return this.n.fields;
+  }
 }
 
 const prefilters = new WeakMap<readonly Signature[], Prefilter>();
@@ -197,20 +234,23 @@ export class LogScanner {
       if (s < cursor) continue; // already part of a record
       advanceTo(s);
       const e = ends[c]!;
-      const here = lineAt(s, e);
+      const no = cursorNo;
+      const raw = this.decode(buf, s, e);
       // Past this line (the scan knows where it ends: no second search for its newline).
       if (e - s > this.maxLine || carriedLong) this.stats.longLines++;
       cursor = e < end ? e + 1 : end;
       cursorNo++;
-      if (!here) {
+      if (raw === undefined) {
         this.stats.skipped++;
         continue;
       }
-      // Most records are one line: no joining to do.
-      if (!here.norm.continuation && !opensBlock(here.norm)) {
-        this.emitOne(here, literalIds[c]!);
+      // Most records are one line: matched past their prefixes, their format read only if someone asks.
+      const pre = splitPrefix(raw);
+      if (standsAlone(pre.rest)) {
+        this.emitAlone(no, pre, literalIds[c]!);
         continue;
       }
+      const here: Phys = { no, raw, norm: normalizePrefixed(pre) };
       const lines = here.norm.continuation ? [...this.lookBack(buf, start, s, here), here] : [here];
       // Only a block opener (`...errors:`) can take the lines after it: no need to read them otherwise.
       while (cursor < end && opensBlock(lines[0]!.norm)) {
@@ -287,10 +327,9 @@ export class LogScanner {
     return list;
   }
 
-  private emitOne(line: Phys, ids: readonly number[]): void {
-    const n = line.norm;
-    const record = new ScannedRecord(line.no, 1, n, n.text, n.display);
-    const matches = matchCandidates(record, this.candidatesFor(ids), this.source);
+  private emitAlone(no: number, pre: Prefixed, ids: readonly number[]): void {
+    const record = new LazyRecord(no, pre);
+    const matches = matchAlone(record, pre, this.candidatesFor(ids), this.source);
     if (matches.length) this.onRecord(record, matches);
   }
 

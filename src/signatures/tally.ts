@@ -16,6 +16,12 @@ export interface ScanLine {
   text: string;
 }
 
+/** A line kept in a sample: its number and where its display comes from (a record reads it only when shown). */
+interface Kept {
+  line: number;
+  from: { readonly display: string };
+}
+
 interface RawLine {
   line: number;
   display: string;
@@ -35,7 +41,9 @@ export interface TallyData {
   ignoredLines: number;
 }
 
-const cleanLine = (l: RawLine): ScanLine => ({ line: l.line, text: evidence('scan', l.display).text });
+const cleanLine = (l: Kept): ScanLine => ({ line: l.line, text: evidence('scan', l.from.display).text });
+const kept = (l: RawLine): Kept => ({ line: l.line, from: { display: l.display } });
+const raw = (l: Kept): RawLine => ({ line: l.line, display: l.from.display });
 
 /**
  * A bounded, deterministic sample of a stream of lines: the first FIRST, up to BETWEEN spread evenly over
@@ -43,46 +51,47 @@ const cleanLine = (l: RawLine): ScanLine => ({ line: l.line, text: evidence('sca
  */
 export class LineSample {
   count = 0;
-  private readonly first: RawLine[] = [];
-  private between: RawLine[] = [];
+  private readonly first: Kept[] = [];
+  private between: Kept[] = [];
   private stride = 1;
   /** The latest line, kept as two fields: no object per line on the hot path. */
   private latestLine = 0;
-  private latestDisplay: string | undefined;
+  private latestFrom: { readonly display: string } | undefined;
 
-  add(line: number, display: string): void {
+  add(line: number, from: { readonly display: string }): void {
     const n = this.count++;
     if (n < FIRST) {
-      this.first.push({ line, display });
+      this.first.push({ line, from });
       return;
     }
-    if (this.latestDisplay !== undefined && (n - 1 - FIRST) % this.stride === 0) {
-      this.between.push({ line: this.latestLine, display: this.latestDisplay });
+    if (this.latestFrom !== undefined && (n - 1 - FIRST) % this.stride === 0) {
+      this.between.push({ line: this.latestLine, from: this.latestFrom });
       if (this.between.length > 2 * BETWEEN) {
         this.between = this.between.filter((_, i) => i % 2 === 0);
         this.stride *= 2;
       }
     }
     this.latestLine = line;
-    this.latestDisplay = display;
+    this.latestFrom = from;
   }
 
-  private get latest(): RawLine | undefined {
-    return this.latestDisplay === undefined ? undefined : { line: this.latestLine, display: this.latestDisplay };
+  private get latest(): Kept | undefined {
+    return this.latestFrom === undefined ? undefined : { line: this.latestLine, from: this.latestFrom };
   }
 
   /** Its state as plain data (to send from a worker thread). */
   export(): SampleData {
-    return { count: this.count, first: this.first, between: this.between, stride: this.stride, latest: this.latest };
+    const latest = this.latest;
+    return { count: this.count, first: this.first.map(raw), between: this.between.map(raw), stride: this.stride, ...(latest ? { latest: raw(latest) } : {}) };
   }
 
   /**
-   * Appends a sample of the lines after these (another part of the same log, its line numbers already moved
-   * by `offset`): the first lines stay, the latest becomes the other's, the ones between are spread again.
+   * Appends a sample of the lines after these (another part of the same log, its line numbers moved by
+   * `offset`): the first lines stay, the latest becomes the other's, the ones between are spread again.
    */
   append(other: SampleData, offset: number): void {
     const mine = [...this.first, ...this.between, ...(this.latest ? [this.latest] : [])];
-    const theirs = [...other.first, ...other.between, ...(other.latest ? [other.latest] : [])].map((l) => ({ line: l.line + offset, display: l.display }));
+    const theirs = [...other.first, ...other.between, ...(other.latest ? [other.latest] : [])].map((l) => kept({ line: l.line + offset, display: l.display }));
     const all = [...mine, ...theirs];
     this.count += other.count;
     this.first.length = 0;
@@ -93,7 +102,7 @@ export class LineSample {
     while (between.length > 2 * BETWEEN) between = between.filter((_, i) => i % 2 === 0);
     this.between = between;
     this.latestLine = latest?.line ?? 0;
-    this.latestDisplay = latest?.display;
+    this.latestFrom = latest?.from;
   }
 
   /** The first lines (redacted). */
@@ -146,13 +155,13 @@ export class ScanTally {
     for (let k = 0; k < matches.length; k++) {
       const signature = matches[k]!.signature;
       const st = this.signatures.get(signature.id) ?? this.track(signature);
-      st.sample.add(record.line, record.display);
+      st.sample.add(record.line, record);
       if (!signature.ignored) onlyIgnored = false;
       const t = st.finding;
       if (!t || t.countedAt === stamp) continue; // one line, one match per finding
       t.countedAt = stamp;
       t.count++;
-      t.sample.add(record.line, record.display);
+      t.sample.add(record.line, record);
     }
     if (onlyIgnored) this.ignoredLines++;
   }

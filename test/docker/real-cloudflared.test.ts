@@ -94,7 +94,7 @@ describe.skipIf(skipReason(docker) !== undefined || noBinary !== undefined)('rea
   }
 
   async function diagnose(env: Record<string, string | undefined> = p!.env): Promise<{ exitCode: number; report: Report }> {
-    const r = await p!.triage(['diagnose', '--json'], env);
+    const r = await p!.triage(['diagnose', '--json', '--timeout', '60'], env); // a loaded CI host answers slowly
     return { exitCode: r.exitCode, report: JSON.parse(r.stdout) as Report };
   }
 
@@ -130,7 +130,7 @@ describe.skipIf(skipReason(docker) !== undefined || noBinary !== undefined)('rea
     // Requests came through: the DNS failure cloudflared logs (its namespace has no resolver) is not the state.
     expect(byId(report, 'edge.unreachable').every((f) => f.severity !== 'error')).toBe(true);
 
-    const fixed = await p!.triage(['fix', 'cloudflared-ingress', '--yes']);
+    const fixed = await p!.triage(['fix', 'cloudflared-ingress', '--yes', '--timeout', '60']);
     expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
     expect(fixed.stdout).toMatch(/Verify: fixed/);
     expect(parse(await readFile(join(p!.dir, 'docker-compose.yaml'), 'utf8')).services.cloudflared.command).toContain('run --url http://localhost:8080');

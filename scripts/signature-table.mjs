@@ -21,6 +21,7 @@ function fromText(sig) {
   for (const c of sig.cites) {
     if (c.from === 'cloudflared') byFile.set(c.file, [...(byFile.get(c.file) ?? []), c.versions.replace('..', '–')]);
     else if (c.from === 'edge') other.push(`the edge's answer ([seen](${c.seen}))`);
+    else if (c.from === 'stand-in') other.push(`our test stand-in (${c.why})`);
     else other.push(c.from === 'guide' ? 'the guide' : 'deployment facts');
   }
   const files = [...byFile].map(([file, versions]) => `${code(file)} ${[...new Set(versions)].join(', ')}`);

@@ -390,6 +390,7 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: /\bStarting metrics server on (?<address>\S+?)\/metrics\b/,
     captures: ['address'],
     description: 'where cloudflared serves /metrics and /ready (watch reads them there)',
+    cites: [cf('metrics/metrics.go', '2020.6.0..2026.8.2', 'Starting metrics server on %s')],
   },
   {
     id: 'cloudflared.request', source: 'cloudflared', severity: 'ok', evaluation: 'count',
@@ -398,6 +399,7 @@ export const SIGNATURES: readonly Signature[] = [
     captures: ['method', 'url', 'host', 'path', 'origin'],
     fields: { host: ['host'], path: ['path'], origin: ['originService'] },
     description: 'a request from the edge reached cloudflared (logged at --loglevel debug)',
+    cites: [cf('proxy/logger.go', '2024.2.1..2026.8.2', '%s %s %s'), cf('proxy/logger.go', '2024.2.1..2026.8.2', 'originService')],
   },
   {
     id: 'cloudflared.origin-response', source: 'cloudflared', severity: 'ok', evaluation: 'count',
@@ -406,6 +408,7 @@ export const SIGNATURES: readonly Signature[] = [
     captures: ['status', 'origin'],
     fields: { origin: ['originService'] },
     description: 'the origin (mcp-proxy) answered a request with this status (logged at --loglevel debug)',
+    cites: [cf('proxy/logger.go', '2024.2.1..2026.8.2', 'originService')],
   },
   // ── mcp-proxy ─────────────────────────────────────────────────────────────────────────────────────
   {
@@ -485,6 +488,7 @@ export const SIGNATURES: readonly Signature[] = [
     fields: { host: ['host'], route: ['route'], upstream: ['upstream'], status: ['status'] },
     // The real proxy's per-request wording is not public: this is the line the test stand-in logs.
     description: 'a request the proxy routed to an upstream, with the upstream\'s status',
+    cites: [{ from: 'stand-in', text: 'proxied request', why: 'the real proxy\'s per-request line is not public; test/docker/images/mcp-proxy.sh logs this one' }],
   },
   // ── setup: the WIF exchange and the Tunnels API ───────────────────────────────────────────────────
   {

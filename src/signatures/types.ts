@@ -63,7 +63,12 @@ export type Citation =
   /** The troubleshooting guide or the deployment facts quote `text` (the proxy's and setup's wording). */
   | { from: 'guide' | 'facts'; text: string }
   /** Said by the tunnel edge, not by cloudflared's code: where it was seen printed. */
-  | { from: 'edge'; text: string; seen: string };
+  | { from: 'edge'; text: string; seen: string }
+  /**
+   * Our own test stand-in's wording, where the real program's is not public (the proxy's per-request line):
+   * `why` says so, and the README's table shows it.
+   */
+  | { from: 'stand-in'; text: string; why: string };
 
 export type Level = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 

@@ -5,6 +5,7 @@ import { helpText } from './help.js';
 import { processIo, writeOut, type Io } from './io.js';
 import { VERSION } from './version.js';
 import { listSymptoms } from './commands/symptoms.js';
+import { checkProjectDir } from './project-dir.js';
 
 const BIN = 'mcp-tunnel-triage';
 
@@ -16,6 +17,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (args.help) return writeOut(io, helpText(args.command)).then(() => 0);
     if (args.version) return writeOut(io, `${VERSION}\n`).then(() => 0);
     if (args.listSymptoms) return await listSymptoms(io, args.options.json);
+    if (args.command !== 'scan') await checkProjectDir(args.options);
     // Commands load when chosen: --version, --help and the wizard's first frame do not wait for the pipeline.
     switch (args.command) {
       case 'bundle':

@@ -228,9 +228,13 @@ export const CATALOG = {
       'log-route-missing': 'The proxy logged `no route for host` for `{host}` ({count}×). The host ends with `tunnel_domain` (`{configured}`), so the proxy looked for a route named `{route}`, and `routes` has none ({routes}). Add it or, if you just did, restart the proxy: it reads `routes` at start.',
       recovered: 'The proxy logged `no route for host` for `{host}` ({count}×, last {last}), then restarted ({recovery}) and has not logged it since. If you changed `tunnel_domain` or `routes`, send a request to confirm.',
       'recovered-routed': 'The proxy logged `no route for host` for `{host}` ({count}×, last {last}), then restarted ({recovery}) with the config on disk, which has `tunnel_domain: {configured}` and a route `{route}`: it routes that host now.',
+      'history-routed': 'The proxy logged `no route for host` for `{host}` ({count}×, last {last}), all before its current run ({runs}). That run uses the config on disk, which has `tunnel_domain: {configured}` and a route `{route}`: it routes that host now. Shown as history.',
+      'log-not-a-name': 'The proxy logged `no route for host` for `{host}` ({count}×): {what}. Anthropic\'s requests always name `<route>.<tunnel-domain>`, so these came from something that reached the listener directly (a health check, a port scan, a request by hand). They say nothing about `tunnel_domain` and are not why the tunnel fails.',
     },
     variantTitles: {
+      'log-not-a-name': 'The proxy refused requests that name no host under the tunnel domain',
       'recovered-routed': 'The proxy routes {host} now (it had no route for it before its restart)',
+      'history-routed': 'The proxy routes {host} now (it had no route for it before its restart)',
       config: '`tunnel_domain` is not the tunnel\'s domain',
       missing: '`tunnel_domain` is not set',
       'helm-no-domain': 'Setup is disabled and `gateway.config.tunnel_domain` is not set',
@@ -433,6 +437,15 @@ export const CATALOG = {
     fixes: [],
   },
 } as const satisfies Record<string, CatalogEntry>;
+
+/**
+ * The words for log lines that were all written before their container's current run (variant `history`),
+ * for any finding whose entry has no `history` variant of its own: what it was, that it is past, and when.
+ */
+export const HISTORY_WORDS = {
+  titleSuffix: ' (history: logged before the current run)',
+  detail: 'Logged {count}× (last {last}), all before the current run of {runs}, and not since: it describes a process that has since been restarted. Shown as history, not as a fault now; if it comes back in the current run, it is reported as current.',
+} as const;
 
 export type FindingId = keyof typeof CATALOG;
 

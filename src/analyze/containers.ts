@@ -32,3 +32,20 @@ export function lastLogLines(s: Snapshot, role: LogSource, n: number, pod?: stri
   if (pod) lines = lines.filter((l) => KUBE_PREFIX.exec(l)?.[1] === pod);
   return lines.slice(-n);
 }
+
+/**
+ * A crash loop is mostly `restarting`, but gathering can land in the moment between a restart and the
+ * next crash, when the container is `running`. Docker restarts a container by its restart policy only
+ * after it exits, and its back-off resets once a run lasts 10 s; so a container restarted this many times
+ * whose current run began this recently is most likely between two crashes (it may also have just recovered).
+ */
+const FLAPPING_RESTARTS = 2;
+const FLAPPING_UP_MS = 30_000;
+
+/** Seconds the running container had been up when the snapshot was taken, when it looks like a crash loop. */
+export function crashLoopUpSeconds(s: Snapshot, c: ContainerState): number | undefined {
+  if (c.state !== 'running' || (c.restartCount ?? 0) < FLAPPING_RESTARTS || !c.startedAt) return undefined;
+  const up = Date.parse(s.createdAt) - Date.parse(c.startedAt);
+  if (!Number.isFinite(up) || up < -2_000 || up > FLAPPING_UP_MS) return undefined;
+  return Math.max(0, Math.round(up / 1000));
+}

@@ -1,7 +1,7 @@
 // Runs checks over a snapshot and turns their observations into findings with the catalog's words and
 // the fixes' plans. A check that throws becomes a `checks[]` entry with status `error`, never a crash.
 import type { Snapshot } from '../snapshot/types.js';
-import { CATALOG, fillTemplate } from './catalog.js';
+import { CATALOG, HISTORY_WORDS, fillTemplate } from './catalog.js';
 import { describeFix } from '../fixes/registry.js';
 import { LAYER_ORDER, SEVERITY_ORDER, type Check, type CheckResult, type Finding, type Need, type Observation } from './types.js';
 
@@ -28,8 +28,9 @@ export function needMet(s: Snapshot, need: Need): boolean {
 export function materialize(obs: Observation, s: Snapshot): Finding {
   const entry = CATALOG[obs.id];
   const vars = obs.vars ?? {};
-  const detailTemplate = (obs.variant && (entry as { variants?: Record<string, string> }).variants?.[obs.variant]) || entry.detail;
-  const titleTemplate = (obs.variant && (entry as { variantTitles?: Record<string, string> }).variantTitles?.[obs.variant]) || entry.title;
+  const history = obs.variant === 'history';
+  const detailTemplate = (obs.variant && (entry as { variants?: Record<string, string> }).variants?.[obs.variant]) || (history ? HISTORY_WORDS.detail : entry.detail);
+  const titleTemplate = (obs.variant && (entry as { variantTitles?: Record<string, string> }).variantTitles?.[obs.variant]) || (history ? `${entry.title}${HISTORY_WORDS.titleSuffix}` : entry.title);
   const fixIds = obs.fixes ?? (entry.fixes as readonly string[]);
   const fixes = fixIds.map((id) => describeFix(id, s, obs.data)).filter((f) => f !== undefined);
   const finding: Finding = {

@@ -6,6 +6,9 @@ import { runChecks, runChecksAsync, type CheckEvent, type CheckRun } from './eng
 import { checksForSymptom, symptomById } from './symptoms.js';
 import { routeNames } from './route-names.js';
 import { SEVERITY_ORDER, type Check, type Report } from './types.js';
+import { visibilityOf } from './visibility.js';
+import { logIndex } from '../signatures/log-index.js';
+import { PROBE_MARKER } from '../snapshot/probe-marker.js';
 
 export interface AnalyzeOptions {
   /** Only this symptom's checks. The caller has validated the id. */
@@ -38,7 +41,7 @@ function toReport(s: Snapshot, run: CheckRun, opts: AnalyzeOptions): Report {
     createdAt: s.createdAt,
     origin: s.origin,
     deployment: { ...s.deployment, ...(s.tunnelDomain ? { tunnelDomain: s.tunnelDomain } : {}) },
-    notes: s.notes,
+    notes: ownLinesNote(s),
     findings: run.findings,
     checks: run.checks,
     summary,
@@ -46,10 +49,21 @@ function toReport(s: Snapshot, run: CheckRun, opts: AnalyzeOptions): Report {
   const routes = routeNames(s);
   if (routes) report.routes = routes;
   if (s.origin === 'demo') report.demo = true;
+  const seen = visibilityOf(s);
+  if (seen.blocked) report.blocked = seen.blocked;
+  if (seen.unseen.length) report.unseen = seen.unseen;
   if (opts.symptom) report.symptom = opts.symptom;
   return report;
 }
 
-export function exitCodeOf(report: Report): 0 | 1 {
+/** The snapshot's notes, and how many log lines this tool's own probe caused (they were left out). */
+function ownLinesNote(s: Snapshot): string[] {
+  const own = logIndex(s).own;
+  return own ? [...s.notes, `left out ${own} log line(s) that this tool's own listener probe caused (they name ${PROBE_MARKER})`] : s.notes;
+}
+
+/** SPEC section 3: 2 when the deployment could not be examined (whatever else was found), 1 for an error finding, else 0. */
+export function exitCodeOf(report: Pick<Report, 'findings' | 'blocked'>): 0 | 1 | 2 {
+  if (report.blocked) return 2;
   return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }

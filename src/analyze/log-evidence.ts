@@ -6,6 +6,7 @@ import { signatureById } from '../signatures/catalog.js';
 import { countOf, hitsOf, type LogHit } from '../signatures/log-index.js';
 import type { FindingId } from './catalog.js';
 import { evidence } from './evidence.js';
+import { runWords, splitByRun, type RunStart } from './log-runs.js';
 import type { Evidence, Observation, Severity } from './types.js';
 
 const groupKey = (h: LogHit) => `${h.log}\u0000${h.record.origin ?? ''}`;
@@ -36,7 +37,7 @@ export function whenOf(hit: LogHit): string {
  * Evidence for matched lines, per log: the first line, and the latest with how many matched, when the
  * first and last were logged and in which pods. `total` is the full count when more matched than were kept.
  */
-export function hitEvidence(hits: readonly LogHit[], total?: number): Evidence[] {
+export function hitEvidence(hits: readonly LogHit[], total?: number, mark: { history?: boolean } = {}): Evidence[] {
   const out: Evidence[] = [];
   const byLog = groupBy(hits, (h) => h.log);
   for (const [log, group] of byLog) {
@@ -46,13 +47,15 @@ export function hitEvidence(hits: readonly LogHit[], total?: number): Evidence[]
     const pods = seenIn(group);
     const count = byLog.size === 1 && total !== undefined ? Math.max(total, group.length) : group.length;
     const source = `logs/${log}`;
-    if (group.length > 1 && first.record.display !== last.record.display) out.push(evidence(source, first.record.display, { line: first.record.line }));
+    const history = mark.history ? { history: true } : {};
+    if (group.length > 1 && first.record.display !== last.record.display) out.push(evidence(source, first.record.display, { line: first.record.line, ...history }));
     out.push(
       evidence(source, last.record.display, {
         line: last.record.line,
         count,
         ...(times.length ? { firstSeen: times[0]!, lastSeen: times[times.length - 1]! } : {}),
         ...(pods ? { seenIn: pods } : {}),
+        ...history,
       }),
     );
   }
@@ -107,16 +110,20 @@ export interface LogFindingSpec {
  * `recoveredBy`) came later, in which case it is reported as recovered with lower severity.
  */
 export function logObservation(s: Snapshot, spec: LogFindingSpec): Observation | undefined {
-  const hits = hitsOf(s, spec.signatures);
-  if (hits.length === 0) return undefined;
+  const all = hitsOf(s, spec.signatures);
+  if (all.length === 0) return undefined;
+  const { current: hits, history, runs } = splitByRun(s, all);
+  if (hits.length === 0) return historyObservation(spec, history, runs.values());
   const recoveredBy = [...new Set(spec.signatures.flatMap((id) => signatureById(id)?.recoveredBy ?? []))];
   const state = latestState(hits, hitsOf(s, recoveredBy));
   const total = countOf(s, spec.signatures);
+  // Earlier runs' lines of the same failure (a crash loop's) are shown too, marked as history.
+  const past = history.length ? hitEvidence(history, undefined, { history: true }) : [];
   if (state.current.length) {
     const obs: Observation = {
       id: spec.id,
       vars: { count: total, ...spec.vars?.(state.current) },
-      evidence: hitEvidence(state.current, state.recovered.length ? undefined : total),
+      evidence: [...hitEvidence(state.current, state.recovered.length || history.length ? undefined : total), ...past],
       data: { from: 'log', ...spec.data?.(state.current) },
     };
     if (spec.variant) obs.variant = spec.variant;
@@ -130,7 +137,24 @@ export function logObservation(s: Snapshot, spec: LogFindingSpec): Observation |
     variant: 'recovered',
     severity,
     vars: { count: total, last: whenOf(last), recovery: recoveryText(recovery), ...spec.vars?.(hits) },
-    evidence: [...hitEvidence(hits, total), evidence(`logs/${recovery.log}`, recovery.record.display, { line: recovery.record.line, ...(recovery.record.time ? { lastSeen: recovery.record.time } : {}) })],
+    evidence: [...hitEvidence(hits, history.length ? undefined : total), ...past, evidence(`logs/${recovery.log}`, recovery.record.display, { line: recovery.record.line, ...(recovery.record.time ? { lastSeen: recovery.record.time } : {}) })],
     data: { from: 'log', recovered: true, ...spec.data?.(hits) },
+  };
+}
+
+/**
+ * Lines that were all logged before their container's current run began: history, shown as such (info, no
+ * fix), with the run that followed. The catalog's `history` variant words it (a generic one otherwise).
+ */
+export function historyObservation(spec: Pick<LogFindingSpec, 'id' | 'vars' | 'data'>, history: LogHit[], runs: Iterable<RunStart>): Observation {
+  const last = history[history.length - 1]!;
+  return {
+    id: spec.id,
+    variant: 'history',
+    severity: 'info',
+    vars: { ...spec.vars?.(history), count: history.length, last: whenOf(last), runs: runWords(runs) },
+    evidence: hitEvidence(history, undefined, { history: true }),
+    data: { from: 'log', history: true, ...spec.data?.(history) },
+    fixes: [],
   };
 }

@@ -29,6 +29,8 @@ export interface Evidence {
   lastSeen?: string;
   /** Which pods or containers showed it (Helm with several replicas). */
   seenIn?: string[];
+  /** Logged before its container's current run began: history, not the present state. */
+  history?: boolean;
 }
 
 export type FixKind = 'command' | 'edit' | 'manual';
@@ -116,4 +118,8 @@ export interface Report {
   findings: Finding[];
   checks: CheckResult[];
   summary: Record<Severity, number>;
+  /** One line when the deployment could not be examined (exit code 2): what could not be seen, why, what to do. */
+  blocked?: string;
+  /** Parts that could not be seen (a tool that hung, a log that could not be read), one line each. */
+  unseen?: string[];
 }

@@ -12,6 +12,8 @@ export async function runDiagnose(opts: TriageOptions, io: Io): Promise<number> 
   try {
     const report = analyze(snapshot, { symptom: opts.symptom });
     await writeOut(io, opts.json ? jsonReport(report) : textReport(report, detectStyle(io.stdout, io.env)));
+    // SPEC section 3: could not examine is exit 2, with one line on stderr saying what to do.
+    if (report.blocked) io.stderr.write(`mcp-tunnel-triage: could not examine the deployment: ${report.blocked}\n`);
     return exitCodeOf(report);
   } finally {
     await cleanup();

@@ -106,12 +106,15 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
   if (pluginV2) for (const role of LOG_SOURCES) if (target.services[role]) logRuns.push(collectV2Log(role, target.services[role]!));
 
   let rows: PsRow[] = [];
+  // Whether the project's containers were really listed: a list that hung or failed is unknown, not empty.
+  let listed = false;
   let byLabel = !pluginV2;
   if (pluginV2) {
     const argv = composeCommands.psV2(target);
     const r = await runStep(ctx, argv, { id: 'compose ps', cwd: dir, tool: 'compose' });
     const parsed = parsePs(r.stdout);
     rows = parsed.rows;
+    listed = answered(r);
     if (parsed.bad) ctx.notes.push(`\`${displayArgv(argv)}\`: ${parsed.bad} line(s) were not JSON and were skipped`);
     s.deployment.project = rows.find((row) => row.project)?.project ?? composeProjectName(s, dir, ctx.env, 'v2').name;
     // Compose refuses a file it cannot load; docker still knows the containers by their labels.
@@ -133,6 +136,7 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
     ctx.notes.push(`Compose project ${project.name} (from ${project.source})`);
     const r = await runStep(ctx, composeCommands.psByLabel(project.name), { id: 'docker ps', tool: 'docker' });
     rows = parsePs(r.stdout).rows;
+    listed = answered(r);
   }
 
   // Round 3: inspect every container at once; by label, each role's containers' logs come from `docker logs`.
@@ -174,6 +178,10 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
   const byId = new Map(inspected.map((c) => [c.id ?? '', c]));
   const byName = new Map(inspected.map((c) => [c.name, c]));
   const containers: ContainerState[] = rows.map((row) => mergeContainer(row, [...byId.entries()].find(([id]) => id.startsWith(row.id))?.[1] ?? byName.get(row.name)));
+  if (!listed) {
+    ctx.notes.push(`the containers of Compose project ${s.deployment.project ?? '?'} could not be listed: their states are unknown`);
+    return;
+  }
   s.state.containers = containers;
   const summary = containers.map((c) => `${c.name} ${c.state}${roleOf(c.service, target) ? '' : ' (not a tunnel service)'}`);
   ctx.notes.push(containers.length ? `containers: ${summary.join(', ')}` : `no containers found for Compose project ${s.deployment.project ?? '?'}`);
@@ -182,6 +190,8 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
 function byOwnThenName(a: PsRow, b: PsRow): number {
   return Number(a.oneOff ?? false) - Number(b.oneOff ?? false) || a.name.localeCompare(b.name);
 }
+
+const answered = (r: RunResult) => r.exitCode === 0 && !r.timedOut;
 
 /** Log and inspect failures count against the tool only when they would stop every call. */
 const minorFailure = (r: RunResult): boolean => !isBlocking(classifyFailure('docker', r));

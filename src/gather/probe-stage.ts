@@ -8,6 +8,8 @@ import { composeModel, serviceFor } from '../analyze/compose-model.js';
 import { isPrivateIpv4 } from '../analyze/net.js';
 import { step } from './events.js';
 import type { GatherContext } from './context.js';
+import { isDomainName } from '../snapshot/tunnel-domain.js';
+import { probeHost } from '../snapshot/probe-marker.js';
 import { DEFAULT_EDGE, parseHostPort, probeListener, probeTcp, type HostPort } from './probes.js';
 
 /** A probe waits at most this long: an edge that answers does so well within it. */
@@ -21,6 +23,19 @@ export function startEdgeProbe(ctx: GatherContext): Promise<ProbeResult> | undef
   const target = parseHostPort(ctx.opts.edge ?? DEFAULT_EDGE);
   if (!target) return undefined; // argv has validated --edge; nothing to dial otherwise
   return step(ctx.onEvent, 'probe edge', `TCP connect to the tunnel edge ${ctx.opts.edge ?? DEFAULT_EDGE}`, () => probeTcp(target, probeTimeout(ctx)), (r) => r.ok);
+}
+
+/** The domain the proxy strips (its config's `tunnel_domain`), else the tunnel's: the probe's Host goes under it. */
+function probeDomain(s: Snapshot): string | undefined {
+  const text = s.files[s.deployment.paths.config ?? '']?.text;
+  try {
+    const doc = text === undefined ? undefined : parseDocument(text);
+    const domain = doc && isMap(doc.contents) ? doc.get('tunnel_domain') : undefined;
+    if (typeof domain === 'string' && isDomainName(domain.trim())) return domain.trim().toLowerCase();
+  } catch {
+    // an unreadable config names no domain
+  }
+  return s.tunnelDomain?.value;
 }
 
 function listenPort(s: Snapshot): number {
@@ -60,7 +75,7 @@ export async function runProbes(ctx: GatherContext, s: Snapshot, edge: Promise<P
   const probes: NonNullable<Snapshot['state']['probes']> = {};
   const { target, why } = listenerTarget(s);
   const listener = target
-    ? step(ctx.onEvent, 'probe listener', `plaintext WebSocket check of the proxy listener ${target.host}:${target.port}`, () => probeListener(target, probeTimeout(ctx)), (r) => r.ok)
+    ? step(ctx.onEvent, 'probe listener', `plaintext WebSocket check of the proxy listener ${target.host}:${target.port}`, () => probeListener(target, probeHost(probeDomain(s)), probeTimeout(ctx)), (r) => r.ok)
     : undefined;
   if (!target) ctx.notes.push(`listener probe skipped: ${why}`);
   const [e, l] = await Promise.all([edge, listener]);

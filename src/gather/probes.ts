@@ -1,11 +1,15 @@
 // Network probes (skipped with --no-network): a TCP connect to the tunnel edge on 7844, and a look at the
-// proxy's :8080 listener on a loopback or container address. Both only connect; the listener probe asks for
-// a WebSocket version no server speaks, so the proxy answers in plaintext without upgrading, never starts
-// its inner TLS handshake, and so logs no `tls handshake failed` of ours for a later run to find.
+// proxy's :8080 listener on a loopback or container address. Both only connect. The listener probe sends one
+// plaintext HTTP request that says it is ours (PROBE_MARKER in its Host, its User-Agent and a header of its
+// own), for a host no route has, and asks for a WebSocket version no server speaks: the proxy answers without
+// upgrading or dialling anything, and a line it logs about it carries the marker, which analysis leaves out.
+// No TLS is sent to the plaintext listener: a proxy that reads a ClientHello as a request logs a miss for an
+// empty host, which nothing could tell apart from a real one.
 import { connect, isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import type { ProbeResult } from '../snapshot/types.js';
+import { PROBE_MARKER } from '../snapshot/probe-marker.js';
+import { VERSION } from '../version.js';
 
 /** The documented edge: an address of region1.v2.argotunnel.com, in 198.41.192.0/19, TCP 7844. */
 export const DEFAULT_EDGE = '198.41.192.7:7844';
@@ -53,7 +57,7 @@ function classifyAnswer(head: string): { answer: ProbeResult['answer']; statusLi
   return { answer: websocket ? 'websocket' : 'http', statusLine };
 }
 
-function plaintextUpgrade(target: HostPort, timeoutMs: number): Promise<{ head?: string; error?: string }> {
+function plaintextUpgrade(target: HostPort, host: string, timeoutMs: number): Promise<{ head?: string; error?: string }> {
   return new Promise((resolve) => {
     const socket = connect({ host: target.host, port: target.port });
     let head = '';
@@ -67,13 +71,14 @@ function plaintextUpgrade(target: HostPort, timeoutMs: number): Promise<{ head?:
       socket.write(
         [
           'GET / HTTP/1.1',
-          `Host: ${label(target)}`,
+          `Host: ${host}`,
           'Upgrade: websocket',
           'Connection: Upgrade',
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
           // Unsupported on purpose: a WebSocket server refuses (426 / 400 naming its versions) rather than upgrading.
           'Sec-WebSocket-Version: 0',
-          'User-Agent: mcp-tunnel-triage-probe',
+          `User-Agent: ${PROBE_MARKER}/${VERSION}`,
+          `X-Mcp-Tunnel-Triage-Probe: ${PROBE_MARKER}`,
           '',
           '',
         ].join('\r\n'),
@@ -88,26 +93,12 @@ function plaintextUpgrade(target: HostPort, timeoutMs: number): Promise<{ head?:
   });
 }
 
-/** What `curl https://…:8080` meets: a TLS handshake to a plaintext listener fails with `wrong version number`. */
-function tlsAttempt(target: HostPort, timeoutMs: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const socket = tlsConnect({ host: target.host, port: target.port, rejectUnauthorized: false, servername: isIP(target.host) ? undefined : target.host });
-    const done = (r: string | undefined) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done(undefined), timeoutMs);
-    socket.once('secureConnect', () => done('TLS handshake succeeded (this listener speaks TLS)'));
-    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? 'wrong version number' : `${err.code ?? ''} ${err.message}`.trim()));
-  });
-}
-
-export async function probeListener(target: HostPort, timeoutMs: number): Promise<ProbeResult> {
+/** `host`: the Host header to send (PROBE_MARKER under the tunnel domain: see src/snapshot/probe-marker.ts). */
+export async function probeListener(target: HostPort, host: string, timeoutMs: number): Promise<ProbeResult> {
   const start = performance.now();
   const at = new Date().toISOString();
-  const upgrade = await plaintextUpgrade(target, timeoutMs);
-  const result: ProbeResult = { target: label(target), ok: false, at };
+  const upgrade = await plaintextUpgrade(target, host, timeoutMs);
+  const result: ProbeResult = { target: label(target), ok: false, at, host };
   if (upgrade.error) {
     result.detail = upgrade.error;
   } else {
@@ -116,10 +107,6 @@ export async function probeListener(target: HostPort, timeoutMs: number): Promis
     if (statusLine) result.statusLine = statusLine;
     result.ok = answer !== 'not-http';
     result.detail = answer === 'websocket' ? 'answers a WebSocket upgrade in plaintext' : answer === 'http' ? 'answers plaintext HTTP' : 'answered something other than HTTP';
-    if (result.ok) {
-      const tls = await tlsAttempt(target, timeoutMs);
-      if (tls) result.tlsError = tls;
-    }
   }
   result.ms = Math.round(performance.now() - start);
   return result;

@@ -10,6 +10,8 @@ export function jsonReport(report: Report): string {
     deployment: report.deployment,
     ...(report.symptom ? { symptom: report.symptom } : {}),
     notes: report.notes,
+    ...(report.blocked ? { blocked: report.blocked } : {}),
+    ...(report.unseen?.length ? { unseen: report.unseen } : {}),
     summary: report.summary,
     findings: report.findings,
     checks: report.checks,

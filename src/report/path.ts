@@ -106,10 +106,11 @@ function statusOf(findings: Finding[], covered: boolean): HopStatus {
   return covered || findings.some((f) => f.severity === 'ok') ? 'ok' : 'unknown';
 }
 
-export function pathModel(report: Report, checks: readonly Check[] = CHECKS): PathModel {
+export function pathModel(report: Pick<Report, 'checks' | 'findings' | 'routes' | 'blocked'>, checks: readonly Check[] = CHECKS): PathModel {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const ran = (r: CheckResult) => r.status === 'ok' || r.status === 'problem';
-  const covered = new Set(report.checks.filter(ran).flatMap((r) => hopsOfCheck(byId.get(r.id))));
+  // A deployment that could not be examined has no healthy hop: only findings mark one.
+  const covered = new Set(report.blocked ? [] : report.checks.filter(ran).flatMap((r) => hopsOfCheck(byId.get(r.id))));
   const routeNames = (report.routes ?? []).map((r) => r.name);
   const onHop = new Map<string, Finding[]>();
   const put = (key: string, f: Finding) => onHop.set(key, [...(onHop.get(key) ?? []), f]);

@@ -18,6 +18,7 @@ export function evidenceLine(e: Evidence): string {
   if (e.firstSeen && e.lastSeen && e.firstSeen !== e.lastSeen) extra.push(`${e.firstSeen} … ${e.lastSeen}`);
   else if (e.lastSeen) extra.push(e.lastSeen);
   if (e.seenIn?.length) extra.push(`in ${e.seenIn.join(', ')}`);
+  if (e.history) extra.push('history: before the current run');
   return `${where}  ${e.text}${extra.length ? `  (${extra.join(', ')})` : ''}`;
 }
 
@@ -71,6 +72,8 @@ export function headerLines(report: Report, style: Style): string[] {
   lines.push(paint(style, 'bold', `${report.tool.name} ${report.tool.version}`) + (report.demo ? paint(style, 'magenta', '  DEMO: a built-in broken sample deployment, not your host') : ''));
   lines.push(`Deployment: ${d.kind === 'unknown' ? 'none detected' : d.kind} (${d.how})`);
   if (d.tunnelDomain) lines.push(`Tunnel domain: ${d.tunnelDomain.value} (from ${d.tunnelDomain.source})`);
+  if (report.blocked) lines.push(paint(style, 'yellow', `? Could not examine the deployment: ${report.blocked}`));
+  for (const part of report.unseen ?? []) lines.push(paint(style, 'yellow', `? Not seen: ${part}`));
   for (const note of report.notes) lines.push(paint(style, 'dim', `· ${note}`));
   if (report.symptom) lines.push(`Symptom: ${report.symptom} (only its checks ran)`);
   return lines;
@@ -84,8 +87,12 @@ export function textReport(report: Report, style: Style = PLAIN): string {
     if (checks.length === 0 && findings.length === 0) continue;
     out.push(paint(style, 'bold', LAYER_TITLES[layer].toUpperCase()));
     const ran = checks.filter((c) => c.status === 'ok' || c.status === 'problem').length;
+    const checksRan = `${ran} check${ran === 1 ? '' : 's'}`;
     if (findings.length === 0) {
-      out.push(ran ? `  ${severityMark(style, 'ok')} no problems found (${ran} check${ran === 1 ? '' : 's'})` : `  ${paint(style, 'dim', '- not checked: nothing gathered for it')}`);
+      // Nothing gathered is never healthy: with the deployment unexamined, a quiet layer is unknown, not fine.
+      if (!ran) out.push(`  ${paint(style, 'dim', '- not checked: nothing gathered for it')}`);
+      else if (report.blocked) out.push(`  ${paint(style, 'yellow', '?')} no problems in what could be read (${checksRan}); the rest could not be examined`);
+      else out.push(`  ${severityMark(style, 'ok')} no problems found (${checksRan})`);
     }
     for (const f of findings) out.push(indent(findingBlock(f, style), '  '));
     for (const c of checks.filter((x) => x.status === 'error')) out.push(`  ${paint(style, 'yellow', '?')} could not check ${c.id}: ${c.reason ?? 'unknown error'}`);
@@ -106,5 +113,5 @@ export function summaryLine(report: Report, style: Style): string {
     `${info} note${info === 1 ? '' : 's'}`,
   ];
   const checks = `${ran} check${ran === 1 ? '' : 's'} ran${skipped ? `, ${skipped} skipped (nothing to look at)` : ''}${crashed ? `, ${crashed} could not run` : ''}`;
-  return `${counts.join(', ')} · ${checks}`;
+  return `${counts.join(', ')} · ${checks}${report.blocked ? ` · ${paint(style, 'yellow', 'could not examine the deployment')}` : ''}`;
 }

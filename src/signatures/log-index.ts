@@ -3,6 +3,7 @@
 import { LOG_SOURCES, type LogSource, type Snapshot } from '../snapshot/types.js';
 import { scanText, type ScanStats } from './scanner.js';
 import type { LogRecord, Signature } from './types.js';
+import { PROBE_MARKER } from '../snapshot/probe-marker.js';
 
 /**
  * Per signature, at most this many hits are kept: the first ones and the latest ones (a log of millions
@@ -27,6 +28,8 @@ export interface LogIndex {
   /** Every match, by signature id (complete even when hits were dropped). */
   counts: Map<string, number>;
   stats: Partial<Record<LogSource, ScanStats>>;
+  /** Matching lines left out because this tool's own probe caused them (they carry PROBE_MARKER). */
+  own: number;
 }
 
 const cache = new WeakMap<Snapshot, LogIndex>();
@@ -34,7 +37,7 @@ const cache = new WeakMap<Snapshot, LogIndex>();
 export function logIndex(s: Snapshot): LogIndex {
   const cached = cache.get(s);
   if (cached) return cached;
-  const index: LogIndex = { bySignature: new Map(), counts: new Map(), stats: {} };
+  const index: LogIndex = { bySignature: new Map(), counts: new Map(), stats: {}, own: 0 };
   for (const log of LOG_SOURCES) {
     const text = s.logs[log]?.text;
     if (!text) continue;
@@ -43,6 +46,10 @@ export function logIndex(s: Snapshot): LogIndex {
       text,
       (record, matches) => {
         seq++;
+        if (record.text.includes(PROBE_MARKER)) {
+          index.own++;
+          return;
+        }
         for (const m of matches) {
           const id = m.signature.id;
           index.counts.set(id, (index.counts.get(id) ?? 0) + 1);

@@ -125,6 +125,7 @@ function renderValue(value: unknown): string {
 /** A normalised line; its fields are parsed only when a signature asks for them (most lines never). */
 class Normal implements NormalLine {
   time: string | undefined;
+  stamp: string | undefined;
   level: Level | undefined;
   origin: string | undefined;
   source: LogSource | undefined;
@@ -255,8 +256,10 @@ export function normalizePrefixed({ rest: afterPrefix, origin, outerTime, source
   } else {
     line = new Normal(rest, display, EMPTY, /^[ \t]+\S/.test(rest));
   }
-  // `docker logs -t` before a line with its own time: show the program's line, without the runtime's stamp.
-  if (runtimeTime && time !== undefined) line.display = rest;
+  // `docker logs -t` before a line with its own time, or before the next line of a multi-line message: show
+  // the program's text, without the runtime's stamp (a joined message must not carry one in its middle).
+  if (runtimeTime && (time !== undefined || line.continuation)) line.display = rest;
+  if (runtimeTime) line.stamp = outerTime;
   time ??= outerTime;
   line.time = time === undefined ? undefined : normalizeTime(time);
   line.origin = origin;

@@ -45,6 +45,7 @@ interface Phys {
 /** A record with a fixed shape (this runs for every candidate line); its fields stay lazy. */
 class ScannedRecord implements LogRecord {
   readonly time?: string;
+  readonly stamp?: string;
   readonly level?: Level;
   readonly origin?: string;
   readonly source?: LogSource;
@@ -57,6 +58,7 @@ class ScannedRecord implements LogRecord {
     readonly display: string,
   ) {
     this.time = head.time;
+    this.stamp = head.stamp;
     this.level = head.level;
     this.origin = head.origin;
     this.source = head.source;

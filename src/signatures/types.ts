@@ -80,6 +80,11 @@ export interface LogRecord {
   span: number;
   /** When it was logged, as the line says (ISO-like), if it says. */
   time?: string;
+  /**
+   * When the container runtime took the line (`docker logs -t`, `kubectl logs --timestamps`), at full
+   * precision: what places the line in a run of its container (the program's own time may be in seconds).
+   */
+  stamp?: string;
   level?: Level;
   /** The pod (kubectl --prefix) or container (docker compose logs) that printed it. */
   origin?: string;

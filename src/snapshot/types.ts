@@ -148,8 +148,10 @@ export interface ProbeResult {
   answer?: 'websocket' | 'http' | 'not-http';
   /** The first line the listener sent back (`HTTP/1.1 426 Upgrade Required`). */
   statusLine?: string;
-  /** What a TLS handshake to the same address ends with (curl's `wrong version number`). */
+  /** What a TLS handshake to the same address ended with (curl's `wrong version number`); older runs only. */
   tlsError?: string;
+  /** Listener probe: the Host it asked for (marked as this tool's: src/snapshot/probe-marker.ts). */
+  host?: string;
   /** When it ran (ISO). */
   at?: string;
 }

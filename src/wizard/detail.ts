@@ -79,6 +79,7 @@ function evidenceLines(e: Evidence, width: number): Line[] {
   if (e.firstSeen && e.lastSeen && e.firstSeen !== e.lastSeen) meta.push(`first ${e.firstSeen}, last ${e.lastSeen}`);
   else if (e.lastSeen ?? e.firstSeen) meta.push(`at ${e.lastSeen ?? e.firstSeen}`);
   if (e.seenIn?.length) meta.push(`in ${e.seenIn.join(', ')}`);
+  if (e.history) meta.push('history: before the current run');
   // Wrapped between parts, so a long pod list moves to its own line instead of being cut.
   let line = '';
   for (const part of meta) {

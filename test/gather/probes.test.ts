@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { probeListener, probeTcp, parseHostPort } from '../../src/gather/probes.js';
+import { probeHost } from '../../src/snapshot/probe-marker.js';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { analyze } from '../../src/analyze/index.js';
 import { defaultOptions } from '../../src/options.js';
@@ -32,22 +33,26 @@ async function closedPort(): Promise<number> {
 }
 
 /** Plaintext WebSocket as the proxy serves it: 101 for version 13, else 426 naming the versions it speaks. */
-async function plaintextWebSocket(): Promise<{ port: number; upgrades: string[] }> {
+async function plaintextWebSocket(): Promise<{ port: number; upgrades: string[]; requests: { host?: string; ua?: string; marker?: string }[]; connections: () => number }> {
   const upgrades: string[] = [];
+  const requests: { host?: string; ua?: string; marker?: string }[] = [];
+  let connections = 0;
   const server = createHttpServer((_req, res) => {
     res.writeHead(400, { 'Content-Type': 'text/plain' });
     res.end('Bad Request');
   });
+  server.on('connection', () => connections++);
   server.on('upgrade', (req, socket) => {
     const version = String(req.headers['sec-websocket-version'] ?? '');
     upgrades.push(version);
+    requests.push({ host: req.headers.host, ua: req.headers['user-agent'], marker: req.headers['x-mcp-tunnel-triage-probe'] as string | undefined });
     if (version !== '13') {
       socket.end('HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
   });
-  return { port: await listen(server as unknown as Server), upgrades };
+  return { port: await listen(server as unknown as Server), upgrades, requests, connections: () => connections };
 }
 
 let pki: DeploymentPki;
@@ -78,26 +83,31 @@ describe('the edge probe (TCP connect)', () => {
 });
 
 describe('the listener probe', () => {
-  it('finds plaintext WebSocket without upgrading, and shows what curl https:// meets', async () => {
+  it('finds plaintext WebSocket without upgrading, in one request marked as ours and no TLS', async () => {
     const ws = await plaintextWebSocket();
-    const r = await probeListener({ host: '127.0.0.1', port: ws.port }, 3_000);
-    expect(r).toMatchObject({ ok: true, answer: 'websocket', statusLine: 'HTTP/1.1 426 Upgrade Required' });
+    const r = await probeListener({ host: '127.0.0.1', port: ws.port }, probeHost('abcd1234.tunnel.anthropic.com'), 3_000);
+    expect(r).toMatchObject({ ok: true, answer: 'websocket', statusLine: 'HTTP/1.1 426 Upgrade Required', host: 'mcp-tunnel-triage-probe.abcd1234.tunnel.anthropic.com' });
     expect(ws.upgrades).toEqual(['0']); // never a version the server would upgrade on
-    expect(r.tlsError).toBe('wrong version number');
+    // The Host is a name under the tunnel domain that no route has, never the address dialled; all of it says it is ours.
+    expect(ws.requests).toEqual([{ host: 'mcp-tunnel-triage-probe.abcd1234.tunnel.anthropic.com', ua: expect.stringMatching(/^mcp-tunnel-triage-probe\//), marker: 'mcp-tunnel-triage-probe' }]);
+    // One connection: no TLS ClientHello is sent to a plaintext listener (a proxy logs it as a miss for an empty host).
+    await new Promise((done) => setTimeout(done, 200));
+    expect(ws.connections()).toBe(1);
+    expect(r.tlsError).toBeUndefined();
   });
 
   it('tells a TLS listener from a plaintext one', async () => {
     const server = createTlsServer({ key: privateKeyPem(pki.serverKey.privateKey), cert: pki.server.pem }, (s) => s.end());
     server.on('tlsClientError', () => {});
     const port = await listen(server as unknown as Server);
-    const r = await probeListener({ host: '127.0.0.1', port }, 3_000);
+    const r = await probeListener({ host: '127.0.0.1', port }, probeHost(undefined), 3_000);
     expect(r.ok).toBe(false);
     expect(r.answer ?? 'no answer').not.toBe('websocket');
   });
 
   it('reports a closed port', async () => {
     const port = await closedPort();
-    const r = await probeListener({ host: '127.0.0.1', port }, 2_000);
+    const r = await probeListener({ host: '127.0.0.1', port }, probeHost(undefined), 2_000);
     expect(r).toMatchObject({ ok: false });
     expect(r.detail).toMatch(/^ECONNREFUSED/);
   });
@@ -126,7 +136,9 @@ describe('probes in a live gather', () => {
     const report = analyze(s);
     const info = report.findings.find((f) => f.id === 'tls.plaintext-listener')!;
     expect(info.severity).toBe('info');
-    expect(info.detail).toContain(`answered a WebSocket request in plaintext (\`HTTP/1.1 426 Upgrade Required\`); a TLS handshake to it fails with \`wrong version number\``);
+    expect(info.detail).toContain(`answered a WebSocket request in plaintext (\`HTTP/1.1 426 Upgrade Required\`)`);
+    // The probe asked for a host under the config's tunnel_domain that no route has.
+    expect(ws.requests.map((q) => q.host)).toEqual(['mcp-tunnel-triage-probe.abcd1234.tunnel.anthropic.com']);
     expect(report.findings.some((f) => f.id === 'edge.unreachable')).toBe(false);
   });
 

@@ -164,11 +164,24 @@ function dockerPsRow(spec: ComposeSpec, c: ContainerSpec): Record<string, unknow
 
 const ts = (i: number) => `2026-11-28T03:${String(10 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(100000000 + i * 7919).slice(1)}Z`;
 
+/** The runtime's stamp of a container's i-th line: a second after it started (lines of its current run), to the nanosecond. */
+function stampAfter(startedAt: string, i: number): string {
+  const ms = Date.parse(startedAt) + 1000 + i * 8;
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, frac: string) => `.${frac}${String(100000 + i).slice(1)}1Z`);
+}
+
+/** When a service's container started in the scenario (its own startedAt, else when the rules were built). */
+function startOf(spec: ComposeSpec, service: string): string {
+  const c = spec.containers.find((x) => x.service === service && !x.oneOff);
+  return c?.startedAt ?? spec.builtAt ?? new Date().toISOString();
+}
+
 /** `docker compose logs --no-color --timestamps` (v2): `name-1  | TIME line`, padded to the longest name. */
 export function composeLogOutput(spec: ComposeSpec, service: string, lines: string[]): string {
   const width = Math.max(...spec.containers.map((c) => containerName(spec, c).length)) + 2;
   const name = containerName(spec, spec.containers.find((c) => c.service === service && !c.oneOff) ?? { service, state: 'running' });
-  return lines.map((l, i) => `${name.padEnd(width)}| ${ts(i)} ${l}\n`).join('');
+  const start = startOf(spec, service);
+  return lines.map((l, i) => `${name.padEnd(width)}| ${stampAfter(start, i)} ${l}\n`).join('');
 }
 
 export function composeRules(given: ComposeSpec): Rule[] {
@@ -195,7 +208,7 @@ export function composeRules(given: ComposeSpec): Rule[] {
   for (const c of spec.containers) {
     const lines = spec.logs?.[c.service] ?? [];
     if (spec.flavor === 'v1') {
-      const stamped = lines.map((l, i) => `${ts(i)} ${l}\n`).join('');
+      const stamped = lines.map((l, i) => `${stampAfter(startOf(spec, c.service), i)} ${l}\n`).join('');
       // cloudflared writes its log to stderr; docker logs keeps the streams apart.
       const stream = c.service === 'cloudflared' ? { stderr: stamped } : { stdout: stamped };
       rules.push({ tool: 'docker', args: ['logs', containerName(spec, c)], match: 'contains', ...stream, ...slow });

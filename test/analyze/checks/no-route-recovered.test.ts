@@ -33,8 +33,14 @@ describe('routing.no-route-for-host after a restart', () => {
     expect(f?.detail).toContain('which has `tunnel_domain: abcd1234.tunnel.anthropic.com` and a route `mcp`');
   });
 
-  it('stays a warning when the config would still miss the host, or the proxy predates the config, or is not known', () => {
-    expect(noRoute(snapshot('wrong567.tunnel.anthropic.com')).find((f) => f.data?.from === 'log')?.severity).toBe('warning');
+  it("a miss before the proxy's current run is history (info, no fix), even when the config would still miss the host", () => {
+    const found = noRoute(snapshot('wrong567.tunnel.anthropic.com'));
+    const past = found.find((f) => f.data?.from === 'log');
+    expect([past?.severity, past?.title, past?.fixes]).toEqual(['info', 'The proxy has no route for the host it receives (history: logged before the current run)', []]);
+    expect(past?.evidence.every((e) => e.history)).toBe(true);
+  });
+
+  it('stays a warning when the proxy predates the config, or is not known', () => {
     expect(noRoute(snapshot('abcd1234.tunnel.anthropic.com', { startedAt: '2026-11-28T05:00:00Z' }))[0]?.severity).toBe('warning');
     const unknown = snapshot('abcd1234.tunnel.anthropic.com');
     delete unknown.state.containers;

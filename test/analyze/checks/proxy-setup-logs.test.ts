@@ -124,9 +124,14 @@ describe('routing.no-route-log', () => {
   });
 
   it('implied domain: a longer route name wins over the first label', () => {
-    expect(impliedTunnelDomain('docs.search.abcd.tunnel.anthropic.com', ['docs', 'docs.search'])).toEqual({ route: 'docs.search', implied: 'abcd.tunnel.anthropic.com' });
-    expect(impliedTunnelDomain('mcp.abcd.tunnel.anthropic.com', [])).toEqual({ route: 'mcp', implied: 'abcd.tunnel.anthropic.com' });
+    expect(impliedTunnelDomain('docs.search.abcd.tunnel.anthropic.com', ['docs', 'docs.search'])).toEqual({ route: 'docs.search', implied: 'abcd.tunnel.anthropic.com', sure: true });
+    // No route starts the host: the first label is taken for the route, a guess.
+    expect(impliedTunnelDomain('mcp.abcd.tunnel.anthropic.com', [])).toEqual({ route: 'mcp', implied: 'abcd.tunnel.anthropic.com', sure: false });
     expect(impliedTunnelDomain('localhost', [])).toBeUndefined();
+  });
+
+  it('never derives a domain from an address or an empty host', () => {
+    for (const host of ['172.18.0.3', '127.0.0.1', '10.0.0.5', '::1', 'fe80::1', '', '18.0.3']) expect(impliedTunnelDomain(host, ['mcp', '172']), host).toBeUndefined();
   });
 });
 

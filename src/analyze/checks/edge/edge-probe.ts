@@ -5,7 +5,7 @@ export const edgeProbe: Check = {
   id: 'edge.probe',
   layer: 'edge',
   title: 'this host reaches the tunnel edge on TCP 7844',
-  needs: ['state:probes'],
+  needs: ['state:probes.edge'],
   emits: ['edge.unreachable'],
   run(s) {
     const probe = s.state.probes?.edge;

@@ -2,21 +2,32 @@ import type { Check, Observation } from '../../types.js';
 import type { Snapshot } from '../../../snapshot/types.js';
 import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
 import { roleContainers } from '../../containers.js';
-import { groupBy, logObservation } from '../../log-evidence.js';
+import { groupBy, hitEvidence, logObservation } from '../../log-evidence.js';
+import { splitByRun } from '../../log-runs.js';
+import { isDomainName } from '../../../snapshot/tunnel-domain.js';
+import { isIP } from 'node:net';
 import { routeEntries, scalarValue, viewKeyName, readableProxyConfigs } from '../../proxy-config.js';
 
 const hostOf = (h: LogHit) => h.captures.host?.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
 
+/** Anthropic always asks for `<route>.<tunnel-domain>`: an address, a bare word or no host at all came from elsewhere. */
+const namesAHost = (h: LogHit) => {
+  const host = hostOf(h);
+  return host !== undefined && isIP(host) === 0 && isDomainName(host);
+};
+
 /**
  * The host the proxy received names the tunnel domain it expects: with routes keyed by bare names,
  * `<route>.<tunnel_domain>`. Which route name is meant: one of the config's routes that starts the
- * host, else the first label.
+ * host (`sure`: the domain is then what Anthropic really sent), else the first label (a guess). Never from
+ * an address or an empty host.
  */
-export function impliedTunnelDomain(host: string, routeNames: readonly string[]): { route: string; implied: string } | undefined {
+export function impliedTunnelDomain(host: string, routeNames: readonly string[]): { route: string; implied: string; sure: boolean } | undefined {
+  if (!host || isIP(host) !== 0 || !isDomainName(host)) return undefined;
   const byRoute = [...routeNames].sort((a, b) => b.length - a.length).find((r) => host.startsWith(`${r.toLowerCase()}.`));
   const route = byRoute ?? host.split('.')[0]!;
   const implied = host.slice(route.length + 1);
-  return implied.includes('.') ? { route, implied } : undefined;
+  return implied.includes('.') && isDomainName(implied) ? { route, implied, sure: byRoute !== undefined } : undefined;
 }
 
 /** Compose: every proxy container runs and started after its config file last changed (2 s of clock slack). */
@@ -34,10 +45,14 @@ export const noRouteLog: Check = {
   needs: ['logs:mcp-proxy'],
   emits: ['routing.no-route-for-host'],
   run(s) {
-    const hits = hitsOf(s, ['proxy.no-route']);
-    if (!hits.length) return [];
-    const hosts = [...groupBy(hits.filter((h) => hostOf(h)), (h) => hostOf(h)!)].map(([host, group]) => ({ host, count: group.length })).sort((a, b) => b.count - a.count);
-    const host = hostOf(hits[hits.length - 1]!) ?? hosts[0]?.host;
+    const all = hitsOf(s, ['proxy.no-route']);
+    if (!all.length) return [];
+    const { current, history } = splitByRun(s, all);
+    if (current.length && !current.some(namesAHost)) return [notAName(current)];
+    // The hosts that speak for now: the current run's, else (all history) the earlier runs'.
+    const hits = (current.length ? current : history).filter(namesAHost);
+    const hosts = [...groupBy(hits, (h) => hostOf(h)!)].map(([host, group]) => ({ host, count: group.length })).sort((a, b) => b.count - a.count);
+    const host = hits.length ? hostOf(hits[hits.length - 1]!) : undefined;
     const view = readableProxyConfigs(s)[0];
     const configured = view ? scalarValue(view, ['tunnel_domain']) : undefined;
     const configuredDomain = typeof configured === 'string' && configured.trim() ? configured.trim().toLowerCase().replace(/\.$/, '') : undefined;
@@ -70,13 +85,30 @@ export const noRouteLog: Check = {
       data: () => ({
         ...(host ? { host } : {}),
         hosts: hosts.slice(0, 10),
-        ...(implied ? { implied: implied.implied } : {}),
+        ...(implied ? { implied: implied.implied, impliedSure: implied.sure } : {}),
         ...(configuredDomain ? { configuredTunnelDomain: configuredDomain } : {}),
         ...(route ? { route } : {}),
         ...(view ? { file: view.file, key: viewKeyName(view, ['tunnel_domain']) } : {}),
       }),
     });
     if (obs && routed && obs.variant === 'recovered') obs.variant = 'recovered-routed';
+    // All before the proxy's current run, which runs a config that routes the host: say so, not just "history".
+    if (obs && routed && obs.variant === 'history') obs.variant = 'history-routed';
     return obs ? ([obs] as Observation[]) : [];
   },
 };
+
+/** `no route for host` only for addresses or no host: not Anthropic's requests, and no word on tunnel_domain. */
+function notAName(hits: LogHit[]): Observation {
+  const shown = [...new Set(hits.map((h) => hostOf(h) || '(no host)'))];
+  const addresses = hits.some((h) => { const host = hostOf(h); return host !== undefined && host !== '' && isIP(host) !== 0; });
+  return {
+    id: 'routing.no-route-for-host',
+    variant: 'log-not-a-name',
+    severity: 'info',
+    vars: { host: shown.slice(0, 3).join('`, `'), count: hits.length, what: addresses ? 'an address, not a name under the tunnel domain' : 'no name under the tunnel domain' },
+    evidence: hitEvidence(hits),
+    data: { from: 'log', hosts: shown.slice(0, 10), notAName: true },
+    fixes: [],
+  };
+}

@@ -8,7 +8,7 @@ export const serviceCidr: Check = {
   id: 'routing.service-cidr',
   layer: 'routing',
   title: 'the Kubernetes Service CIDR is private, or allowed',
-  needs: ['state:kube'],
+  needs: ['state:kube.kubernetesServiceIP'],
   emits: ['routing.service-cidr-public'],
   run(s) {
     const ip = s.state.kube?.kubernetesServiceIP;

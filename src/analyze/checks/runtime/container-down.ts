@@ -2,19 +2,10 @@ import type { ContainerState, LogSource, Snapshot } from '../../../snapshot/type
 import type { Check, Evidence, Observation } from '../../types.js';
 import { evidence } from '../../evidence.js';
 import { composeArgv, composeModel } from '../../compose-model.js';
-import { lastLogLines, roleOfContainer, serviceNameOf } from '../../containers.js';
+import { crashLoopUpSeconds, lastLogLines, roleOfContainer, serviceNameOf } from '../../containers.js';
 import { commandLine } from '../../../fixes/describe.js';
 
 const LAST_LINES = 5;
-/**
- * A crash loop is mostly `restarting`, but gathering can land in the moment between a restart and the
- * next crash, when the container is `running`. Docker restarts a container by its restart policy only
- * after it exits, and its back-off resets once a run lasts 10 s; so a container restarted this many times
- * whose current run began this recently is most likely between two crashes (a warning: it may also have
- * just recovered).
- */
-const FLAPPING_RESTARTS = 2;
-const FLAPPING_UP_MS = 30_000;
 /** Waiting reasons that are a normal moment of a rollout, not a failure. */
 const TRANSIENT = new Set(['ContainerCreating', 'PodInitializing']);
 
@@ -52,18 +43,10 @@ function isDownCompose(s: Snapshot, c: ContainerState): boolean {
   return ['exited', 'restarting', 'dead', 'created', 'paused'].includes(c.state);
 }
 
-/** Seconds the running container had been up when the snapshot was taken, when it looks like a crash loop. */
-function flappingUpSeconds(s: Snapshot, c: ContainerState): number | undefined {
-  if (c.state !== 'running' || (c.restartCount ?? 0) < FLAPPING_RESTARTS || !c.startedAt) return undefined;
-  const up = Date.parse(s.createdAt) - Date.parse(c.startedAt);
-  if (!Number.isFinite(up) || up < -2_000 || up > FLAPPING_UP_MS) return undefined;
-  return Math.max(0, Math.round(up / 1000));
-}
-
 function composeFlapping(s: Snapshot, containers: ContainerState[]): Observation[] {
   const out: Observation[] = [];
   for (const c of containers) {
-    const up = flappingUpSeconds(s, c);
+    const up = crashLoopUpSeconds(s, c);
     if (up === undefined || c.oneOff) continue;
     const role = roleOfContainer(s, c);
     out.push({

@@ -5,7 +5,7 @@ export const plaintextListener: Check = {
   id: 'tls.plaintext-listener-probe',
   layer: 'tls',
   title: "the proxy's listener answers as plaintext WebSocket",
-  needs: ['state:probes'],
+  needs: ['state:probes.listener'],
   emits: ['tls.plaintext-listener'],
   run(s) {
     const probe = s.state.probes?.listener;

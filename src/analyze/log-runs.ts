@@ -1,0 +1,80 @@
+// Which run of its container a log line belongs to. `docker compose restart` (and a pod's restart) keeps the
+// log: lines written before the container's current run started (Docker's State.StartedAt, the pod
+// container's startedAt) describe a process that is gone. They are history: shown as such, never an error now.
+// A line's time is the runtime's stamp (`--timestamps`, full precision) when there is one, else its own.
+import type { ContainerState, Snapshot } from '../snapshot/types.js';
+import type { LogHit } from '../signatures/log-index.js';
+import { crashLoopUpSeconds, roleContainers } from './containers.js';
+
+/** A time with an explicit zone, as milliseconds, and how precise it is (a time in whole seconds spans one). */
+export function instantOf(text: string | undefined): { ms: number; precision: number } | undefined {
+  if (!text || !/(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined; // a time without a zone cannot be placed
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) return undefined;
+  return { ms, precision: /T\d{2}:\d{2}:\d{2}\.\d/.test(text) ? 1 : 1000 };
+}
+
+/** The container that wrote a line: the pod or container its prefix names, else the role's only one. */
+export function containerOfHit(s: Snapshot, hit: LogHit): ContainerState | undefined {
+  const candidates = roleContainers(s, hit.log);
+  const origin = hit.record.origin;
+  if (origin) {
+    const byPod = candidates.find((c) => c.pod === origin);
+    if (byPod) return byPod;
+    const byName = candidates.find((c) => c.name === origin || c.name.endsWith(`-${origin}`) || c.name.endsWith(`_${origin}`));
+    if (byName) return byName;
+  }
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+export interface RunStart {
+  container: ContainerState;
+  /** As Docker or Kubernetes gave it. */
+  startedAt: string;
+  ms: number;
+}
+
+/** The start of the container's current run, when it is known and the run is not a crash loop caught between two restarts. */
+export function currentRunOf(s: Snapshot, c: ContainerState | undefined): RunStart | undefined {
+  if (!c?.startedAt) return undefined;
+  // Between two crashes the earlier runs' lines are the best evidence there is: they still speak for now.
+  if (crashLoopUpSeconds(s, c) !== undefined) return undefined;
+  const start = instantOf(c.startedAt);
+  return start ? { container: c, startedAt: c.startedAt, ms: start.ms } : undefined;
+}
+
+/** The run start a hit was logged before, when it was: the hit is history. */
+export function historyOf(s: Snapshot, hit: LogHit): RunStart | undefined {
+  const run = currentRunOf(s, containerOfHit(s, hit));
+  const at = instantOf(hit.record.stamp ?? hit.record.time);
+  if (!run || !at) return undefined;
+  return at.ms + at.precision <= run.ms ? run : undefined;
+}
+
+export interface RunSplit {
+  /** Lines of the containers' current runs (or that cannot be placed). */
+  current: LogHit[];
+  /** Lines logged before their container's current run began. */
+  history: LogHit[];
+  /** The current run each history line predates, by hit. */
+  runs: Map<LogHit, RunStart>;
+}
+
+export function splitByRun(s: Snapshot, hits: readonly LogHit[]): RunSplit {
+  const split: RunSplit = { current: [], history: [], runs: new Map() };
+  for (const hit of hits) {
+    const run = historyOf(s, hit);
+    if (run) {
+      split.history.push(hit);
+      split.runs.set(hit, run);
+    } else split.current.push(hit);
+  }
+  return split;
+}
+
+/** `mcp-proxy (started 2026-11-28T03:59:52Z)`: the runs a set of history lines predate, in words. */
+export function runWords(runs: Iterable<RunStart>): string {
+  const seen = new Map<string, RunStart>();
+  for (const r of runs) seen.set(`${r.container.pod ?? ''}/${r.container.name}`, r);
+  return [...seen.values()].map((r) => `${r.container.pod ? `${r.container.pod}/` : ''}${r.container.service} (current run started ${r.startedAt})`).join(', ');
+}

@@ -1,0 +1,92 @@
+// What the run could not see, and whether it saw the deployment at all (SPEC section 3: "could not see" is
+// never reported as healthy). Pure over the snapshot: a deployment that was not found, a daemon or cluster
+// that did not answer, a tool that hung. `blocked` means nothing of the deployment's runtime could be
+// examined (exit code 2); `unseen` lists the parts that are missing, one line each.
+import type { Snapshot, ToolName, ToolStatus } from '../snapshot/types.js';
+import { LOG_SOURCES } from '../snapshot/types.js';
+
+export interface Visibility {
+  /** One line: what could not be examined and why, with what to do. Set when the deployment could not be examined. */
+  blocked?: string;
+  /** Parts that could not be seen, one line each ("container states: `docker ps` timed out after 15 s"). */
+  unseen: string[];
+}
+
+/** A tool problem that leaves every call to it unanswered. */
+const BLOCKING: ReadonlySet<NonNullable<ToolStatus['problem']>> = new Set(['not-found', 'daemon-down', 'permission-denied', 'cluster-unreachable', 'forbidden', 'timeout']);
+
+const NEXT_STEP: Partial<Record<NonNullable<ToolStatus['problem']>, string>> = {
+  'not-found': 'install it, or run this where the deployment runs',
+  'daemon-down': 'start the daemon, or set DOCKER_HOST to the one that runs the tunnel',
+  'permission-denied': 'run with sudo, or as a member of the docker group',
+  'cluster-unreachable': 'check the kube context, KUBECONFIG and your VPN, or pass --context',
+  forbidden: 'use credentials that may read the namespace, or pass --context',
+  timeout: 'the daemon or API server does not answer; try again, or give it longer with --timeout SECONDS',
+  'release-not-found': 'list the releases with `helm list -A`, then pass --release and --namespace',
+};
+
+function toolLine(name: ToolName, t: ToolStatus): string {
+  const said = (t.message ?? t.problem ?? 'failed').replace(/\s+/g, ' ').slice(0, 200);
+  return `${name}: ${said}`;
+}
+
+/** The needed tools whose problem stops every call (the deployment's own tools only). */
+function blockingTools(s: Snapshot): [ToolName, ToolStatus][] {
+  const tools = Object.entries(s.state.tools ?? {}) as [ToolName, ToolStatus][];
+  return tools.filter(([, t]) => t.neededFor && t.problem && (BLOCKING.has(t.problem) || t.problem === 'release-not-found'));
+}
+
+function anyLog(s: Snapshot): boolean {
+  return LOG_SOURCES.some((src) => (s.logs[src]?.text ?? '').trim() !== '');
+}
+
+function hasDeploymentFiles(s: Snapshot): boolean {
+  return Object.values(s.deployment.paths).some((p) => p !== undefined && s.files[p] !== undefined && !s.files[p]!.error);
+}
+
+function unseenParts(s: Snapshot): string[] {
+  const out: string[] = [];
+  for (const src of LOG_SOURCES) {
+    const log = s.logs[src];
+    if (log?.error && !log.text.trim()) out.push(`logs of ${src}: ${log.error}`);
+  }
+  const hung = (s.state.commands ?? []).filter((c) => c.timedOut);
+  if (hung.length) out.push(`${hung.length} command(s) did not answer and were killed: ${hung.slice(0, 3).map((c) => `\`${c.argv.slice(0, 4).join(' ')}\``).join(', ')}${hung.length > 3 ? ', …' : ''}`);
+  return out;
+}
+
+export function visibilityOf(s: Snapshot): Visibility {
+  if (s.origin === 'demo') return { unseen: [] };
+  const unseen = unseenParts(s);
+  const live = s.origin === 'live';
+  const d = s.deployment;
+  if (d.kind === 'unknown' && !hasDeploymentFiles(s) && !anyLog(s)) {
+    return {
+      blocked: `no MCP tunnel deployment found (${d.how}); run it in the deployment's folder (where docker-compose.yaml is), pass --dir DIR, or --kube for the Helm release`,
+      unseen,
+    };
+  }
+  if (!live) return { unseen };
+  const tools = blockingTools(s);
+  for (const [name, t] of tools) unseen.unshift(`${name === 'kubectl' || name === 'helm' ? 'the release' : 'the containers'}: ${toolLine(name, t)}`);
+  if (d.kind === 'compose') {
+    // Without the container list nothing about the runtime is known: states, logs, restarts.
+    if (s.state.containers === undefined && !anyLog(s)) {
+      const why = tools.find(([n]) => n === 'docker') ?? tools[0];
+      const reason = why ? toolLine(why[0], why[1]) : 'the container list could not be read';
+      const next = why ? NEXT_STEP[why[1].problem!] : undefined;
+      return { blocked: `could not examine the containers of ${d.project ? `Compose project ${d.project}` : 'the Compose project'} (${reason})${next ? `; ${next}` : ''}`, unseen };
+    }
+  }
+  if (d.kind === 'helm') {
+    const missing = tools.find(([, t]) => t.problem === 'release-not-found');
+    if (missing) return { blocked: `the Helm release was not found (${toolLine(missing[0], missing[1])}); ${NEXT_STEP['release-not-found']}`, unseen };
+    if (s.state.kube?.pods === undefined && !anyLog(s)) {
+      const why = tools.find(([n]) => n === 'kubectl') ?? tools[0];
+      const reason = why ? toolLine(why[0], why[1]) : 'the pods could not be listed';
+      const next = why ? NEXT_STEP[why[1].problem!] : undefined;
+      return { blocked: `could not examine the release's pods (${reason})${next ? `; ${next}` : ''}`, unseen };
+    }
+  }
+  return { unseen };
+}

@@ -110,6 +110,10 @@ export const CATALOG = {
     layer: 'edge', severity: 'error',
     title: 'cloudflared cannot reach the proxy at its --url',
     detail: 'cloudflared is connected but `Unable to reach the origin service` at {origin} ({error}): the proxy is down, or cloudflared is not in the proxy\'s network namespace.',
+    variants: {
+      'recovered-proxy': 'cloudflared could not reach the proxy at {origin} ({error}) {count}×, last {last}, all before the proxy\'s current run began ({recovery}), and not since: that was the proxy restarting. Nothing to do unless it comes back.',
+    },
+    variantTitles: { 'recovered-proxy': 'cloudflared could not reach the proxy while it restarted' },
     fixes: ['compose-restart-proxy', 'cloudflared-ingress'],
   },
   'edge.connected': {

@@ -3,7 +3,9 @@
 // container's startedAt) describe a process that is gone. They are history: shown as such, never an error now.
 // A line's time is the runtime's stamp (`--timestamps`, full precision) when there is one, else its own.
 import type { ContainerState, Snapshot } from '../snapshot/types.js';
+import type { LogSource } from '../snapshot/types.js';
 import type { LogHit } from '../signatures/log-index.js';
+import { normalizeLine } from '../signatures/normalize.js';
 import { crashLoopUpSeconds, roleContainers } from './containers.js';
 
 /** A time with an explicit zone, as milliseconds, and how precise it is (a time in whole seconds spans one). */
@@ -77,4 +79,20 @@ export function runWords(runs: Iterable<RunStart>): string {
   const seen = new Map<string, RunStart>();
   for (const r of runs) seen.set(`${r.container.pod ?? ''}/${r.container.name}`, r);
   return [...seen.values()].map((r) => `${r.container.pod ? `${r.container.pod}/` : ''}${r.container.service} (current run started ${r.startedAt})`).join(', ');
+}
+
+/**
+ * How many lines of a role's log belong to its containers' current runs (all non-empty lines when no run
+ * start is known): verify waits for a restarted service to say something in its new run.
+ */
+export function linesInCurrentRun(s: Snapshot, role: LogSource): number {
+  const lines = (s.logs[role]?.text ?? '').split('\n').filter((l) => l.trim() !== '');
+  const starts = roleContainers(s, role).map((c) => instantOf(c.startedAt)?.ms).filter((ms): ms is number => ms !== undefined);
+  if (starts.length === 0) return lines.length;
+  const from = Math.min(...starts);
+  return lines.filter((l) => {
+    const n = normalizeLine(l);
+    const at = instantOf(n.stamp ?? n.time);
+    return !at || at.ms + at.precision > from;
+  }).length;
 }

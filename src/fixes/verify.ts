@@ -1,6 +1,7 @@
 // After a fix: gather again what it touched, analyze, and say whether the findings it was for are gone.
 // A restarted service's new log takes a moment, so when the plan restarted something, verify reads only the
-// log written since the fix started and polls (bounded in count and time) until the new process has spoken.
+// log written since the fix started and polls (bounded in count and time) until the new process has spoken
+// in its new run. Lines from before that run (the crash the restart replaced) are history to the analysis.
 import { analyze } from '../analyze/index.js';
 import { CHECKS } from '../analyze/registry.js';
 import type { Finding, Report } from '../analyze/types.js';
@@ -8,6 +9,7 @@ import { gatherSnapshot } from '../gather/index.js';
 import { gatherDemo } from '../gather/demo.js';
 import { composeCall, simulatable } from '../gather/demo-effects.js';
 import { commandLine } from './describe.js';
+import { linesInCurrentRun } from '../analyze/log-runs.js';
 import { composeModel, serviceFor } from '../analyze/compose-model.js';
 import { defaultOptions } from '../options.js';
 import { LOG_SOURCES, type LogSource, type Snapshot } from '../snapshot/types.js';
@@ -131,7 +133,8 @@ export async function verifyFix(fix: Fix, ctx: FixRunContext, data?: Record<stri
     last = demoCaveat(ctx, { ...judge(analyze(s), targets, ids), snapshot: s, attempts: attempt });
     // Waiting helps only for a log that was read and is still empty; one that cannot be read stays so.
     const unread = restarted.filter((src) => !s.logs[src] || s.logs[src]!.error);
-    const quiet = restarted.filter((src) => !unread.includes(src) && s.logs[src]!.text.trim() === '');
+    // Only the restarted run speaks for the fix: lines from before it (the crash it replaced) are history.
+    const quiet = restarted.filter((src) => !unread.includes(src) && linesInCurrentRun(s, src) === 0);
     if (quiet.length === 0) return unread.length ? { ...last, detail: `${last.detail} (the log of ${unread.join(' and ')} could not be read; judged from what else was gathered)` } : last;
     if (attempt === attempts || Date.now() - start + delay > budget) {
       return { ...last, detail: `${last.detail} (${quiet.join(' and ')} logged nothing since the restart within ${Math.round((Date.now() - start) / 1000)} s; judged from what else was gathered)` };

@@ -1,6 +1,6 @@
 // In the demo, fixes' commands are shown, not run. What they would have done is kept in a journal inside the
 // demo's temp copy, and every later gather of the demo replays it over the recorded state: a chmod changes
-// the key's mode, a restart starts a fresh log (the recorded lines are from before it), a deleted Job is gone.
+// the key's mode, a restart starts a new run (the recorded lines become history), a deleted Job is gone.
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogSource, Snapshot } from '../snapshot/types.js';
@@ -51,8 +51,15 @@ function sourceOfService(s: Snapshot, service: string): LogSource | undefined {
   return undefined;
 }
 
-function freshStart(s: Snapshot, source: LogSource, service: string, at: string): void {
-  s.logs[source] = { text: '', origin: `demo: ${service} was restarted by a fix; nothing was recorded after that` };
+/**
+ * A new run from `at`. `restart` keeps the container and its log (the recorded lines are then history to
+ * the analysis, as on a real host); a recreated container (`up`, a rolled pod) starts with an empty log.
+ */
+function freshStart(s: Snapshot, source: LogSource, service: string, at: string, keepLog: boolean): void {
+  const kept = s.logs[source];
+  s.logs[source] = keepLog && kept
+    ? { ...kept, origin: `${kept.origin ?? 'recorded'}; demo: ${service} was restarted by a fix at ${at}, nothing was recorded after that` }
+    : { text: '', origin: `demo: ${service} was recreated by a fix; nothing was recorded after that` };
   for (const c of s.state.containers ?? []) {
     if (c.service !== service) continue;
     Object.assign(c, { state: 'running', status: 'Up 1 second', startedAt: at, restartCount: 0 });
@@ -105,12 +112,12 @@ export function applyDemoEffects(s: Snapshot, effects: readonly DemoEffect[]): v
     if (compose && (compose.sub === 'restart' || compose.sub === 'up')) {
       for (const service of compose.args) {
         const source = sourceOfService(s, service);
-        if (source) freshStart(s, source, service, at);
+        if (source) freshStart(s, source, service, at, compose.sub === 'restart');
       }
       continue;
     }
     if (tool === 'helm' && a1 === 'upgrade') {
-      for (const source of ['mcp-proxy', 'cloudflared'] as const) freshStart(s, source, source, at);
+      for (const source of ['mcp-proxy', 'cloudflared'] as const) freshStart(s, source, source, at, false);
       continue;
     }
     if (tool === 'helm' && a1 === 'uninstall' && s.state.kube) delete s.state.kube.helm;

@@ -1,6 +1,6 @@
 // --demo: the real pipeline on a copy of the shipped sample deployment. Nothing on the host is examined:
 // what docker would have printed comes from demo/recorded/, and the copy lives in a temp folder.
-import { chmod, cp, mkdtemp, readFile, readdir, rm, utimes } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
@@ -10,8 +10,11 @@ import { gatherSnapshot } from './index.js';
 import type { GatherListener } from './events.js';
 import { displayArgv } from './context.js';
 import { applyDemoEffects, readDemoEffects } from './demo-effects.js';
-import { demoCommands, demoRecordedNow, DEMO_PROJECT } from './demo-recorded.js';
+import { demoCommands, demoRecordedNow, demoShiftMs, shiftLogTimes, DEMO_PROJECT } from './demo-recorded.js';
 import { writeDemoPki } from './demo-pki.js';
+
+/** When this demo's recording is taken to end (ISO), kept in its temp copy. */
+const DEMO_CLOCK = '.mcp-tunnel-triage-demo-clock';
 
 export interface DemoDeployment {
   dir: string;
@@ -25,6 +28,9 @@ export async function prepareDemo(): Promise<DemoDeployment> {
   await chmod(join(dir, 'data'), 0o755);
   await writeDemoPki(dir); // real certificates and a fake token, made for this run
   await ageFiles(dir); // written a day before the recorded containers started, as on a real host
+  // The recording is moved to end now, once per demo: every later gather (verify's too) sees the same times,
+  // so a restart a fix simulates comes after the recorded lines, which are then history.
+  await writeFile(join(dir, DEMO_CLOCK), `${new Date().toISOString()}\n`);
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -42,8 +48,12 @@ async function recorded(): Promise<{ logs: Partial<Record<LogSource, string>>; s
 export async function gatherDemo(opts: TriageOptions, demo: DemoDeployment, onEvent?: GatherListener): Promise<Snapshot> {
   const s = await gatherSnapshot({ ...opts, dir: demo.dir, demo: true }, onEvent);
   const { logs, state } = await recorded();
-  for (const [source, text] of Object.entries(logs)) s.logs[source as LogSource] = { text, origin: `demo/recorded/logs/${source}.log` };
-  if (state) s.state = { ...demoRecordedNow(state), ...s.state };
+  // The logs move with the containers' start times, so each line stays in the run it was recorded in.
+  const clock = Date.parse((await readFile(join(demo.dir, DEMO_CLOCK), 'utf8').catch(() => '')).trim());
+  const now = Number.isNaN(clock) ? Date.now() : clock;
+  const by = demoShiftMs(state, now);
+  for (const [source, text] of Object.entries(logs)) s.logs[source as LogSource] = { text: shiftLogTimes(text, by), origin: `demo/recorded/logs/${source}.log` };
+  if (state) s.state = { ...demoRecordedNow(state, now), ...s.state };
   s.deployment.composeFlavor = 'v2';
   s.deployment.project = DEMO_PROJECT;
   const commands = demoCommands(s, opts);

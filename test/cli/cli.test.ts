@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { FAKE_TOKEN } from '../helpers/token.js';
+import { makeScenario } from '../helpers/stand-ins.js';
+import { runningComposeRules } from '../helpers/deployment-scenarios.js';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -70,24 +72,43 @@ describe('command line', () => {
   });
 
   it('exits 1 with an error finding and 0 without, per SPEC', async () => {
-    const broken = await runCli(['diagnose', '--dir', project.dir]);
+    const docker = await makeScenario(runningComposeRules(project.dir), { tools: ['docker'] });
+    const broken = await runCli(['diagnose', '--dir', project.dir], { env: docker.env });
     expect(broken.exitCode).toBe(1);
     expect(broken.stdout).toMatch(/routing\.routes-is-list/);
     // the documented recipe exports TUNNEL_TOKEN in the shell that runs Compose
-    const ok = await runCli(['diagnose', '--dir', clean.dir], { env: { TUNNEL_TOKEN: FAKE_TOKEN } });
+    await docker.setRules(runningComposeRules(clean.dir));
+    const ok = await runCli(['diagnose', '--dir', clean.dir], { env: { ...docker.env, TUNNEL_TOKEN: FAKE_TOKEN } });
+    await docker.cleanup();
+    expect(ok.stderr).toBe('');
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toMatch(/no problems found/);
   });
 
+  it('exits 2 with one line when the deployment could not be examined, whatever the files say (SPEC section 3)', async () => {
+    // No docker on this PATH: the containers of a Compose project cannot be seen.
+    for (const dir of [project.dir, clean.dir]) {
+      const r = await runCli(['diagnose', '--dir', dir], { env: { TUNNEL_TOKEN: FAKE_TOKEN } });
+      expect(r.exitCode, dir).toBe(2);
+      expect(r.stderr).toMatch(/^mcp-tunnel-triage: could not examine the deployment: could not examine the containers of Compose project \S+ \(docker: docker was not found on PATH\); install it, or run this where the deployment runs\n$/);
+      // The report still says what it saw, and no layer is called healthy.
+      expect(r.stdout).toContain('? Could not examine the deployment:');
+      expect(r.stdout).not.toMatch(/✓ no problems found|\+ no problems found/);
+      expect(r.stdout).not.toMatch(/[✓+] (Claude|edge|cloudflared|mcp-proxy|mcp)\b/);
+    }
+  });
+
   it('prints pure JSON on stdout with --json', async () => {
-    const r = await runCli(['diagnose', '--json', '--dir', project.dir], { env: { TUNNEL_TOKEN: FAKE_TOKEN } });
+    const docker = await makeScenario(runningComposeRules(project.dir), { tools: ['docker'] });
+    const r = await runCli(['diagnose', '--json', '--dir', project.dir], { env: { ...docker.env, TUNNEL_TOKEN: FAKE_TOKEN } });
+    await docker.cleanup();
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.version).toBe(1);
     expect(report.deployment.kind).toBe('compose');
     expect(report.findings[0]).toMatchObject({ id: 'routing.routes-is-list', severity: 'error', layer: 'routing' });
     expect(report.findings[0].evidence[0]).toEqual({ source: 'config/mcp-proxy.yaml', text: 'routes:', line: 7 });
-    expect(report.findings[0].fixes[0]).toMatchObject({ id: 'routes-to-map', kind: 'edit', commands: ['docker compose restart mcp-proxy'] });
+    expect(report.findings[0].fixes[0]).toMatchObject({ id: 'routes-to-map', kind: 'edit', commands: ['docker compose restart mcp-proxy', 'docker compose restart cloudflared'] });
     expect(report.checks[0]).toEqual({ id: expect.any(String), layer: expect.any(String), status: expect.any(String), ms: expect.any(Number) });
   });
 

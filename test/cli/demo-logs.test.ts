@@ -6,7 +6,8 @@ interface Finding {
   id: string;
   severity: string;
   title: string;
-  evidence: { source: string; text: string; line?: number; count?: number; firstSeen?: string; lastSeen?: string; seenIn?: string[] }[];
+  evidence: { source: string; text: string; line?: number; count?: number; firstSeen?: string; lastSeen?: string; seenIn?: string[]; history?: boolean }[];
+  fixes: { id: string }[];
 }
 
 describe('--demo: findings from the recorded logs', () => {
@@ -23,13 +24,31 @@ describe('--demo: findings from the recorded logs', () => {
 
     const noIngress = byId('edge.no-ingress');
     expect(noIngress.severity).toBe('error');
-    expect(fromLog(noIngress, 'cloudflared').at(-1)).toMatchObject({ count: 7, firstSeen: '2026-11-28T02:14:37Z', lastSeen: '2026-11-28T03:58:45Z', seenIn: ['cloudflared-1'] });
+    // The recording is moved to end now (its times keep their distances: 1 h 44 min 8 s between these two).
+    const ingress = fromLog(noIngress, 'cloudflared').at(-1)!;
+    expect(ingress).toMatchObject({ count: 7, seenIn: ['cloudflared-1'] });
+    expect(Date.parse(ingress.lastSeen!) - Date.parse(ingress.firstSeen!)).toBe((104 * 60 + 8) * 1000);
+    expect(Date.now() - Date.parse(ingress.lastSeen!)).toBeLessThan(5 * 60_000);
     expect(noIngress.evidence.some((e) => e.source === 'docker-compose.yaml')).toBe(true);
 
+    // The crash loop: the current run's line, then the 14 earlier runs' lines, marked as history.
     const key = byId('tls.key-unreadable');
     expect(key.severity).toBe('error');
     const keyLog = fromLog(key, 'mcp-proxy');
-    expect(keyLog.at(-1)).toMatchObject({ line: 30, count: 15, seenIn: ['mcp-proxy-1'] });
-    expect(keyLog.at(-1)!.text).toMatch(/^time=2026-11-28T03:59:52.647Z level=ERROR msg="failed to start" err="load tls keypair: open \/data\/tls.key: permission denied"$/);
+    const now = keyLog.filter((e) => !e.history);
+    const past = keyLog.filter((e) => e.history);
+    expect(now.at(-1)).toMatchObject({ line: 37, seenIn: ['mcp-proxy-1'] });
+    expect(now.at(-1)!.text).toMatch(/^time=\S+ level=ERROR msg="failed to start" err="load tls keypair: open \/data\/tls.key: permission denied"$/);
+    expect(past.at(-1)).toMatchObject({ count: 14, seenIn: ['mcp-proxy-1'], history: true });
+
+    // Misses from the evening before, in a run that has since ended: history (info, no fix), marked as such.
+    const miss = byId('routing.no-route-for-host');
+    expect(miss).toMatchObject({ severity: 'info', title: 'The proxy has no route for the host it receives (history: logged before the current run)', fixes: [] });
+    expect(fromLog(miss, 'mcp-proxy').map((e) => [e.text.replace(/^time=\S+ /, ''), e.history])).toEqual([
+      ['level=WARN msg="no route for host" host=wiki.wxyz9876.tunnel.anthropic.com', true],
+      ['level=WARN msg="no route for host" host=wiki.wxyz9876.tunnel.anthropic.com', true],
+    ]);
+    const text = await runCli(['diagnose', '--demo'], { timeout: 60_000 });
+    expect(text.stdout).toMatch(/host=wiki\.wxyz9876\.tunnel\.anthropic\.com {2}\(2×, .*history: before the current run\)/);
   });
 });

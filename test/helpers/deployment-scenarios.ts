@@ -440,3 +440,9 @@ export function kubeRules(spec: KubeSpec): Rule[] {
   );
   return rules;
 }
+
+/** A Compose project in `dir` whose two containers run and logged `logs` (v2 plugin): what a healthy host's docker answers. */
+export function runningComposeRules(dir: string, logs: ComposeSpec['logs'] = {}): Rule[] {
+  const project = (dir.split('/').pop() ?? '').toLowerCase().replace(/[^-_a-z0-9]/g, '');
+  return composeRules({ flavor: 'v2-lines', project, dir, containers: [{ service: 'mcp-proxy', state: 'running', user: '65532:65532' }, { service: 'cloudflared', state: 'running', user: '65532:65532' }], logs });
+}

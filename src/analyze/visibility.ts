@@ -66,7 +66,8 @@ export function visibilityOf(s: Snapshot): Visibility {
       unseen,
     };
   }
-  if (!live) return { unseen };
+  // Tools were asked (a live gather records them); a snapshot made without asking them (a hand-made one) says nothing here.
+  if (!live || s.state.tools === undefined) return { unseen };
   const tools = blockingTools(s);
   for (const [name, t] of tools) unseen.unshift(`${name === 'kubectl' || name === 'helm' ? 'the release' : 'the containers'}: ${toolLine(name, t)}`);
   if (d.kind === 'compose') {

@@ -119,7 +119,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
         if (!snapshot) return send({ type: 'verified', outcome: { status: 'cannot-tell', detail: 'nothing was gathered to compare with' } });
         const signal = abort.current?.signal ?? new AbortController().signal;
         services.verify(task.fixId, snapshot, task.data, signal).then(
-          ({ outcome, covered }) => send({ type: 'verified', outcome, covered }),
+          ({ outcome, covered, report }) => send({ type: 'verified', outcome, covered, ...(report ? { report } : {}) }),
           (err) => send({ type: 'verified', outcome: { status: 'cannot-tell', detail: message(err) } }),
         );
         return;

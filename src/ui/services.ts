@@ -50,6 +50,8 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
   const origin = originOf(opts);
   let demo: DemoDeployment | undefined;
   let facts: FactValues = {};
+  // What the results screen shows: a fix's verify re-derives it the same way from the fresh snapshot.
+  let symptomShown: string | undefined;
   let ctx: FixRunContext | undefined;
   const watches = new Set<WatchSession>();
   // Quitting ends the session: commands a gather still waits on are killed, not waited for.
@@ -88,6 +90,7 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
     },
     async analyze(s, { symptom, facts: given, onEvent }) {
       facts = Object.fromEntries(Object.entries(given).filter(([, v]) => v)) as FactValues;
+      symptomShown = symptom;
       const snapshot = await applyFacts(s, facts, io.cwd);
       const report = await analyzeAsync(snapshot, {
         ...(symptom ? { symptom } : {}),
@@ -105,7 +108,9 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
       const fix = fixById(fixId);
       if (!fix) return { outcome: { status: 'cannot-tell', detail: `unknown fix ${fixId}` }, covered: [] };
       const outcome = await verifyFix(fix, { ...(ctx ?? context(undefined, s)), signal }, data);
-      return { outcome, covered: outcome.report ? coveredIds(outcome.report) : [] };
+      if (!outcome.snapshot) return { outcome, covered: outcome.report ? coveredIds(outcome.report) : [] };
+      const report = await analyzeAsync(outcome.snapshot, symptomShown ? { symptom: symptomShown } : {});
+      return { outcome, covered: coveredIds(report), report };
     },
     copyText: async (finding, dir) => copyText(finding, dir),
     async copy(text) {

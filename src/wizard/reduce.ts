@@ -54,12 +54,32 @@ export function resultList(state: WizardState): Report['findings'] {
   return state.report?.findings ?? [];
 }
 
-/** SPEC's exit code on quit: 1 while an error finding remains, 0 otherwise; 2 when nothing could be gathered. */
+/**
+ * SPEC's exit code on quit, matching what the screen shows: 2 when nothing could be gathered or the
+ * deployment could not be examined; 1 while an error finding remains (on the results, or listed there as
+ * still outstanding from an earlier run); 0 otherwise.
+ */
 export function exitCodeOf(state: WizardState): number {
   // `watch` on a terminal answers for what it saw (1 after an error event), unless checks were run since.
   if (state.startedAs === 'watch' && !state.run) return watchErrorsStanding(state) ? 1 : state.load.status === 'failed' || state.watch?.problem ? 2 : 0;
-  if (Object.keys(state.outstanding).length || watchErrorsStanding(state)) return 1;
   if (state.load.status === 'failed' && !state.report) return 2;
+  if (state.report?.blocked) return 2;
+  if (Object.keys(state.outstanding).length || watchErrorsStanding(state)) return 1;
+  return 0;
+}
+
+/** Error findings still standing that the results on show do not list (found by an earlier run). */
+export function outstandingElsewhere(state: WizardState): Report['findings'] {
+  const shown = new Set((state.report?.findings ?? []).map(findingKey));
+  return Object.entries(state.outstanding).filter(([key]) => !shown.has(key)).map(([, f]) => f);
+}
+
+/** Where the results list starts: the first error, else the first warning, else the top. */
+export function firstProblemIndex(findings: readonly Report['findings'][number][]): number {
+  for (const severity of ['error', 'warning'] as const) {
+    const i = findings.findIndex((f) => f.severity === severity);
+    if (i >= 0) return i;
+  }
   return 0;
 }
 
@@ -141,7 +161,7 @@ function analyzed(state: WizardState, report: Report, snapshot: WizardState['loa
     run: state.run ? { ...state.run, phase: 'done' } : undefined,
     // A check in the background of the Watch screen leaves the screen where it is.
     screen: state.watch?.recheck.running ? state.screen : { name: 'results' },
-    resultsIndex: 0,
+    resultsIndex: firstProblemIndex(visibleResults({ ...state, report })),
     contentLines: 0,
   };
 }
@@ -261,7 +281,10 @@ function withFix(state: WizardState, patch: Partial<FixState>): WizardState {
 }
 
 function fixKey(state: WizardState, fix: FixState, key: Key): WizardState {
-  const back: WizardState = { ...state, contentLines: 0, screen: { name: 'finding', key: fix.findingKey, scroll: 0, ...(fix.back ? { back: fix.back } : {}) } };
+  // Back to the finding, or to the results when the fresh results no longer have it (the fix resolved it).
+  const back: WizardState = openFinding(state, fix.findingKey)
+    ? { ...state, contentLines: 0, screen: { name: 'finding', key: fix.findingKey, scroll: 0, ...(fix.back ? { back: fix.back } : {}) } }
+    : { ...state, contentLines: 0, screen: { name: 'results' } };
   if (key.name === 'up') return withFix(state, { scroll: scrollBy(fix.scroll, -1, state) });
   if (key.name === 'down') return withFix(state, { scroll: scrollBy(fix.scroll, 1, state) });
   if (key.name === 'pageup') return withFix(state, { scroll: scrollBy(fix.scroll, -(bodyRows(state.size) - 1), state) });
@@ -359,7 +382,7 @@ export function reduce(state: WizardState, action: Action): WizardState {
       return state.quitting ? quit(next) : next;
     }
     case 'verified':
-      return verified(state, action.outcome, action.covered);
+      return verified(state, action.outcome, action.covered, action.report);
     case 'copied': {
       if (state.screen.name !== 'finding') return state;
       const flash = { text: `The commands are printed above this screen${action.ok ? ' and copied to the clipboard (OSC 52)' : ''}; they are also at the end below.`, tone: 'ok' as const };
@@ -428,13 +451,19 @@ function applied(state: WizardState, outcome: import('../fixes/types.js').ApplyO
   return addTask(withFix(next, { phase: 'verifying' }), { kind: 'verify', fixId: fix.fix.id, ...(finding?.data ? { data: finding.data } : {}) });
 }
 
-function verified(state: WizardState, outcome: import('../fixes/types.js').VerifyOutcome, covered: readonly string[] | undefined): WizardState {
+function verified(state: WizardState, outcome: import('../fixes/types.js').VerifyOutcome, covered: readonly string[] | undefined, report: Report | undefined): WizardState {
   if (state.screen.name !== 'fix') return state;
   const key = state.screen.fix.findingKey;
   let next = withFix(state, { phase: 'done', verified: outcome, aborting: false });
   // What verify gathered is the deployment as it is now: later plans start from it.
   if (outcome.snapshot) next = { ...next, load: { ...next.load, snapshot: outcome.snapshot, current: true } };
-  if (outcome.report && covered) next = { ...next, outstanding: merge(next.outstanding, outcome.report, covered) };
+  if (report && covered) {
+    // The results are re-derived from the fresh snapshot: every finding, the counts and the path, so a
+    // sibling the same fix resolved is gone too, and the exit code follows what is on the screen.
+    next = { ...next, report, outstanding: merge(next.outstanding, report, covered), resultsIndex: firstProblemIndex(visibleResults({ ...next, report })) };
+  } else if (outcome.report && covered) {
+    next = { ...next, outstanding: merge(next.outstanding, outcome.report, covered) };
+  }
   if (outcome.status === 'fixed') {
     const { [key]: _gone, ...outstanding } = next.outstanding;
     next = { ...next, outstanding, fixed: next.fixed.includes(key) ? next.fixed : [...next.fixed, key] };

@@ -26,7 +26,11 @@ export interface WizardServices {
   analyze(s: Snapshot, opts: { symptom?: string; facts: FactValues; onEvent: (e: CheckEventData) => void }): Promise<{ snapshot: Snapshot; report: Report; covered: string[] }>;
   plan(fixId: string, s: Snapshot, data?: Record<string, unknown>): Promise<Plan | undefined>;
   apply(plan: Plan, s: Snapshot, hooks: FixHooks): Promise<ApplyOutcome>;
-  verify(fixId: string, s: Snapshot, data: Record<string, unknown> | undefined, signal: AbortSignal): Promise<{ outcome: VerifyOutcome; covered: string[] }>;
+  /**
+   * Re-gathers and judges the fix. `report`: the fresh snapshot analysed as the results screen was (the same
+   * symptom and facts), so the screen is re-derived from it, not patched; `covered` as for analyze.
+   */
+  verify(fixId: string, s: Snapshot, data: Record<string, unknown> | undefined, signal: AbortSignal): Promise<{ outcome: VerifyOutcome; covered: string[]; report?: Report }>;
   /** A finding's fixes as a script to paste (what `(c)` shows). */
   copyText(finding: Finding, dir: string | undefined): Promise<string>;
   /** Puts text on the clipboard (OSC 52); false when the terminal cannot be asked. */

@@ -191,7 +191,7 @@ export type Action =
   | { type: 'fix-step'; outcome: StepOutcome }
   | { type: 'applied'; outcome: ApplyOutcome }
   | { type: 'apply-failed'; message: string }
-  | { type: 'verified'; outcome: VerifyOutcome; covered?: string[] }
+  | { type: 'verified'; outcome: VerifyOutcome; covered?: string[]; report?: Report }
   | { type: 'copied'; text: string; ok: boolean }
   | { type: 'content'; lines: number }
   | { type: 'notice'; text: string; tone: 'info' | 'error' | 'ok' }

@@ -1,8 +1,10 @@
 // The wizard's reducer on its own: no Ink, no rendering. Reports come from the real checks on small snapshots.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Snapshot, SnapshotFile } from '../../src/snapshot/types.js';
+import { setupStylePki } from '../../src/gather/make-cert.js';
 import { analyze } from '../../src/analyze/index.js';
 import type { Finding, Report } from '../../src/analyze/types.js';
-import { initialState, reduce, exitCodeOf } from '../../src/wizard/reduce.js';
+import { initialState, reduce, exitCodeOf, outstandingElsewhere } from '../../src/wizard/reduce.js';
 import { keysOf } from '../../src/wizard/keys.js';
 import { MENU } from '../../src/wizard/menu.js';
 import { questionsBySymptom } from '../../src/wizard/facts.js';
@@ -157,7 +159,8 @@ describe('wizard reducer: findings and fixes', () => {
     const list = state.report!.findings;
     const index = list.findIndex((f) => f.severity === 'error' && f.fixes.length);
     let s = state;
-    for (let i = 0; i < index; i++) s = reduce(s, DOWN);
+    for (let i = state.resultsIndex; i < index; i++) s = reduce(s, DOWN);
+    for (let i = state.resultsIndex; i > index; i--) s = reduce(s, UP);
     s = reduce(s, ENTER);
     return { state: s, finding: list[index]! };
   }
@@ -296,5 +299,81 @@ describe('wizard reducer: the exit code and what a later run replaces', () => {
     expect(s.run?.phase).toBe('gathering');
     const next = reduce(take(s).state, { type: 'loaded', snapshot: broken, questions: {} });
     expect(next.tasks.map((t) => t.kind)).toEqual(['analyze']);
+  });
+});
+
+describe('wizard reducer: after a fix, the results are the fresh snapshot\'s (issue 11 point 6)', () => {
+  const BARE = 'listen_addr: ":8080"\ntunnel_domain: abcd1234.tunnel.anthropic.com\ntls:\n  cert_file: /data/tls.crt\n  key_file: /data/tls.key\n';
+  // An info line in the edge layer sorts before the routing error: the cursor must still start on the error.
+  const UDP_HINT = 'cloudflared-1  | 2026-11-28T03:10:00.000000000Z 2026/11/28 03:10:00 failed to sufficiently increase receive buffer size (was: 208 kiB, wanted: 7168 kiB, got: 416 kiB).';
+  const PROXY_LOG = 'mcp-proxy-1  | 2026-11-28T03:10:01.000000000Z time=2026-11-28T03:10:01Z level=ERROR msg="load config" err="yaml: unmarshal errors:\\n  line 7: cannot unmarshal !!seq into map[string]string"';
+  let tls: Record<string, SnapshotFile> = {};
+  beforeAll(async () => {
+    // The TLS files as setup leaves them, the key given to the proxy's user: nothing to report there.
+    const pki = await setupStylePki({ domain: 'abcd1234.tunnel.anthropic.com', now: new Date('2026-11-28T00:00:00Z'), serverBits: 2048 });
+    const meta = (mode: number) => ({ mode: 0o100000 | mode, uid: 65532, gid: 65532, size: 1, mtimeMs: Date.parse('2026-11-27T00:00:00Z') });
+    tls = {
+      'data/tls.crt': { text: pki.server.pem, meta: meta(0o644) },
+      'data/tls.key': { withheld: true, meta: meta(0o600), keyInfo: { type: 'rsa', bits: 2048, publicKeyPem: pki.serverKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() } },
+      'data/tunnel-domain': { text: 'abcd1234.tunnel.anthropic.com\n' },
+    };
+  });
+  const files = (routes: string) => ({ ...tls, 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': `${BARE}${routes}` });
+  const before = (): Snapshot => snapshotOf({
+    createdAt: '2026-11-28T03:10:05Z',
+    files: files('routes:\n  - mcp: http://10.0.0.5:8080\n'),
+    logs: { cloudflared: UDP_HINT, 'mcp-proxy': PROXY_LOG },
+    state: { containers: [{ service: 'mcp-proxy', name: 't-mcp-proxy-1', state: 'restarting', exitCode: 1, restartCount: 5, startedAt: '2026-11-28T03:10:00.500Z' }, { service: 'cloudflared', name: 't-cloudflared-1', state: 'running', startedAt: '2026-11-28T03:00:00Z' }] },
+  });
+  // After routes-to-map and the restart: the map, the proxy in a new run (its old line is history).
+  const after = (): Snapshot => snapshotOf({
+    createdAt: '2026-11-28T03:13:00Z',
+    files: files('routes:\n  mcp: http://10.0.0.5:8080\n'),
+    logs: { cloudflared: UDP_HINT, 'mcp-proxy': PROXY_LOG },
+    state: { containers: [{ service: 'mcp-proxy', name: 't-mcp-proxy-1', state: 'running', restartCount: 0, startedAt: '2026-11-28T03:12:00Z' }, { service: 'cloudflared', name: 't-cloudflared-1', state: 'running', startedAt: '2026-11-28T03:12:01Z' }] },
+  });
+
+  it('the list cursor starts on the first error, not on an info line above it', () => {
+    const { state, report } = analyzed(before());
+    expect(report.findings[0]!.severity).toBe('info');
+    expect(state.resultsIndex).toBe(report.findings.findIndex((f) => f.severity === 'error'));
+    expect(state.resultsIndex).toBeGreaterThan(0);
+  });
+
+  it('verify hands over a fresh report: the finding, its sibling and the counts are re-derived, and q exits as the screen shows', () => {
+    const { state, report } = analyzed(before());
+    const ids = report.findings.filter((f) => f.severity === 'error').map((f) => f.id);
+    // The routes list (file and log) and the restarting proxy: one fix (routes-to-map) resolves them all.
+    expect(ids).toEqual(expect.arrayContaining(['routing.routes-is-list', 'runtime.container-down']));
+    const target = report.findings.find((f) => f.id === 'routing.routes-is-list')!;
+    let s = run(state, ...Array.from({ length: Math.max(0, report.findings.indexOf(target) - state.resultsIndex) }, () => DOWN), ENTER, ch('f'));
+    s = reduce(take(s).state, { type: 'planned', plan: { fixId: 'routes-to-map', title: 'Rewrite routes', kind: 'edit', steps: [{ kind: 'edit', path: 'config/mcp-proxy.yaml', before: 'a', after: 'b', diff: '' }] } });
+    s = take(run(s, ch('y'))).state;
+    s = take(reduce(s, { type: 'applied', outcome: { ok: true, steps: [], restored: [], message: 'applied' } })).state;
+    const fresh = analyze(after());
+    expect(fresh.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    s = reduce(s, { type: 'verified', outcome: { status: 'fixed', detail: 'gone', snapshot: after(), report: fresh }, report: fresh, covered: coveredIds(fresh) });
+    expect(s.report).toBe(fresh);
+    expect(s.report!.summary.error).toBe(0);
+    expect(s.report!.findings.some((f) => f.id === 'runtime.container-down')).toBe(false);
+    // Back from the finished fix: its finding is gone, so the results, not an empty finding screen.
+    s = run(s, ENTER);
+    expect(s.screen).toEqual({ name: 'results' });
+    expect(exitCodeOf(s)).toBe(0);
+    expect(run(s, ch('q')).exitCode).toBe(0);
+  });
+
+  it('an error another run found and this screen does not show is listed as outstanding, and counts', () => {
+    const { state } = analyzed(before());
+    const fresh = analyze(after(), { symptom: 'routes-list' });
+    const s = reduce(take(run(state, ESC, ENTER)).state, { type: 'analyzed', snapshot: after(), report: { ...fresh, findings: [] }, covered: [] });
+    expect(outstandingElsewhere(s).length).toBeGreaterThan(0);
+    expect(exitCodeOf(s)).toBe(1);
+  });
+
+  it('a deployment that could not be examined quits with 2', () => {
+    const { state, report } = analyzed(before());
+    const blocked = reduce(take(run(state, ESC, ENTER)).state, { type: 'analyzed', snapshot: before(), report: { ...report, blocked: 'could not examine the containers (docker: daemon down)' }, covered: [] });
+    expect(exitCodeOf(blocked)).toBe(2);
   });
 });

@@ -225,6 +225,7 @@ export const CATALOG = {
     variants: {
       log: 'The proxy logged `no route for host` for `{host}` ({count}×): with routes keyed by bare names, that host implies `tunnel_domain: {implied}`, but the config has `{configured}`. Or `config.yaml` was edited without restarting the proxy.',
       config: '`{key}` in {file} is `{configured}`, but the tunnel\'s domain is `{domain}` (from {source}). The proxy strips `tunnel_domain` from the incoming host to find a route, so `{host}` finds none.',
+      'config-guess': '`{key}` in {file} is `{configured}`, while {source} suggests `{domain}`. That is a guess, not the tunnel\'s word: if `{configured}` is the domain on the tunnel\'s detail page, the config is right and the other is the odd one out.',
       missing: '{file} has no `{key}`, and routes are keyed by bare names ({routes}): a request for `{host}` is looked up as is and finds no route. Set it to `{domain}`.',
       'helm-no-domain': '{file} sets `setup.enabled: false`, so the setup Job does not hand the proxy its domain, and `gateway.config.tunnel_domain` is not set: routes keyed by bare names ({routes}) will not match. Set `gateway.config.tunnel_domain`{toDomain}.',
       'log-no-config': 'The proxy logged `no route for host` for `{host}` ({count}×). With routes keyed by bare names, that host implies `tunnel_domain: {implied}`: set `tunnel_domain` to exactly the domain shown on the tunnel detail page, and restart the proxy if `config.yaml` was edited.',
@@ -240,6 +241,7 @@ export const CATALOG = {
       'recovered-routed': 'The proxy routes {host} now (it had no route for it before its restart)',
       'history-routed': 'The proxy routes {host} now (it had no route for it before its restart)',
       config: '`tunnel_domain` is not the tunnel\'s domain',
+      'config-guess': '`tunnel_domain` differs from the domain {source} suggests',
       missing: '`tunnel_domain` is not set',
       'helm-no-domain': 'Setup is disabled and `gateway.config.tunnel_domain` is not set',
     },
@@ -449,6 +451,14 @@ export const CATALOG = {
 export const HISTORY_WORDS = {
   titleSuffix: ' (history: logged before the current run)',
   detail: 'Logged {count}× (last {last}), all before the current run of {runs}, and not since: it describes a process that has since been restarted. Shown as history, not as a fault now; if it comes back in the current run, it is reported as current.',
+} as const;
+
+/**
+ * Appended to a finding whose observation asks for a fact (`data.ask`): why the fact is not settled ({doubt}),
+ * and how to give it. A fix writes only a value the operator, setup or Anthropic gave, never a guess.
+ */
+export const ASK_WORDS = {
+  tunnelDomain: '{doubt} Say which one is on the tunnel\'s detail page in the Console: re-run with `--tunnel-domain DOMAIN` (the wizard asks for it), and the fix will set `tunnel_domain` to it.',
 } as const;
 
 export type FindingId = keyof typeof CATALOG;

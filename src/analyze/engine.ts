@@ -1,7 +1,7 @@
 // Runs checks over a snapshot and turns their observations into findings with the catalog's words and
 // the fixes' plans. A check that throws becomes a `checks[]` entry with status `error`, never a crash.
 import type { Snapshot } from '../snapshot/types.js';
-import { CATALOG, HISTORY_WORDS, fillTemplate } from './catalog.js';
+import { ASK_WORDS, CATALOG, HISTORY_WORDS, fillTemplate } from './catalog.js';
 import { describeFix } from '../fixes/registry.js';
 import { LAYER_ORDER, SEVERITY_ORDER, type Check, type CheckResult, type Finding, type Need, type Observation } from './types.js';
 
@@ -25,6 +25,12 @@ export function needMet(s: Snapshot, need: Need): boolean {
   }
 }
 
+/** The fact an observation asks the operator for (its words are ASK_WORDS), if any. */
+function askFor(obs: Observation): keyof typeof ASK_WORDS | undefined {
+  const ask = obs.data?.ask;
+  return typeof ask === 'string' && ask in ASK_WORDS ? (ask as keyof typeof ASK_WORDS) : undefined;
+}
+
 export function materialize(obs: Observation, s: Snapshot): Finding {
   const entry = CATALOG[obs.id];
   const vars = obs.vars ?? {};
@@ -38,7 +44,7 @@ export function materialize(obs: Observation, s: Snapshot): Finding {
     severity: obs.severity ?? entry.severity,
     layer: entry.layer,
     title: fillTemplate(titleTemplate, vars),
-    detail: fillTemplate(detailTemplate, vars),
+    detail: askFor(obs) ? `${fillTemplate(detailTemplate, vars)} ${fillTemplate(ASK_WORDS[askFor(obs)!], vars)}` : fillTemplate(detailTemplate, vars),
     evidence: obs.evidence,
     fixes,
   };

@@ -110,7 +110,7 @@ export interface Report {
   createdAt: string;
   origin: Snapshot['origin'];
   demo?: boolean;
-  deployment: Snapshot['deployment'] & { tunnelDomain?: { value: string; source: string } };
+  deployment: Snapshot['deployment'] & { tunnelDomain?: Snapshot['tunnelDomain'] };
   notes: string[];
   symptom?: string;
   /** The proxy's routes (names in file order), for the drawn path; absent when no config was read. */

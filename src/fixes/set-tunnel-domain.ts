@@ -6,14 +6,19 @@ import { readableProxyConfigs, scalarValue, type ProxyConfigView } from '../anal
 import { isDomainName } from '../snapshot/tunnel-domain.js';
 import { parsedYaml } from '../analyze/yaml-source.js';
 import { restartProxySteps } from './restart-proxy.js';
-import { dataString, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
+import { nothingToDo, planOf, yamlEdit } from './plan-kit.js';
+import { domainFacts } from '../analyze/domain-facts.js';
 import type { Fix, PlanStep } from './types.js';
 
-/** The domain to set: what the finding found, else the tunnel's domain (flag, data/tunnel-domain), else the one the log implies. */
-export function targetDomain(s: Snapshot, data?: Record<string, unknown>): string | undefined {
-  const domain = dataString(data, 'domain') ?? s.tunnelDomain?.value ?? dataString(data, 'tunnelDomain', 'impliedTunnelDomain', 'implied');
-  const clean = domain?.trim().toLowerCase().replace(/\.$/, '');
-  return clean && isDomainName(clean) ? clean : undefined;
+/**
+ * The domain to set: only a settled one (the operator's, or what setup and Anthropic's requests agree on).
+ * A guess (the certificate's SAN, a host whose route is unknown) or sources that disagree give no plan: the
+ * finding asks instead (analyze/domain-facts.ts).
+ */
+export function targetDomain(s: Snapshot): { value: string; source: string } | undefined {
+  const settled = domainFacts(s).settled;
+  const clean = settled?.value.trim().toLowerCase().replace(/\.$/, '');
+  return settled && clean && isDomainName(clean) ? { value: clean, source: settled.source } : undefined;
 }
 
 function editableView(s: Snapshot): ProxyConfigView | undefined {
@@ -31,15 +36,16 @@ export const setTunnelDomain: Fix = {
   title: 'Set tunnel_domain to the tunnel\'s domain',
   kind: 'edit',
   findings: ['routing.no-route-for-host'],
-  plan(s, data) {
-    const domain = targetDomain(s, data);
+  plan(s) {
+    const target = targetDomain(s);
     const view = editableView(s);
-    if (!domain || !view) return undefined;
+    if (!target || !view) return undefined;
+    const domain = target.value;
     const current = scalarValue(view, ['tunnel_domain']);
     if (typeof current === 'string' && current.trim().toLowerCase().replace(/\.$/, '') === domain) {
       return nothingToDo(this, `tunnel_domain is already ${domain}`);
     }
-    const edit = yamlEdit(s, view.file, `the tunnel's domain is ${domain}${s.tunnelDomain?.value === domain ? ` (from ${s.tunnelDomain.source})` : ''}`, (p) =>
+    const edit = yamlEdit(s, view.file, `the tunnel's domain is ${domain} (from ${target.source})`, (p) =>
       p.setIn([...view.prefix, 'tunnel_domain'], domain, { after: p.get([...view.prefix, 'log_level']) ? 'log_level' : 'listen_addr' }),
     );
     if ('unchanged' in edit) return nothingToDo(this, `tunnel_domain is already ${domain}`);

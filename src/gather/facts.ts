@@ -15,7 +15,7 @@ export async function applyFacts(s: Snapshot, facts: Facts, cwd: string): Promis
   const next: Snapshot = { ...s, inputs: { ...s.inputs }, files: { ...s.files }, deployment: { ...s.deployment, paths: { ...s.deployment.paths } }, notes: [...s.notes] };
   if (facts.tunnelDomain) {
     next.inputs.tunnelDomain = facts.tunnelDomain;
-    next.tunnelDomain = { value: facts.tunnelDomain, source: 'your answer in the wizard' };
+    next.tunnelDomain = { value: facts.tunnelDomain, source: 'your answer in the wizard', confidence: 'authoritative' };
   }
   if (facts.audience) next.inputs.audience = facts.audience;
   if (facts.caFile && facts.caFile !== s.inputs.caFile) {

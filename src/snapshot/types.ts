@@ -214,6 +214,17 @@ export interface SnapshotState {
   [section: string]: unknown;
 }
 
+/**
+ * A fact and where it came from. `authoritative`: said by the operator (a flag, an answer), written by setup
+ * (data/tunnel-domain), or sent by Anthropic (the host in a request); only such a fact may feed a fix.
+ * `inferred`: read off something it should match (a certificate's SAN, a bundle's manifest): shown as a guess.
+ */
+export interface DomainFact {
+  value: string;
+  source: string;
+  confidence: 'authoritative' | 'inferred';
+}
+
 /** Facts the user gave on the command line or in the wizard. */
 export interface SnapshotInputs {
   tunnelDomain?: string;
@@ -231,8 +242,8 @@ export interface Snapshot {
   origin: 'live' | 'bundle' | 'demo';
   deployment: Deployment;
   inputs: SnapshotInputs;
-  /** The tunnel domain and where it came from (flag, data/tunnel-domain, manifest, certificate). */
-  tunnelDomain?: { value: string; source: string };
+  /** The tunnel domain, where it came from and how sure that is (STYLE: facts carry their source). */
+  tunnelDomain?: DomainFact;
   /** Deployment files by project-relative POSIX path. */
   files: Record<string, SnapshotFile>;
   logs: Partial<Record<LogSource, SnapshotLog>>;

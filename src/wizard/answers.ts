@@ -13,6 +13,17 @@ export interface Question {
   default: string;
 }
 
+/** The tunnel-domain question's words, shared by a symptom's questions and a finding that asks for it. */
+export const TUNNEL_DOMAIN_QUESTION = {
+  question: 'The tunnel domain shown on the tunnel\'s page in the Console',
+  hint: 'e.g. abcd1234.tunnel.anthropic.com; routes are reached as <route>.<domain>',
+} as const;
+
+/** The question a finding asks when the tunnel's domain is not settled (`data.ask`), with a default if one is known. */
+export function tunnelDomainQuestion(defaultValue = ''): Question {
+  return { fact: 'tunnelDomain', ...TUNNEL_DOMAIN_QUESTION, default: defaultValue };
+}
+
 // The same rule as src/snapshot/tunnel-domain.ts (which pulls in the certificate reader).
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 

@@ -65,6 +65,7 @@ export function findingView(f: Finding, width: number, opts: { fixesUnavailable?
     if (more) lines.push([{ text: clipText(`      ${more}`, width), paint: 'dim' }]);
   });
   if (f.fixes.length) lines.push([{ text: '  ' }, { text: '(c)', paint: 'cyan' }, { text: ' copy the commands for a manual run' }]);
+  if (f.data?.ask === 'tunnelDomain') lines.push([{ text: '  ' }, { text: '(a)', paint: 'cyan' }, { text: ' give the tunnel domain shown on the tunnel\'s page (the checks run again with it)' }]);
   return { lines: lines.map((l) => clip(l, width)), keys };
 }
 

@@ -1,7 +1,7 @@
 // Facts a symptom needs that the tool may not find on its own (SPEC: the domain on the tunnel's page, the
 // registered CA, the federation rule's audience). The wizard asks for the missing ones, with a default.
 import { SYMPTOMS, type Fact, type Symptom } from '../analyze/symptoms.js';
-import type { FactValues, Question } from './answers.js';
+import { tunnelDomainQuestion, type FactValues, type Question } from './answers.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { isDomainName } from '../snapshot/tunnel-domain.js';
 import { proxyConfigViews, scalarValue } from '../analyze/proxy-config.js';
@@ -29,7 +29,8 @@ function known(fact: Fact, s: Snapshot, given: FactValues): boolean {
   if (given[fact] !== undefined) return true;
   switch (fact) {
     case 'tunnelDomain':
-      return s.tunnelDomain !== undefined;
+      // A guess (the certificate's SAN, a manifest) is not knowing it: the operator is asked.
+      return s.tunnelDomain?.confidence === 'authoritative';
     case 'caFile': {
       const path = s.deployment.paths.caCert;
       return s.inputs.caFile !== undefined || (path !== undefined && s.files[path] !== undefined && !s.files[path]!.error);
@@ -43,12 +44,7 @@ function known(fact: Fact, s: Snapshot, given: FactValues): boolean {
 export function questionFor(fact: Fact, s: Snapshot): Question {
   switch (fact) {
     case 'tunnelDomain':
-      return {
-        fact,
-        question: 'The tunnel domain shown on the tunnel\'s page in the Console',
-        hint: 'e.g. abcd1234.tunnel.anthropic.com; routes are reached as <route>.<domain>',
-        default: configuredDomain(s) ?? '',
-      };
+      return tunnelDomainQuestion(configuredDomain(s) ?? '');
     case 'caFile':
       return {
         fact,

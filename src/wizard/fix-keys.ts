@@ -3,10 +3,11 @@
 //  2. every other fix takes, in this order, the first free letter among: the first letters of its id's
 //     words (`compose-restart-proxy` -> c, r, p), the first letters of its title's words, then every
 //     letter of its id and title;
-//  3. letters the screen uses (q quit, c copy, j/k scroll) are never given; digits 1-9 are the fallback.
+//  3. letters the screen uses (q quit, c copy, a answer a fact the finding asks for, j/k scroll) are never
+//     given; digits 1-9 are the fallback.
 import type { FixRef } from '../analyze/types.js';
 
-export const SCREEN_KEYS = new Set(['q', 'c', 'j', 'k']);
+export const SCREEN_KEYS = new Set(['q', 'c', 'a', 'j', 'k']);
 
 function candidates(fix: Pick<FixRef, 'id' | 'title'>): string[] {
   const words = (text: string) => text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);

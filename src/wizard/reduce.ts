@@ -3,7 +3,7 @@
 // It imports nothing heavy (no checks, no YAML): the first frame is drawn before the pipeline is loaded.
 import type { Report } from '../analyze/types.js';
 import { symptomById } from '../analyze/symptoms.js';
-import { checkAnswer, type Question } from './answers.js';
+import { checkAnswer, tunnelDomainQuestion, type Question } from './answers.js';
 import { fixKeys } from './fix-keys.js';
 import { MENU, RUN_ALL, WATCH } from './menu.js';
 import { isWatchAction, openWatch, watchAction, watchChecked, watchErrorsStanding, watchKey, watchLoaded } from './watch.js';
@@ -194,7 +194,7 @@ function onKey(state: WizardState, key: Key): WizardState {
       return startKey(state, key);
     case 'ask':
       // The text is kept here, key by key: a text input that kept it would lose keys typed faster than it redraws.
-      if (key.name === 'escape') return { ...state, screen: { name: 'start' }, run: undefined };
+      if (key.name === 'escape') return screen.from ? { ...state, screen: { name: 'finding', key: screen.from, scroll: 0 } } : { ...state, screen: { name: 'start' }, run: undefined };
       if (key.name === 'enter') return submit(state, screen.draft);
       return { ...state, screen: { ...screen, draft: edited(screen.draft, key), problem: key.name === 'char' || key.name === 'backspace' ? undefined : screen.problem } };
     case 'running':
@@ -263,6 +263,11 @@ function onFindingKey(state: WizardState, screen: Extract<Screen, { name: 'findi
   if (key.name === 'end') return scroll(state.contentLines);
   if (key.name !== 'char') return state;
   if (key.char === 'c') return addTask(state, { kind: 'copy', finding, ...(state.load.snapshot?.deployment.dir ? { dir: state.load.snapshot.deployment.dir } : {}) });
+  // The finding asks for a fact it cannot settle (the tunnel's domain): a field, then the same run again with it.
+  if (key.char === 'a' && finding.data?.ask === 'tunnelDomain') {
+    const configured = typeof finding.data.configured === 'string' ? finding.data.configured : typeof finding.data.configuredTunnelDomain === 'string' ? finding.data.configuredTunnelDomain : '';
+    return { ...state, flash: undefined, screen: { name: 'ask', ...(state.run?.symptom ? { symptom: state.run.symptom } : {}), from: screen.key, questions: [tunnelDomainQuestion(configured)], index: 0, answers: {}, draft: '' } };
+  }
   const index = fixKeys(finding.fixes).indexOf(key.char);
   if (index < 0) return state;
   if (state.fixesUnavailable) return { ...state, flash: { text: state.fixesUnavailable, tone: 'info' } };

@@ -66,7 +66,8 @@ export interface FixState {
 
 export type Screen =
   | { name: 'start' }
-  | { name: 'ask'; symptom: string; questions: Question[]; index: number; answers: FactValues; draft: string; problem?: string }
+  /** `symptom`: the run to start once answered (every check when absent); `from`: the finding that asked. */
+  | { name: 'ask'; symptom?: string; from?: string; questions: Question[]; index: number; answers: FactValues; draft: string; problem?: string }
   | { name: 'running' }
   | { name: 'results' }
   | { name: 'finding'; key: string; scroll: number; copied?: string; back?: 'watch' }

@@ -127,12 +127,20 @@ describe('helm-upgrade', () => {
 });
 
 describe('set-tunnel-domain', () => {
-  it('sets tunnel_domain to the domain the finding names, keeping the rest, then restarts the proxy', () => {
-    const s = compose({ 'config/mcp-proxy.yaml': proxyConfig('routes:\n  mcp: http://10.0.0.5:8080\n').replace('abcd1234.tunnel.anthropic.com', 'old.tunnel.anthropic.com') });
-    const p = planFix('set-tunnel-domain', s, { domain: 'abcd1234.tunnel.anthropic.com' })!;
+  it('sets tunnel_domain to the tunnel\'s domain (setup\'s data/tunnel-domain), keeping the rest, then restarts the proxy', () => {
+    const s = compose({ 'config/mcp-proxy.yaml': proxyConfig('routes:\n  mcp: http://10.0.0.5:8080\n').replace('abcd1234.tunnel.anthropic.com', 'old.tunnel.anthropic.com'), 'data/tunnel-domain': 'abcd1234.tunnel.anthropic.com\n' });
+    const p = planFix('set-tunnel-domain', s)!;
     expect(edit(p)!.diff).toContain('-tunnel_domain: old.tunnel.anthropic.com\n+tunnel_domain: abcd1234.tunnel.anthropic.com');
+    expect(edit(p)!.why).toBe('the tunnel\'s domain is abcd1234.tunnel.anthropic.com (from data/tunnel-domain)');
     expect(commands(p)).toEqual([['docker', 'compose', 'restart', 'mcp-proxy']]);
-    expect(planFix('set-tunnel-domain', after(s, edit(p)!), { domain: 'abcd1234.tunnel.anthropic.com' })?.nothingToDo).toMatch(/already abcd1234/);
+    expect(planFix('set-tunnel-domain', after(s, edit(p)!))?.nothingToDo).toMatch(/already abcd1234/);
+  });
+
+  it('never writes a guess: a domain handed in by a finding, or read off the certificate, gives no plan', () => {
+    const wrong = compose({ 'config/mcp-proxy.yaml': proxyConfig('routes:\n  mcp: http://10.0.0.5:8080\n').replace('abcd1234.tunnel.anthropic.com', 'old.tunnel.anthropic.com') });
+    expect(planFix('set-tunnel-domain', wrong, { domain: 'abcd1234.tunnel.anthropic.com', implied: 'abcd1234.tunnel.anthropic.com' })).toBeUndefined();
+    const flagged = snapshotOf({ files: wrong.files as never, inputs: { tunnelDomain: 'abcd1234.tunnel.anthropic.com' } });
+    expect(edit(planFix('set-tunnel-domain', flagged)!)!.why).toBe('the tunnel\'s domain is abcd1234.tunnel.anthropic.com (from --tunnel-domain)');
   });
 
   it('adds the key after log_level when it is missing, and refuses a value that is not a domain', () => {
@@ -142,10 +150,10 @@ describe('set-tunnel-domain', () => {
   });
 
   it('does not touch Helm values while setup hands the domain over (setup.enabled is not false)', () => {
-    const s = snapshotOf({ files: { 'values.yaml': 'gateway:\n  config:\n    tunnel_domain: old.example.com\n' } });
-    expect(planFix('set-tunnel-domain', s, { domain: 'abcd1234.tunnel.anthropic.com' })).toBeUndefined();
-    const off = snapshotOf({ files: { 'values.yaml': 'setup:\n  enabled: false\ngateway:\n  config:\n    tunnel_domain: old.example.com\n' }, inputs: { chart: 'repo/mcp-tunnel' } });
-    const p = planFix('set-tunnel-domain', off, { domain: 'abcd1234.tunnel.anthropic.com' })!;
+    const s = snapshotOf({ files: { 'values.yaml': 'gateway:\n  config:\n    tunnel_domain: old.example.com\n' }, inputs: { tunnelDomain: 'abcd1234.tunnel.anthropic.com' } });
+    expect(planFix('set-tunnel-domain', s)).toBeUndefined();
+    const off = snapshotOf({ files: { 'values.yaml': 'setup:\n  enabled: false\ngateway:\n  config:\n    tunnel_domain: old.example.com\n' }, inputs: { chart: 'repo/mcp-tunnel', tunnelDomain: 'abcd1234.tunnel.anthropic.com' } });
+    const p = planFix('set-tunnel-domain', off)!;
     expect(edit(p)!.after).toContain('    tunnel_domain: abcd1234.tunnel.anthropic.com\n');
     expect(commands(p)[0]!.slice(0, 2)).toEqual(['helm', 'upgrade']);
   });

@@ -377,3 +377,26 @@ describe('wizard reducer: after a fix, the results are the fresh snapshot\'s (is
     expect(exitCodeOf(blocked)).toBe(2);
   });
 });
+
+describe('wizard reducer: a finding that asks for the tunnel domain (issue 11 point 2)', () => {
+  it('(a) opens a field; the answer runs the same checks again with it; Esc goes back to the finding', () => {
+    // The config and the certificate name different domains, and nothing authoritative says which is right.
+    const guessed = snapshotOf({ files: { 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': 'listen_addr: ":8080"\ntunnel_domain: abcd1234.tunnel.anthropic.com\nroutes:\n  mcp: http://10.0.0.5:8080\n' } });
+    guessed.tunnelDomain = { value: 'wxyz9876.tunnel.anthropic.com', source: 'certificate data/tls.crt (its SAN *.wxyz9876.tunnel.anthropic.com)', confidence: 'inferred' };
+    const { state, report } = analyzed(guessed);
+    const index = report.findings.findIndex((f) => f.data?.ask === 'tunnelDomain');
+    expect(index).toBeGreaterThanOrEqual(0);
+    let s = state;
+    for (let i = s.resultsIndex; i < index; i++) s = reduce(s, DOWN);
+    for (let i = s.resultsIndex; i > index; i--) s = reduce(s, UP);
+    s = run(s, ENTER);
+    const findingScreen = s.screen;
+    s = run(s, ch('a'));
+    expect(s.screen).toMatchObject({ name: 'ask', from: findingKey(report.findings[index]!), questions: [{ fact: 'tunnelDomain', default: 'abcd1234.tunnel.anthropic.com' }] });
+    expect(run(s, ESC).screen).toEqual(findingScreen);
+    s = run(s, ENTER); // the default: the config's value, which the operator confirms
+    expect(s.facts).toEqual({ tunnelDomain: 'abcd1234.tunnel.anthropic.com' });
+    expect(s.tasks.at(-1)).toMatchObject({ kind: 'analyze', facts: { tunnelDomain: 'abcd1234.tunnel.anthropic.com' } });
+    expect((s.tasks.at(-1) as { symptom?: string }).symptom).toBeUndefined();
+  });
+});

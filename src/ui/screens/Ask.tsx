@@ -11,9 +11,9 @@ export function AskScreen({ screen }: { screen: Extract<Screen, { name: 'ask' }>
   return (
     <Box flexDirection="column">
       <Text> </Text>
-      <Inline text={symptomById(screen.symptom)?.title ?? screen.symptom} paint="bold" />
+      <Inline text={screen.symptom ? (symptomById(screen.symptom)?.title ?? screen.symptom) : 'Every check'} paint="bold" />
       <P paint="dim">
-        Its checks need {screen.questions.length === 1 ? 'one fact' : `${screen.questions.length} facts`} the tool could not find
+        {screen.from ? 'The finding needs a fact the tool could not settle on its own (it never writes a guess); the checks run again with your answer' : `Its checks need ${screen.questions.length === 1 ? 'one fact' : `${screen.questions.length} facts`} the tool could not find`}
         {screen.questions.length > 1 ? ` (${screen.index + 1} of ${screen.questions.length})` : ''}.
       </P>
       <Text> </Text>

@@ -125,8 +125,9 @@ describe('routing.no-route-log', () => {
 
   it('implied domain: a longer route name wins over the first label', () => {
     expect(impliedTunnelDomain('docs.search.abcd.tunnel.anthropic.com', ['docs', 'docs.search'])).toEqual({ route: 'docs.search', implied: 'abcd.tunnel.anthropic.com', sure: true });
-    // No route starts the host: the first label is taken for the route, a guess.
-    expect(impliedTunnelDomain('mcp.abcd.tunnel.anthropic.com', [])).toEqual({ route: 'mcp', implied: 'abcd.tunnel.anthropic.com', sure: false });
+    // No route starts the host: the first label is taken for the route, a guess unless the host has the documented shape.
+    expect(impliedTunnelDomain('mcp.abcd.tunnel.anthropic.com', [])).toEqual({ route: 'mcp', implied: 'abcd.tunnel.anthropic.com', sure: true });
+    expect(impliedTunnelDomain('mcp.tunnels.example.com', [])).toEqual({ route: 'mcp', implied: 'tunnels.example.com', sure: false });
     expect(impliedTunnelDomain('localhost', [])).toBeUndefined();
   });
 

@@ -101,7 +101,7 @@ describe('tls.san-mismatch', () => {
   it('cannot check without a domain, or with one taken from the same certificate', async () => {
     const pki = await setupPki();
     const s = snapshotOf({ files: { 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': proxyConfig(ROUTES), 'data/tls.crt': pki.serverPem } });
-    expect(s.tunnelDomain).toEqual({ value: DOMAIN, source: `certificate data/tls.crt (its SAN *.${DOMAIN})` });
+    expect(s.tunnelDomain).toEqual({ value: DOMAIN, source: `certificate data/tls.crt (its SAN *.${DOMAIN})`, confidence: 'inferred' });
     expect(() => certSan.run(s)).toThrow(/pass --tunnel-domain/);
   });
 });

@@ -4,31 +4,11 @@ import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
 import { roleContainers } from '../../containers.js';
 import { groupBy, hitEvidence, logObservation } from '../../log-evidence.js';
 import { splitByRun } from '../../log-runs.js';
-import { isDomainName } from '../../../snapshot/tunnel-domain.js';
 import { isIP } from 'node:net';
+import { askForDomain, hostOf, impliedTunnelDomain, namesAHost } from '../../domain-facts.js';
 import { routeEntries, scalarValue, viewKeyName, readableProxyConfigs } from '../../proxy-config.js';
 
-const hostOf = (h: LogHit) => h.captures.host?.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
-
-/** Anthropic always asks for `<route>.<tunnel-domain>`: an address, a bare word or no host at all came from elsewhere. */
-const namesAHost = (h: LogHit) => {
-  const host = hostOf(h);
-  return host !== undefined && isIP(host) === 0 && isDomainName(host);
-};
-
-/**
- * The host the proxy received names the tunnel domain it expects: with routes keyed by bare names,
- * `<route>.<tunnel_domain>`. Which route name is meant: one of the config's routes that starts the
- * host (`sure`: the domain is then what Anthropic really sent), else the first label (a guess). Never from
- * an address or an empty host.
- */
-export function impliedTunnelDomain(host: string, routeNames: readonly string[]): { route: string; implied: string; sure: boolean } | undefined {
-  if (!host || isIP(host) !== 0 || !isDomainName(host)) return undefined;
-  const byRoute = [...routeNames].sort((a, b) => b.length - a.length).find((r) => host.startsWith(`${r.toLowerCase()}.`));
-  const route = byRoute ?? host.split('.')[0]!;
-  const implied = host.slice(route.length + 1);
-  return implied.includes('.') && isDomainName(implied) ? { route, implied, sure: byRoute !== undefined } : undefined;
-}
+export { impliedTunnelDomain };
 
 /** Compose: every proxy container runs and started after its config file last changed (2 s of clock slack). */
 function runsCurrentConfig(s: Snapshot, file: string | undefined): boolean {
@@ -94,6 +74,12 @@ export const noRouteLog: Check = {
     if (obs && routed && obs.variant === 'recovered') obs.variant = 'recovered-routed';
     // All before the proxy's current run, which runs a config that routes the host: say so, not just "history".
     if (obs && routed && obs.variant === 'history') obs.variant = 'history-routed';
+    // The cure is setting tunnel_domain: when the domain is not settled, ask for it instead of guessing.
+    const ask = obs && (obs.variant === 'log' || obs.variant === 'log-no-config') ? askForDomain(s) : undefined;
+    if (obs && ask) {
+      obs.vars = { ...obs.vars, ...ask.vars };
+      obs.data = { ...obs.data, ...ask.data };
+    }
     return obs ? ([obs] as Observation[]) : [];
   },
 };

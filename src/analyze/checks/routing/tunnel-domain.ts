@@ -3,6 +3,14 @@ import { usableProxyConfigs, lineEvidence } from '../../check-input.js';
 import { routeEntries, scalarValue, viewKeyLine, viewKeyName } from '../../proxy-config.js';
 import { evidence } from '../../evidence.js';
 import { helmValuesOf, setupEnabled, lineAt } from '../../helm-values.js';
+import { askForDomain } from '../../domain-facts.js';
+import type { Snapshot } from '../../../snapshot/types.js';
+
+/** The observation, asking for the domain when it is not settled (the fix then has nothing it may write). */
+function withAsk(s: Snapshot, obs: Observation): Observation {
+  const ask = askForDomain(s);
+  return ask ? { ...obs, vars: { ...obs.vars, ...ask.vars }, data: { ...obs.data, ...ask.data } } : obs;
+}
 
 function normal(domain: string): string {
   return domain.trim().toLowerCase();
@@ -32,33 +40,35 @@ export const tunnelDomainMatches: Check = {
         if (values && setupEnabled(values)) continue; // setup hands the proxy its domain as a flag
         if (configured === undefined || configured === null || configured === '') {
           const setupLine = values ? lineAt(values, ['setup', 'enabled']) : undefined;
-          out.push({
+          out.push(withAsk(s, {
             id: 'routing.no-route-for-host', variant: 'helm-no-domain',
             vars: { file: view.file, routes, toDomain: domain ? ` to \`${domain.value}\`` : ' to the domain shown on the tunnel detail page' },
             evidence: [lineEvidence(s, view.file, setupLine), ...domainEv],
             data,
-          });
+          }));
           continue;
         }
       }
       if (configured === undefined || configured === null || configured === '') {
         if (view.prefix.length) continue;
-        out.push({
+        out.push(withAsk(s, {
           id: 'routing.no-route-for-host', variant: 'missing',
           vars: { file: view.file, key, routes, host, domain: domain?.value ?? 'the domain shown on the tunnel detail page' },
           evidence: [lineEvidence(s, view.file, undefined), ...domainEv],
           data,
-        });
+        }));
         continue;
       }
       if (!domain || normal(String(configured)) === domain.value) continue;
-      out.push({
-        id: 'routing.no-route-for-host', variant: 'config',
-        ...(domain.source.startsWith('certificate') ? { severity: 'warning' as const } : {}),
+      // A domain guessed from the certificate or a manifest may be the wrong one of the two: say so, and ask.
+      const guess = domain.confidence === 'inferred';
+      out.push(withAsk(s, {
+        id: 'routing.no-route-for-host', variant: guess ? 'config-guess' : 'config',
+        ...(guess ? { severity: 'warning' as const } : {}),
         vars: { file: view.file, key, configured: String(configured), domain: domain.value, source: domain.source, host },
         evidence: [lineEvidence(s, view.file, viewKeyLine(view, ['tunnel_domain'])), ...domainEv],
-        data,
-      });
+        data: { ...data, ...(guess ? { guessedFrom: domain.source } : {}) },
+      }));
     }
     return out;
   },

@@ -214,6 +214,10 @@ export const CATALOG = {
     layer: 'tls', severity: 'info',
     title: 'The tunnel is listed in the + MCP Server picker only with an active certificate',
     detail: 'The picker only lists tunnels in the session\'s workspace that have at least one active certificate. {state}',
+    variants: {
+      checklist: 'Why a tunnel is missing from the picker is decided in the Console, which this host cannot see. Check there: (1) the session runs in the workspace the tunnel {domain}{id} was created in, or the tunnel was moved to it; (2) the tunnel\'s page lists {ca}, and it shows Active; (3) the tunnel has at least one active certificate at all (at most two CAs can be active). What this host can check is in the findings around this one.',
+    },
+    variantTitles: { checklist: 'Check in the Console: the picker lists the tunnel only if these hold' },
     guide: 'Register a CA certificate, or open the session in the workspace the tunnel was created in.',
     fixes: ['register-ca'],
   },

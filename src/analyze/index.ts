@@ -19,7 +19,7 @@ export interface AnalyzeOptions {
 
 export function selectChecks(opts: AnalyzeOptions): readonly Check[] {
   const all = opts.checks ?? CHECKS;
-  if (!opts.symptom) return all;
+  if (!opts.symptom) return all.filter((c) => !c.onlyFor);
   const symptom = symptomById(opts.symptom);
   if (!symptom) throw new Error(`unknown symptom ${opts.symptom}`);
   return checksForSymptom(symptom, all);

@@ -28,6 +28,7 @@ import { tunnelLimitLog } from './checks/setup/tunnel-limit-log.js';
 import { tunnelToken } from './checks/edge/tunnel-token.js';
 import { cloudflaredService } from './checks/edge/cloudflared-service.js';
 import { certFile } from './checks/tls/cert-file.js';
+import { pickerChecklist } from './checks/tls/picker-checklist.js';
 import { certValidity } from './checks/tls/cert-validity.js';
 import { certSan } from './checks/tls/cert-san.js';
 import { certChain } from './checks/tls/cert-chain.js';
@@ -56,6 +57,7 @@ export const CHECKS: readonly Check[] = [
   certValidity,
   certSan,
   certChain,
+  pickerChecklist,
   keyPair,
   keyPermissions,
   handshakeLog,

@@ -84,5 +84,5 @@ export function symptomById(id: string): Symptom | undefined {
 /** The checks a symptom runs, in registry (guide) order. */
 export function checksForSymptom(symptom: Symptom, checks: readonly Check[]): Check[] {
   const wanted = new Set<string>(symptom.findings);
-  return checks.filter((c) => c.emits.some((id) => wanted.has(id)));
+  return checks.filter((c) => c.emits.some((id) => wanted.has(id)) && (!c.onlyFor || c.onlyFor === symptom.id));
 }

@@ -90,6 +90,8 @@ export interface Check {
   needs: Need[];
   /** Finding ids it can emit (the registry test checks that together they cover the catalog). */
   emits: FindingId[];
+  /** Runs only when this symptom is chosen (guidance that would be noise in every report). */
+  onlyFor?: string;
   run: (s: Snapshot) => Observation[];
 }
 

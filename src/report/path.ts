@@ -83,9 +83,12 @@ export function hopOfFinding(f: Finding): HopId | undefined {
 
 /** Hops a check can speak for (a check that ran and found nothing there marks them ok). */
 function hopsOfCheck(check: Check | undefined): HopId[] {
-  if (!check) return [];
+  // A symptom's guidance (the picker's Console checklist) looks at nothing: it marks no hop as seen.
+  if (!check || check.onlyFor) return [];
   const hops = new Set<HopId>();
   for (const id of check.emits) {
+    // Whether the picker lists the tunnel is the Console's to say: no check here can mark Claude's side fine.
+    if (id === 'tls.not-in-picker') continue;
     if (id === 'runtime.container-down') ['cloudflared', 'proxy'].forEach((h) => hops.add(h as HopId));
     const hop = HOP_OF[id];
     if (hop) hops.add(hop);

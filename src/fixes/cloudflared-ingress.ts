@@ -95,9 +95,24 @@ export function tokenFromShell(s: Snapshot, service: string): boolean {
   return !/^\s*(export\s+)?TUNNEL_TOKEN\s*=/m.test(dotenv);
 }
 
-/** `docker compose up -d --force-recreate cloudflared` (or docker-compose), guarded for the token it passes on. */
+/** The recreate command for cloudflared: `--no-deps` while the proxy runs (see recreateCloudflaredStep). */
+export function recreateCloudflaredArgv(s: Snapshot, service: string): { argv: string[]; proxy: string; proxyRuns: boolean } {
+  const proxy = serviceFor(composeModel(s), 'mcp-proxy')?.name ?? 'mcp-proxy';
+  const proxyRuns = (s.state.containers ?? []).some((c) => c.service === proxy && !c.oneOff && c.state === 'running');
+  const args = proxyRuns ? ['up', '-d', '--force-recreate', '--no-deps', service] : ['up', '-d', '--force-recreate', service];
+  return { argv: composeArgv(s, args), proxy, proxyRuns };
+}
+
+/**
+ * `docker compose up -d --force-recreate --no-deps cloudflared` (or docker-compose), guarded for the token it
+ * passes on. `--no-deps` while the proxy runs: Compose v1 otherwise recreates the proxy as well (cloudflared
+ * depends on it through `network_mode: service:`), a restart nobody asked for. When the proxy is not running,
+ * Compose must start it first, and the plan says so.
+ */
 export function recreateCloudflaredStep(s: Snapshot, service: string, why: string): PlanStep {
-  const step: CommandStep = { kind: 'command', argv: composeArgv(s, ['up', '-d', '--force-recreate', service]), cwd: s.deployment.dir, why };
+  const { argv, proxy, proxyRuns } = recreateCloudflaredArgv(s, service);
+  const because = proxyRuns ? why : `${why}; ${proxy} is not running, so Compose starts${s.deployment.composeFlavor === 'v1' ? ' (or recreates)' : ''} it too`;
+  const step: CommandStep = { kind: 'command', argv, cwd: s.deployment.dir, why: because };
   // The demo shows commands without running them: no shell's token is at stake.
   if (s.origin === 'demo' || !tokenFromShell(s, service)) return step;
   if (s.state.token?.present === false) {

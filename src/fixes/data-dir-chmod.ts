@@ -4,7 +4,7 @@
 import type { Fix } from './types.js';
 import { keyTarget, modeText } from './key-access.js';
 import { permits } from '../analyze/container-user.js';
-import { restartProxySteps } from './restart-proxy.js';
+import { RESTART_FOR_KEY, restartProxySteps } from './restart-proxy.js';
 import { nothingToDo, planOf } from './plan-kit.js';
 
 export const dataDirChmod: Fix = {
@@ -19,7 +19,7 @@ export const dataDirChmod: Fix = {
     if (dir.startsWith('-')) return undefined;
     if (permits(t.user, t.dirMeta, 1)) return nothingToDo(this, `${dir} is already searchable by the proxy's user (${modeText(t.dirMeta.mode)})`);
     const who = t.dirMeta.uid === t.user.uid ? 'u' : t.dirMeta.gid === t.user.gid || t.user.groups.includes(t.dirMeta.gid) ? 'g' : 'o';
-    const restart = restartProxySteps(s);
+    const restart = restartProxySteps(s, RESTART_FOR_KEY);
     return planOf(this, [
       { kind: 'command', argv: ['chmod', `${who}+x`, dir], cwd: t.dir, why: `the proxy (${t.user.text}) must pass through ${dir} (${modeText(t.dirMeta.mode)}) to open the key; +x lets it in without letting it list the folder` },
       ...restart,

@@ -3,6 +3,7 @@
 import { composeArgv, composeModel, serviceFor } from '../analyze/compose-model.js';
 import { commandLine } from './describe.js';
 import { helmFullname, helmTarget, manualPlan } from './plan-kit.js';
+import { recreateCloudflaredArgv } from './cloudflared-ingress.js';
 import type { Fix } from './types.js';
 
 export const exportTunnelToken: Fix = {
@@ -30,7 +31,7 @@ export const exportTunnelToken: Fix = {
       tokenFile
         ? `In the shell that runs Compose${where}: \`export TUNNEL_TOKEN=$(sudo cat ${tokenFile})\` (setup wrote the token there).`
         : `In the shell that runs Compose${where}, export the token from the tunnel's page in the Console: \`export TUNNEL_TOKEN=<token>\` (no quotes, no spaces).`,
-      `Then recreate cloudflared so it starts with it: \`${commandLine(composeArgv(s, ['up', '-d', '--force-recreate', cf]))}\`.`,
+      `Then recreate cloudflared so it starts with it: \`${commandLine(recreateCloudflaredArgv(s, cf).argv)}\`.`,
       `So that a new shell or a reboot does not lose it, keep it in .env beside the Compose file instead: a line \`TUNNEL_TOKEN=<token>\` (no quotes), with \`chmod 600 .env\`.`,
       ...(rejected ? [rotated] : []),
     ]);

@@ -2,7 +2,7 @@
 // key becomes readable by every user on the host; key-chown is offered first where it can run.
 import type { Fix } from './types.js';
 import { keyTarget, proxyCanRead, modeText, ownerText } from './key-access.js';
-import { restartProxySteps } from './restart-proxy.js';
+import { RESTART_FOR_KEY, restartProxySteps } from './restart-proxy.js';
 import { commandLine } from './describe.js';
 import { manual, nothingToDo, planOf } from './plan-kit.js';
 
@@ -16,7 +16,7 @@ export const keyChmod: Fix = {
     if (!t) return undefined;
     if (proxyCanRead(t.meta, t.user)) return nothingToDo(this, `${t.path} is already readable by the proxy's user ${t.user.text} (${modeText(t.meta.mode)})`);
     const argv = ['chmod', '644', t.path];
-    const restart = restartProxySteps(s);
+    const restart = restartProxySteps(s, RESTART_FOR_KEY);
     const runAs = s.state.runAs;
     const owner = ownerText(t.user);
     if (runAs && runAs.uid !== 0 && runAs.uid !== t.meta.uid) {

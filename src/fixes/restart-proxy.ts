@@ -41,9 +41,14 @@ export function composeRestartSteps(s: Snapshot, why: string): CommandStep[] {
   return [first, ...sharers];
 }
 
-/** The steps that make the proxy read its config again: commands, or (Helm without a chart reference) what to run. */
-export function restartProxySteps(s: Snapshot): PlanStep[] {
-  if (s.deployment.kind === 'compose') return composeRestartSteps(s, 'the proxy reads its config only at start');
+/** Why a config edit needs the restart. */
+export const RESTART_FOR_CONFIG = 'the proxy reads its config only at start';
+/** Why a key's new owner or mode needs it: the proxy reads the key when it starts, and a crash loop backs off. */
+export const RESTART_FOR_KEY = 'the proxy opens its TLS key when it starts, and one that exited retries later and later: a restart makes it read the key now';
+
+/** The steps that restart the proxy (`why`: what the restart is for): commands, or (Helm without a chart reference) what to run. */
+export function restartProxySteps(s: Snapshot, why: string = RESTART_FOR_CONFIG): PlanStep[] {
+  if (s.deployment.kind === 'compose') return composeRestartSteps(s, why);
   if (s.deployment.kind === 'helm') {
     const step = helmUpgradeStep(s);
     return step ? [step] : [];
@@ -111,7 +116,7 @@ export const composeRestartProxy: Fix = {
     // Offered for a container that is down: restarting the proxy helps only when the proxy is the one down.
     const service = dataString(data, 'service');
     if (service && service !== proxy && service !== 'mcp-proxy') return undefined;
-    const steps = composeRestartSteps(s, 'the proxy reads its config only at start');
+    const steps = composeRestartSteps(s, RESTART_FOR_CONFIG);
     return steps.length ? planOf(this, steps) : undefined;
   },
 };

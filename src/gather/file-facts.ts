@@ -39,7 +39,8 @@ export async function gatherFileFacts(s: Snapshot, opts: TriageOptions, dir: str
   const token = await gatherTunnelToken(dir, s.deployment.paths, env);
   if (!token) return;
   s.state.token = token;
-  s.notes.push(token.present ? `TUNNEL_TOKEN: from ${token.source}${token.problem ? ` (${token.problem})` : ''}${token.fromShell ? '; Compose passes it through from the shell, so a fresh shell loses it' : ''}` : `TUNNEL_TOKEN: not found (${(token.lookedIn ?? []).join(', ')})`);
+  // Worded so that no word follows `TUNNEL_TOKEN:` (redaction hides what comes after it, even "not found").
+  s.notes.push(token.present ? `the tunnel token (TUNNEL_TOKEN) comes from ${token.source}${token.problem ? ` (${token.problem})` : ''}${token.fromShell ? '; Compose passes it through from the shell, so a fresh shell loses it' : ''}` : `no TUNNEL_TOKEN found (looked in ${(token.lookedIn ?? []).join(', ')})`);
 }
 
 /** Route hosts -> addresses (state.resolved), then the OAuth documents. */

@@ -69,8 +69,15 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
   else if (r.timedOut) result.error = `timed out after ${Math.round(opts.timeoutMs / 1000)} s and was killed`;
   else if (r.isCanceled) result.error = 'cancelled';
   else if (r.failed && result.exitCode === undefined) result.error = (r.shortMessage ?? 'failed').split('\n')[0];
-  else if (r.failed) result.error = firstLine(result.stderr) || `exited with code ${result.exitCode}`;
+  else if (r.failed) result.error = causeLine(result.stderr) || `exited with code ${result.exitCode}`;
   return result;
+}
+
+/** The line that says why a tool failed: its first, except a Python traceback (docker-compose v1) ends with it. */
+export function causeLine(text: string): string {
+  if (!/^Traceback \(most recent call last\):/m.test(text)) return firstLine(text);
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines[lines.length - 1] ?? '';
 }
 
 export function firstLine(text: string): string {

@@ -68,7 +68,7 @@ describe('gathering a deployment made by the documented recipe', () => {
     expect(found).toContain('proxy config config/mcp-proxy.yaml (the mcp-proxy volume ./config/mcp-proxy.yaml:/etc/mcp-gateway/config.yaml)');
     expect(found).toContain('TLS key data/tls.key (tls.key_file /data/tls.key through the volume ./data:/data, contents withheld)');
     expect(s.notes).toContain(`tunnel domain ${DOMAIN} from data/tunnel-domain`);
-    expect(s.notes.find((n) => n.startsWith('TUNNEL_TOKEN'))).toBe("TUNNEL_TOKEN: from this shell's environment (`- TUNNEL_TOKEN` with no value in docker-compose.yaml); Compose passes it through from the shell, so a fresh shell loses it");
+    expect(s.notes.find((n) => n.startsWith('the tunnel token'))).toBe("the tunnel token (TUNNEL_TOKEN) comes from this shell's environment (`- TUNNEL_TOKEN` with no value in docker-compose.yaml); Compose passes it through from the shell, so a fresh shell loses it");
     expect(s.files['data/tls.key']).toMatchObject({ withheld: true, keyInfo: { type: 'rsa', bits: 2048 }, dirMeta: { mode: expect.any(Number) } });
     expect(s.files['data/tls.key']!.text).toBeUndefined();
     expect(s.files['data/ca.key']).toMatchObject({ withheld: true });

@@ -1,6 +1,7 @@
 import type { Check, Observation } from '../../types.js';
 import { hitsOf, type LogHit } from '../../../signatures/log-index.js';
-import { groupBy, hitEvidence, latestState, recoveryText, whenOf } from '../../log-evidence.js';
+import { groupBy, hitEvidence, historyObservation, latestState, recoveryText, whenOf } from '../../log-evidence.js';
+import { splitByRun } from '../../log-runs.js';
 import { readableProxyConfigs } from '../../proxy-config.js';
 import { upstreamsOf } from '../../upstreams.js';
 import { narrowestCoveringCidr } from '../../net.js';
@@ -15,11 +16,23 @@ export const ipNotPrivateLog: Check = {
   needs: ['logs:mcp-proxy'],
   emits: ['routing.ip-not-private'],
   run(s) {
-    const hits = hitsOf(s, ['proxy.ip-not-private']);
-    if (!hits.length) return [];
+    const all = hitsOf(s, ['proxy.ip-not-private']);
+    if (!all.length) return [];
+    const { current: hits, history, runs } = splitByRun(s, all);
     const restarts = hitsOf(s, ['proxy.route-configured']);
     const upstreams = readableProxyConfigs(s).flatMap((v) => upstreamsOf(s, v).map((u) => ({ ...u, file: v.file })));
-    const hostFor = (h: LogHit) => h.captures.host?.toLowerCase() ?? upstreams.find((u) => u.addresses.includes(h.captures.ip!))?.host;
+    // A proxy may log the host it was asked for (`mcp.<tunnel domain>`) rather than the upstream it dialled:
+    // the finding names the upstream, found through the route that host selects.
+    const upstreamHost = (named: string) =>
+      upstreams.find((u) => u.host.toLowerCase() === named)?.host ?? upstreams.find((u) => named === u.route.toLowerCase() || named.startsWith(`${u.route.toLowerCase()}.`))?.host ?? named;
+    const hostFor = (h: LogHit) => {
+      const named = h.captures.host?.toLowerCase();
+      return named ? upstreamHost(named) : upstreams.find((u) => u.addresses.includes(h.captures.ip!))?.host;
+    };
+    if (!hits.length) {
+      const vars = (h: LogHit[]) => ({ ip: [...new Set(h.map((x) => x.captures.ip!))].join(', '), host: hostFor(h[h.length - 1]!) ?? '(not named)', cidr: '?' });
+      return [historyObservation({ id: 'routing.ip-not-private', vars }, history, runs.values())];
+    }
     const out: Observation[] = [];
     for (const [key, group] of groupBy(hits, (h) => hostFor(h) ?? `ip:${h.captures.ip}`)) {
       const host = key.startsWith('ip:') ? undefined : key;

@@ -42,9 +42,12 @@ export function lastLogLines(s: Snapshot, role: LogSource, n: number, pod?: stri
 const FLAPPING_RESTARTS = 2;
 const FLAPPING_UP_MS = 30_000;
 
-/** Seconds the running container had been up when the snapshot was taken, when it looks like a crash loop. */
-export function crashLoopUpSeconds(s: Snapshot, c: ContainerState): number | undefined {
-  if (c.state !== 'running' || (c.restartCount ?? 0) < FLAPPING_RESTARTS || !c.startedAt) return undefined;
+/**
+ * Seconds the running container had been up when the snapshot was taken, when it looks like a crash loop
+ * (`minRestarts` restarts by its policy: a manual restart resets Docker's count).
+ */
+export function crashLoopUpSeconds(s: Snapshot, c: ContainerState, minRestarts = FLAPPING_RESTARTS): number | undefined {
+  if (c.state !== 'running' || (c.restartCount ?? 0) < minRestarts || !c.startedAt) return undefined;
   const up = Date.parse(s.createdAt) - Date.parse(c.startedAt);
   if (!Number.isFinite(up) || up < -2_000 || up > FLAPPING_UP_MS) return undefined;
   return Math.max(0, Math.round(up / 1000));

@@ -33,16 +33,29 @@ export interface RunStart {
   container: ContainerState;
   /** As Docker or Kubernetes gave it. */
   startedAt: string;
+  /** Lines before this are history: the current run's start, or for a crash loop the start of the loop's latest runs. */
   ms: number;
+  /** A crash loop: the latest runs, not only the current one, are the present. */
+  loop?: boolean;
 }
 
-/** The start of the container's current run, when it is known and the run is not a crash loop caught between two restarts. */
+/**
+ * How far back a crash loop's present reaches before its current run: Docker's restart back-off doubles up
+ * to one minute (the kubelet's to five), so the run before the current one started at most that long
+ * before it. Its lines are the present failure too, whichever of the two runs the gather read last.
+ */
+const LOOP_REACH_MS = { docker: 90_000, kube: 6 * 60_000 };
+
+/** Where the container's present begins in its log, when its start is known. */
 export function currentRunOf(s: Snapshot, c: ContainerState | undefined): RunStart | undefined {
   if (!c?.startedAt) return undefined;
-  // Between two crashes the earlier runs' lines are the best evidence there is: they still speak for now.
-  if (crashLoopUpSeconds(s, c) !== undefined) return undefined;
   const start = instantOf(c.startedAt);
-  return start ? { container: c, startedAt: c.startedAt, ms: start.ms } : undefined;
+  if (!start) return undefined;
+  // Restarting (or waiting to, in a pod), or restarted by its policy and up only moments (caught between two
+  // crashes; a manual restart, as a fix runs, resets Docker's count): the loop is the present.
+  const looping = (c.state !== 'running' && c.state !== 'exited' && c.state !== 'terminated') || crashLoopUpSeconds(s, c, 1) !== undefined;
+  if (looping) return { container: c, startedAt: c.startedAt, ms: start.ms - (c.pod ? LOOP_REACH_MS.kube : LOOP_REACH_MS.docker), loop: true };
+  return { container: c, startedAt: c.startedAt, ms: start.ms };
 }
 
 /** The run start a hit was logged before, when it was: the hit is history. */
@@ -78,7 +91,7 @@ export function splitByRun(s: Snapshot, hits: readonly LogHit[]): RunSplit {
 export function runWords(runs: Iterable<RunStart>): string {
   const seen = new Map<string, RunStart>();
   for (const r of runs) seen.set(`${r.container.pod ?? ''}/${r.container.name}`, r);
-  return [...seen.values()].map((r) => `${r.container.pod ? `${r.container.pod}/` : ''}${r.container.service} (current run started ${r.startedAt})`).join(', ');
+  return [...seen.values()].map((r) => `${r.container.pod ? `${r.container.pod}/` : ''}${r.container.service} (${r.loop ? `crash-looping; its latest run started ${r.startedAt}` : `current run started ${r.startedAt}`})`).join(', ');
 }
 
 /**

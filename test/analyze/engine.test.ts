@@ -50,7 +50,10 @@ describe('engine', () => {
   it('runs only the checks of a symptom', () => {
     expect(selectChecks({ symptom: 'routes-list' }).map((c) => c.id)).toContain('routing.routes-is-list');
     expect(selectChecks({ symptom: 'routes-list' }).map((c) => c.id)).not.toContain('routing.allowed-ips-open');
-    expect(selectChecks({}).length).toBe(CHECKS.length);
+    // Every check, but a symptom's own guidance (the picker's Console checklist) only for that symptom.
+    expect(selectChecks({}).map((c) => c.id)).toEqual(CHECKS.filter((c) => c.id !== 'tls.picker-checklist').map((c) => c.id));
+    expect(selectChecks({ symptom: 'not-in-picker' }).map((c) => c.id)).toContain('tls.picker-checklist');
+    expect(selectChecks({ symptom: 'cert-errors' }).map((c) => c.id)).not.toContain('tls.picker-checklist');
   });
 
   it('exits 1 only while an error finding remains', () => {

@@ -41,8 +41,11 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker CLIs, daemon down
   }
 
   function expectDaemonDown(r: Awaited<ReturnType<typeof diagnoseWith>>, host: string) {
-    expect(r.stderr).toBe(''); // a finding, not a crash
-    expect(r.exitCode).toBe(1);
+    // A finding, not a crash; and SPEC's exit 2 (nothing of the runtime could be examined) with one line saying so.
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`mcp-tunnel-triage: could not examine the deployment: could not examine the containers of Compose project ${project!.name} (docker: Cannot connect to the Docker daemon at ${host}. Is the docker daemon running?); start the daemon, or set DOCKER_HOST to the one that runs the tunnel\n`.repeat(2));
+    expect(r.report.blocked).toMatch(/^could not examine the containers/);
+    expect(r.text).not.toMatch(/no problems found/);
     const [missing] = byId(r.report, 'runtime.tool-missing');
     expect(missing?.severity).toBe('error');
     expect(missing?.title).toBe('The Docker daemon is not running');

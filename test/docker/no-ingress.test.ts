@@ -42,11 +42,15 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: edge.no-ingress 
     expect(await readFile(join(p.dir, 'docker-compose.yaml'), 'utf8')).not.toBe(composeBefore);
     expect((await p.inspect('cloudflared'))!.Id).toBe(createdBefore);
 
-    // With the token exported, as the plan said: the file is right now, so only the recreate is left.
+    // With the token exported, as the plan said: the file is right now, so only the recreate is left, and
+    // only cloudflared is recreated (--no-deps: Compose v1 would recreate the running proxy with it).
+    const proxyBefore = (await p.inspect('mcp-proxy'))!;
     const fixed = await p.triage(['fix', 'cloudflared-ingress', '--yes']);
     expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
     expect(fixed.stdout).toMatch(/Plan: 1 step/);
-    expect(fixed.stdout).toContain(`$ ${live.d.compose.join(' ')} up -d --force-recreate cloudflared`);
+    expect(fixed.stdout).toContain(`$ ${live.d.compose.join(' ')} up -d --force-recreate --no-deps cloudflared`);
+    const proxyAfter = (await p.inspect('mcp-proxy'))!;
+    expect([proxyAfter.Id, proxyAfter.State.StartedAt]).toEqual([proxyBefore.Id, proxyBefore.State.StartedAt]);
     expect(fixed.stdout).toMatch(/Verify: fixed/);
 
     const file = parse(await readFile(join(p.dir, 'docker-compose.yaml'), 'utf8'));

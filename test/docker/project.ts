@@ -20,6 +20,8 @@ export interface ProjectSpec {
   key?: { uid: number; gid: number; mode: number };
   /** The server certificate is for *.certDomain (default: the tunnel's DOMAIN, as setup makes it). */
   certDomain?: string;
+  /** Without data/tunnel-domain (a manual install: nothing on disk says the tunnel's domain). */
+  noDomainFile?: boolean;
 }
 
 export interface Finding {
@@ -34,6 +36,7 @@ export interface Report {
   deployment: { kind: string; composeFlavor?: string; project?: string; how?: string };
   findings: Finding[];
   checks: { id: string; status: string }[];
+  blocked?: string;
 }
 
 export interface Inspected {
@@ -66,7 +69,7 @@ export class ComposeProject {
     await writeFile(join(dir, 'config/mcp-proxy.yaml'), spec.config);
     // What the setup component writes: the tunnel's domain, an ECDSA CA and an RSA server certificate for it.
     const pki = await setupStylePki({ domain: spec.certDomain ?? DOMAIN, now: new Date(), serverBits: 2048 });
-    await writeFile(join(dir, 'data/tunnel-domain'), `${DOMAIN}\n`, { mode: 0o644 });
+    if (!spec.noDomainFile) await writeFile(join(dir, 'data/tunnel-domain'), `${DOMAIN}\n`, { mode: 0o644 });
     await writeFile(join(dir, 'data/ca.crt'), pki.ca.pem, { mode: 0o644 });
     await writeFile(join(dir, 'data/tls.crt'), pki.server.pem, { mode: 0o644 });
     const key = spec.key ?? { uid: 65532, gid: 65532, mode: 0o600 };
@@ -133,8 +136,14 @@ export class ComposeProject {
 }
 
 /** The documented Compose file (deploy-compose), with the stand-in images and restart policies. */
-export function documentedCompose(images: Images, over: { cloudflaredCommand?: string; cloudflaredNetwork?: boolean; proxyRestart?: string } = {}): string {
+export function documentedCompose(
+  images: Images,
+  over: { cloudflaredCommand?: string; cloudflaredNetwork?: boolean; proxyRestart?: string; publishOnLoopback?: boolean; proxyEnvironment?: string[] } = {},
+): string {
   const command = over.cloudflaredCommand ?? 'tunnel --no-autoupdate run --url http://localhost:8080';
+  // Published on loopback only (a free port): the listener probe then dials 127.0.0.1, never a bridge address.
+  const ports = over.publishOnLoopback ? '    ports: ["127.0.0.1::8080"]\n' : '';
+  const env = over.proxyEnvironment?.length ? `    environment:\n${over.proxyEnvironment.map((e) => `      - ${e}\n`).join('')}` : '';
   return `services:
   mcp-proxy:
     image: ${images.proxy}
@@ -143,7 +152,7 @@ export function documentedCompose(images: Images, over: { cloudflaredCommand?: s
     cap_drop: [ALL]
     security_opt: ["no-new-privileges:true"]
     restart: ${over.proxyRestart ?? 'unless-stopped'}
-    volumes:
+${ports}${env}    volumes:
       - ./config/mcp-proxy.yaml:/etc/mcp-gateway/config.yaml:ro
       - ./data:/data:ro
   cloudflared:

@@ -3,7 +3,8 @@
 # cloudflared does and prints cloudflared's own console lines (to stderr, as cloudflared does): the usage
 # error without a token, `Provided Tunnel token is not valid.` for a token that does not decode, else the
 # start and four registered connections. Without --url it has no ingress, and says so when the first request
-# arrives (as cloudflared with a token does). It never dials anything: the edge is text here.
+# arrives (as cloudflared with a token does). It dials nothing outside (the edge is text here); with --url it
+# checks its origin on localhost every second, as arriving requests would.
 # The token is never printed.
 
 log() { printf '%s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" "$2" >&2; }
@@ -45,7 +46,23 @@ for i in 0 1 2 3; do
 done
 [ -z "$url" ] && log WRN "No ingress rules were defined in provided config (if any) nor from the cli, cloudflared will return 503 for all incoming HTTP requests"
 
-trap 'log INF "Initiating graceful shutdown due to signal terminated ..."; kill "$idle" 2>/dev/null; exit 0' TERM INT
+# Requests keep arriving through the tunnel: with --url, it tries its origin every second, as a request
+# would, and logs cloudflared's own error when nothing answers there (a port check: the proxy logs nothing).
+origin_checks() {
+  target=$(printf '%s' "$url" | sed -n 's#^[a-z]*://\([^/:]*\):\([0-9]*\).*#\1 \2#p')
+  h=${target% *} p=${target#* }
+  [ "$h" = localhost ] && h=127.0.0.1
+  sleep 2 # requests arrive once the connections are registered
+  while :; do
+    if ! nc -w 1 "$h" "$p" </dev/null >/dev/null 2>&1; then
+      log ERR "error=\"Unable to reach the origin service. The service may be down or it may not be responding to traffic from cloudflared: dial tcp $h:$p: connect: connection refused\" connIndex=0 event=1 ingressRule=0 originService=$url"
+    fi
+    sleep 1
+  done
+}
+[ -n "$url" ] && { origin_checks & checks=$!; }
+
+trap 'log INF "Initiating graceful shutdown due to signal terminated ..."; kill "$idle" ${checks:-} 2>/dev/null; exit 0' TERM INT
 sleep 2147483647 &
 idle=$!
 wait "$idle"

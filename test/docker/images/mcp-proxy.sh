@@ -2,7 +2,7 @@
 # Stand-in for mcp-proxy in the real-Docker tests (busybox sh). It does what the real proxy does where the
 # triage depends on it: reads the mounted config and the TLS files as the container's user (65532), logs in
 # slog text format the lines the guide quotes, exits 1 on a fatal error (so Compose's restart policy
-# restarts it), and listens on :8080, answering `no route for host` for a Host it has no route for. A
+# restarts it), and listens on :8080, routing by Host first and logging `no route for host` for a miss. A
 # routed request is passed to its upstream only when that is on loopback (an upstream the test started in
 # the container's own namespace): then it logs `proxied request` with the upstream's status. It never dials
 # anything else.
@@ -40,7 +40,10 @@ open_error() {
 }
 
 # One connection (run by nc -e): read the request head, route it by Host, answer; the log goes to stderr.
-# (The real proxy routes by the SNI inside the stream; a plain Host header stands in for it here.)
+# (The real proxy routes by the SNI inside the stream; a plain Host header stands in for it here.) Like the
+# proxies this stands in for, it routes first: any request for a host it has no route for is logged as
+# `no route for host`, whatever else the request says, and so is a TLS ClientHello sent straight to the
+# plaintext listener (its SNI is the host; a ClientHello to an address carries none, so the host is empty).
 serve_conn() {
   host="" request="" version="" request_line=""
   while IFS= read -r line; do
@@ -48,8 +51,13 @@ serve_conn() {
     if [ -z "$request" ]; then
       request=1
       request_line=$line
-      # Not HTTP (a TLS ClientHello, say): refused before any routing, as an HTTP server does.
-      case "$line" in [A-Z]*" HTTP/1."[01]) ;; *) printf 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'; return ;; esac
+      case "$line" in
+        [A-Z]*" HTTP/1."[01]) ;;
+        *)
+          log WARN "no route for host" host='""'
+          printf 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'
+          return ;;
+      esac
     fi
     [ -z "$line" ] && break
     case "$line" in
@@ -58,36 +66,36 @@ serve_conn() {
     esac
   done
   [ -z "$request" ] && return # a connection closed without a request (a port check): nothing to log
-  if [ -n "$version" ] && [ "$version" != 13 ]; then # a WebSocket version it does not speak (the triage's probe)
-    printf 'HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n'
-    return
-  fi
   conf=$(parse_config 2>/dev/null)
   domain=$(printf '%s\n' "$conf" | awk '$1 == "domain" { print $2 }')
   name=${host%."$domain"}
   route=$(printf '%s\n' "$conf" | awk -v h="$host" -v n="$name" '$1 == "route" && ($2 == h || $2 == n) { print $2, $3; exit }')
-  if [ -n "$route" ]; then
-    rname=${route%% *} upstream=${route#* }
-    hostport=${upstream#*://}
-    uhost=${hostport%:*} uport=${hostport##*:}
-    case "$uhost" in
-      127.*|localhost)
-        resp=$(printf '%s\r\nHost: %s\r\nConnection: close\r\n\r\n' "$request_line" "$hostport" | nc -w 3 "$uhost" "$uport" 2>/dev/null)
-        status=$(printf '%s' "$resp" | head -n 1 | cut -d' ' -f2)
-        if [ -n "$status" ]; then
-          log INFO "proxied request" host="$host" route="$rname" upstream="$upstream" status="$status"
-          printf '%s\n' "$resp"
-          return
-        fi
-        log ERROR "proxied request" host="$host" route="$rname" upstream="$upstream" status=502 err="\"upstream did not answer\""
-        ;;
-      *) log INFO "upstream not dialled (test stand-in)" host="$host" ;;
-    esac
-    printf 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
-  else
+  if [ -z "$route" ]; then
     log WARN "no route for host" host="$host"
     printf 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+    return
   fi
+  if [ -n "$version" ] && [ "$version" != 13 ]; then # a routed host, with a WebSocket version it does not speak
+    printf 'HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n'
+    return
+  fi
+  rname=${route%% *} upstream=${route#* }
+  hostport=${upstream#*://}
+  uhost=${hostport%:*} uport=${hostport##*:}
+  case "$uhost" in
+    127.*|localhost)
+      resp=$(printf '%s\r\nHost: %s\r\nConnection: close\r\n\r\n' "$request_line" "$hostport" | nc -w 3 "$uhost" "$uport" 2>/dev/null)
+      status=$(printf '%s' "$resp" | head -n 1 | cut -d' ' -f2)
+      if [ -n "$status" ]; then
+        log INFO "proxied request" host="$host" route="$rname" upstream="$upstream" status="$status"
+        printf '%s\n' "$resp"
+        return
+      fi
+      log ERROR "proxied request" host="$host" route="$rname" upstream="$upstream" status=502 err="\"upstream did not answer\""
+      ;;
+    *) log INFO "upstream not dialled (test stand-in)" host="$host" ;;
+  esac
+  printf 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
 }
 
 if [ "$1" = "serve-conn" ]; then serve_conn; exit 0; fi
@@ -109,10 +117,16 @@ for f in "${cert:-/data/tls.crt}" "${key:-/data/tls.key}"; do
   cat "$f" >/dev/null 2>&1 || fatal "failed to start" err="\"load tls keypair: $(open_error "$f")\""
 done
 
-printf '%s\n' "$routes" | while read -r name url; do
-  [ -n "$name" ] && log INFO "route configured" route="$name" upstream="$url"
-done
-log INFO "listening" addr=:8080
+# QUIET_START=1: start in other words than the guide's (a proxy written independently says other things
+# when it starts; nothing in the triage may depend on its wording of a good start).
+if [ "${QUIET_START:-}" = 1 ]; then
+  log INFO "ready" routes="$(printf '%s\n' "$routes" | grep -c .)"
+else
+  printf '%s\n' "$routes" | while read -r name url; do
+    [ -n "$name" ] && log INFO "route configured" route="$name" upstream="$url"
+  done
+  log INFO "listening" addr=:8080
+fi
 
 # The real proxy stops cleanly on SIGTERM; PID 1 ignores signals it has no handler for.
 trap 'log INFO "shutting down"; kill "$server" 2>/dev/null; exit 0' TERM INT

@@ -18,7 +18,7 @@ function proxyRestartedSince(s: Snapshot, hits: LogHit[]): RunStart | undefined 
   for (const h of hits) {
     const run = proxyRunFor(s, h);
     const at = instantOf(h.record.stamp ?? h.record.time);
-    if (!run || !at || at.ms + at.precision > run.ms) return undefined;
+    if (!run || run.loop || !at || at.ms + at.precision > run.ms) return undefined;
     if (!latest || run.ms > latest.ms) latest = run;
   }
   return latest;

@@ -31,6 +31,11 @@ export async function runFix(opts: TriageOptions, id: string | undefined, io: Io
   const { snapshot, cleanup } = await loadSnapshot(opts);
   try {
     const report = analyze(snapshot);
+    // Nothing of the deployment could be examined: no fix is judged, planned or verified on that.
+    if (report.blocked) {
+      io.stderr.write(`${BIN}: could not examine the deployment: ${report.blocked}; nothing was changed\n`);
+      return 2;
+    }
     if (!fix) return await listFixes(report, io, style);
     return await fixOne(fix, report, opts, io, style, { snapshot, dir: snapshot.deployment.dir ?? opts.dir });
   } finally {

@@ -244,8 +244,8 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
       created: s.createdAt,
       tool: 'mcp-tunnel-triage',
       deployment: s.deployment,
-      // A domain guessed from the certificate stays a guess: the reader guesses it again from the same file.
-      ...(s.tunnelDomain && !s.tunnelDomain.source.startsWith('certificate') ? { tunnelDomain: s.tunnelDomain.value } : {}),
+      // A guessed domain stays a guess: the reader guesses it again from the same file.
+      ...(s.tunnelDomain?.confidence === 'authoritative' ? { tunnelDomain: s.tunnelDomain.value } : {}),
       inputs: s.inputs,
       notes: s.notes.map(redact),
       collected: [...collected, 'manifest.json'],

@@ -178,13 +178,13 @@ describe('fix: secrets and the demo', { timeout: 120_000 }, () => {
     const dir = await project({ '.env': `TUNNEL_TOKEN="'${token}'"\n` });
     await chmod(join(dir, '.env'), 0o600);
     await writeFile(join(dir, 'config/mcp-proxy.yaml'), MAP);
-    const sc = await live(dir, [{ tool: 'docker', args: ['compose', 'up', '-d', '--force-recreate', 'cloudflared'], stderr: ' Container mcp-tunnel-cloudflared-1  Recreated\n Container mcp-tunnel-cloudflared-1  Started\n' }]);
+    const sc = await live(dir, [{ tool: 'docker', args: ['compose', 'up', '-d', '--force-recreate', '--no-deps', 'cloudflared'], stderr: ' Container mcp-tunnel-cloudflared-1  Recreated\n Container mcp-tunnel-cloudflared-1  Started\n' }]);
     const dry = await runCli(['fix', 'env-token-unquote', '--dry-run', '--dir', dir, '--no-network'], { env: { ...sc.env, TUNNEL_TOKEN: undefined } });
     expect(dry.stdout).toContain('-TUNNEL_TOKEN="[REDACTED]"\n    +TUNNEL_TOKEN=[REDACTED]');
     const r = await runCli(['fix', 'env-token-unquote', '--yes', '--dir', dir, '--no-network'], { env: { ...sc.env, TUNNEL_TOKEN: undefined } });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(await readFile(join(dir, '.env'), 'utf8')).toBe(`TUNNEL_TOKEN=${token}\n`);
-    expect(await mutating(sc)).toEqual([['docker', 'compose', 'up', '-d', '--force-recreate', 'cloudflared']]);
+    expect(await mutating(sc)).toEqual([['docker', 'compose', 'up', '-d', '--force-recreate', '--no-deps', 'cloudflared']]);
     for (const text of [dry.stdout, dry.stderr, r.stdout, r.stderr, ...(await backupsIn(dir))]) {
       expect(text).not.toContain(token);
       expect(text).not.toContain(token.slice(8, 40));

@@ -83,7 +83,7 @@ describe('nothing gathered is never healthy', () => {
     const sc = await scenarioOf([{ tool: 'helm', args: ['status'], match: 'prefix', ...toolError('helm-release-not-found') }, { tool: 'helm', args: ['version'], match: 'prefix', stdout: 'v3.16.2+g13654a5\n' }], undefined, ['kubectl', 'helm']);
     const r = await both(['--dir', empty], sc.env);
     expectUnseen(r, /could not examine the deployment: no MCP tunnel deployment found \(no Compose file in \S+, and no Helm release found \(no release mcp-tunnel in namespace mcp-tunnel\)\); run it in the deployment's folder/);
-  });
+  }, 60_000);
 
   it('the Docker daemon stopped: the tool finding stays, and the run says it could not examine the containers', async () => {
     const sc = await scenarioOf([{ tool: 'docker', args: ['version', '--format', '{{json .}}'], ...toolError('docker-version-daemon-down') }], { tool: 'docker', ...toolError('docker-daemon-down') }, ['docker']);
@@ -91,7 +91,11 @@ describe('nothing gathered is never healthy', () => {
     expectUnseen(r, /could not examine the containers of Compose project \S+ \(docker: Cannot connect to the Docker daemon at unix:\/\/\/var\/run\/docker\.sock\. Is the docker daemon running\?\); start the daemon, or set DOCKER_HOST/, false);
     expect(r.json.findings.map((f) => [f.id, f.severity])).toContainEqual(['runtime.tool-missing', 'error']);
     expect(r.json.findings.some((f) => f.id === 'runtime.container-down')).toBe(false);
-  });
+    // No fix is listed, planned or run on what could not be seen.
+    const fix = await runCli(['fix', '--list', '--dir', compose], { env: { ...sc.env, TUNNEL_TOKEN: FAKE_TOKEN } });
+    expect([fix.exitCode, fix.stdout]).toEqual([2, '']);
+    expect(fix.stderr).toMatch(/^mcp-tunnel-triage: could not examine the deployment: .*; nothing was changed\n$/);
+  }, 60_000);
 
   it('a daemon that hangs (every call times out): could not check, never "mcp-proxy has no container"', async () => {
     const sc = await scenarioOf([{ tool: 'docker', args: ['compose', 'version', '--short'], stdout: '2.29.7\n' }], { tool: 'docker', hang: true }, ['docker']);
@@ -109,12 +113,12 @@ describe('nothing gathered is never healthy', () => {
     await sc.setRules([{ tool: 'helm', args: [], match: 'prefix', ...toolError('helm-cluster-unreachable') }, { tool: 'kubectl', args: [], match: 'prefix', ...refused }]);
     const r = await both(['--dir', helm, '--kube'], sc.env);
     expectUnseen(r, /could not examine the release's pods \(kubectl: .*was refused.*\); check the kube context, KUBECONFIG and your VPN, or pass --context/);
-  });
+  }, 120_000);
 
   it('the cluster does not accept our credentials (Unauthorized)', async () => {
     const unauthorized = { stderr: 'error: You must be logged in to the server (Unauthorized)\n', exitCode: 1 };
     const sc = await scenarioOf([{ tool: 'helm', args: [], match: 'prefix', stderr: 'Error: Kubernetes cluster unreachable: the server has asked for the client to provide credentials\n', exitCode: 1 }, { tool: 'kubectl', args: [], match: 'prefix', ...unauthorized }], undefined, ['kubectl', 'helm']);
     const r = await both(['--dir', helm, '--kube'], sc.env);
     expectUnseen(r, /could not examine the release's pods \(kubectl: error: You must be logged in to the server \(Unauthorized\)\); use credentials that may read the namespace/);
-  });
+  }, 120_000);
 });

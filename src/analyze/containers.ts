@@ -49,6 +49,7 @@ const FLAPPING_UP_MS = 30_000;
 export function crashLoopUpSeconds(s: Snapshot, c: ContainerState, minRestarts = FLAPPING_RESTARTS): number | undefined {
   if (c.state !== 'running' || (c.restartCount ?? 0) < minRestarts || !c.startedAt) return undefined;
   const up = Date.parse(s.createdAt) - Date.parse(c.startedAt);
-  if (!Number.isFinite(up) || up < -2_000 || up > FLAPPING_UP_MS) return undefined;
+  // A run that began after the gather did (it takes a while on a busy host) is up only moments.
+  if (!Number.isFinite(up) || up > FLAPPING_UP_MS) return undefined;
   return Math.max(0, Math.round(up / 1000));
 }

@@ -286,10 +286,11 @@ function withFix(state: WizardState, patch: Partial<FixState>): WizardState {
 }
 
 function fixKey(state: WizardState, fix: FixState, key: Key): WizardState {
-  // Back to the finding, or to the results when the fresh results no longer have it (the fix resolved it).
+  // Back to the finding; when the fresh results no longer have it (the fix resolved it), to where the
+  // finding would have gone back to: the Watch screen it was opened from, else the results.
   const back: WizardState = openFinding(state, fix.findingKey)
     ? { ...state, contentLines: 0, screen: { name: 'finding', key: fix.findingKey, scroll: 0, ...(fix.back ? { back: fix.back } : {}) } }
-    : { ...state, contentLines: 0, screen: { name: 'results' } };
+    : { ...state, contentLines: 0, screen: fix.back === 'watch' && state.watch?.phase !== 'stopped' ? { name: 'watch' } : { name: 'results' } };
   if (key.name === 'up') return withFix(state, { scroll: scrollBy(fix.scroll, -1, state) });
   if (key.name === 'down') return withFix(state, { scroll: scrollBy(fix.scroll, 1, state) });
   if (key.name === 'pageup') return withFix(state, { scroll: scrollBy(fix.scroll, -(bodyRows(state.size) - 1), state) });

@@ -47,7 +47,7 @@ describe('the wizard services', () => {
       facts: { tunnelDomain: 'efgh5678.tunnel.anthropic.com', caFile: 'registered-ca.pem' },
       onEvent: (e) => events.push(`${e.phase} ${e.id}`),
     });
-    expect(answered.tunnelDomain).toEqual({ value: 'efgh5678.tunnel.anthropic.com', source: 'your answer in the wizard' });
+    expect(answered.tunnelDomain).toEqual({ value: 'efgh5678.tunnel.anthropic.com', source: 'your answer in the wizard', confidence: 'authoritative' });
     expect(answered.inputs).toMatchObject({ tunnelDomain: 'efgh5678.tunnel.anthropic.com', caFile: 'registered-ca.pem' });
     const ca = answered.deployment.paths.caCert!;
     expect(ca).toBe(join(elsewhere.dir, 'registered-ca.pem'));

@@ -114,6 +114,11 @@ export function findingOfEvent(state: WizardState, e: WatchEvent | undefined): F
   return all.find((f) => e.route !== undefined && f.data?.route === e.route) ?? all[0];
 }
 
+/** The title of a finding with this id that a verified fix resolved this session (the fresh results no longer have it). */
+export function fixedTitle(state: WizardState, id: string): string | undefined {
+  return state.fixed.find((k) => k.startsWith(`${id}\u0000`))?.split('\u0000')[1];
+}
+
 /** Leaving the Watch screen stops the followers. */
 export function leaveWatch(state: WizardState, addTask: Add): WizardState {
   const next: WizardState = { ...state, screen: state.report ? { name: 'results' } : { name: 'start' }, watch: state.watch ? { ...state.watch, phase: 'stopped' } : undefined };

@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import { pathLayout } from '../../report/path.js';
 import { countsText, eventMark, clock, hopLabel, metricsSummary, watchLegend, WATCH_HINT } from '../../report/watch-text.js';
 import { watchPathModel } from '../../watch/path.js';
-import { findingOfEvent, selectedEvent } from '../../wizard/watch.js';
+import { findingOfEvent, fixedTitle, selectedEvent } from '../../wizard/watch.js';
 import { fixKeys, fixLabel } from '../../wizard/fix-keys.js';
 import { findingKey, type WizardState } from '../../wizard/state.js';
 import { windowOf } from '../Menu.js';
@@ -106,6 +106,14 @@ export function WatchScreen({ state, rows }: { state: WizardState; rows: number 
             </Text>
           ))}
         </Box>
+      ) : selected?.finding && fixedTitle(state, selected.finding) ? (
+        // Fixed this session: the fresh results no longer have it, so its title comes from what was fixed.
+        <Text wrap="truncate-end">
+          <P paint="dim">{selected.seq === events.at(-1)?.seq ? 'Newest' : 'Picked'}: </P>
+          <P bold>{fixedTitle(state, selected.finding)}</P>
+          <P paint="green">  fixed</P>
+          <P paint="dim">  (the last check no longer finds it)</P>
+        </Text>
       ) : selected?.finding ? (
         <P paint="dim" wrap="truncate-end">
           {selected.finding}: {w.recheck.running ? 'checking the deployment again to find its fix…' : 'not among the findings of the last check; its fix shows once a check sees it'}
@@ -119,3 +127,4 @@ export function WatchScreen({ state, rows }: { state: WizardState; rows: number 
     </Box>
   );
 }
+

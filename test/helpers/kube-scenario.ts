@@ -1,0 +1,55 @@
+// A whole Helm deployment for tests: the API server harness holding the deployment's objects (the real
+// kubectl talks to it), and helm as the stand-in (there is no helm binary here), or no helm at all.
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { helmRules, kubeApiSpecOf, type KubeSpec } from './deployment-scenarios.js';
+import { apiPki, kubeEnv, startKubeApi, type KubeApi, type KubeApiSpec, type KubeEnvOptions } from './kube-api.js';
+import { makeScenario, type Rule, type Scenario } from './stand-ins.js';
+
+export interface KubeScenario {
+  api: KubeApi;
+  /** The helm stand-in's scenario (its calls), when helm is on PATH. */
+  helm?: Scenario;
+  /** PATH (real kubectl, helm stand-in), HOME, KUBECONFIG, a fresh KUBECACHEDIR. */
+  env: Record<string, string>;
+  kubeconfig: string;
+  cleanup(): Promise<void>;
+}
+
+export interface KubeScenarioOptions {
+  /** helm stand-in rules: default helmRules(spec); `false` leaves helm off PATH. */
+  helm?: Rule[] | false;
+  api?: Partial<KubeApiSpec>;
+  kubeconfig?: KubeEnvOptions;
+}
+
+export async function startKubeScenario(spec: KubeSpec, o: KubeScenarioOptions = {}): Promise<KubeScenario> {
+  const api = await startKubeApi(kubeApiSpecOf(spec, o.api));
+  const helm = o.helm === false ? undefined : await makeScenario(o.helm ?? helmRules(spec), { tools: ['helm'] });
+  const k = await kubeEnv(api, {
+    context: spec.context ?? 'kind-tunnel',
+    ...o.kubeconfig,
+    ...(helm ? { programs: { helm: join(helm.dir, 'bin', 'helm') }, env: { MTT_STANDIN_SCENARIO: helm.dir } } : {}),
+  });
+  return {
+    api,
+    ...(helm ? { helm } : {}),
+    env: k.env,
+    kubeconfig: k.kubeconfig,
+    async cleanup() {
+      await api.close();
+      await k.cleanup();
+      await helm?.cleanup();
+    },
+  };
+}
+
+/** A loopback port nothing listens on (taken, then closed): "connection refused". */
+export async function closedPort(): Promise<number> {
+  const s = createServer();
+  const port = await new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as { port: number }).port)));
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+export { apiPki };

@@ -12,7 +12,7 @@ import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { toolError, type KubeSpec } from '../helpers/deployment-scenarios.js';
 import { tempDir } from '../helpers/cli.js';
 import { haveRealKubectl } from '../helpers/kube-api.js';
-import { startKubeScenario, type KubeScenario, type KubeScenarioOptions } from '../helpers/kube-scenario.js';
+import { startKubeScenario, TWO_REPLICAS, type KubeScenario, type KubeScenarioOptions } from '../helpers/kube-scenario.js';
 import { recordingExec } from '../helpers/recording-exec.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -35,25 +35,6 @@ async function cluster(spec: KubeSpec, o: KubeScenarioOptions = {}): Promise<Kub
 
 const options = (dir: string, over: Partial<TriageOptions> = {}) => defaultOptions({ dir, network: false, timeoutMs: 15_000, ...over });
 
-export const TWO_REPLICAS: KubeSpec = {
-  namespace: 'mcp-tunnel',
-  release: 'mcp-tunnel',
-  context: 'kind-tunnel',
-  pods: [
-    { name: 'mcp-tunnel-6b7f9c8d4-4xk2p', ip: '127.0.0.21', containers: [{ name: 'mcp-proxy', state: 'crashloop', restartCount: 7, exitCode: 1 }, { name: 'cloudflared', state: 'running' }] },
-    { name: 'mcp-tunnel-6b7f9c8d4-9qz7m', ip: '127.0.0.22', containers: [{ name: 'mcp-proxy', state: 'running', restartCount: 2 }, { name: 'cloudflared', state: 'running' }] },
-  ],
-  jobs: [{ name: 'mcp-tunnel-setup', failed: true, hook: 'pre-install' }],
-  helmStatus: 'failed',
-  values: { api: { wif: { audience: 'https://api.anthropic.com', federationRuleId: 'fdrl_01' } }, tunnel: { token: 'not-a-real-token-but-secret' } },
-  secrets: { 'mcp-tunnel': { 'tunnel-domain': 'abcd1234.tunnel.anthropic.com', 'tunnel-token': 'eyJhIjoiZmFrZSJ9-secret-value', 'tls.key': 'KEYDATA' } },
-  configMaps: { 'mcp-tunnel': { 'config.yaml': 'listen_addr: ":8080"\nroutes:\n  mcp: http://mcp-server:8080\n' } },
-  logs: {
-    'mcp-tunnel-6b7f9c8d4-4xk2p': { 'mcp-proxy': ['level=ERROR msg="load config" err="cannot unmarshal !!seq into map[string]string"'], cloudflared: ['INF Registered tunnel connection connIndex=0 protocol=quic'] },
-    'mcp-tunnel-6b7f9c8d4-9qz7m': { 'mcp-proxy': ['level=INFO msg="route configured" route=mcp'], cloudflared: ['INF Registered tunnel connection connIndex=1 protocol=quic'] },
-  },
-  setupLog: ['level=ERROR msg="token exchange failed" status=400 error=invalid_grant'],
-};
 
 const kubectlLines = (calls: { argv: string[] }[]) => calls.filter((c) => c.argv[0] === 'kubectl').map((c) => c.argv.slice(1).join(' '));
 

@@ -16,7 +16,9 @@ const recorded = <T>(name: string): T => JSON.parse(readFileSync(`${RECORDED}${n
 export type ErrorName =
   | 'docker-version-daemon-down' | 'docker-daemon-down' | 'docker-version-permission-denied' | 'docker-permission-denied'
   | 'docker-compose-plugin-missing' | 'docker-compose-v1-daemon-down' | 'kubectl-localhost-refused' | 'kubectl-unable-to-connect'
-  | 'kubectl-no-current-context' | 'kubectl-forbidden' | 'kubectl-job-not-found' | 'helm-cluster-unreachable' | 'helm-release-not-found';
+  | 'kubectl-no-current-context' | 'kubectl-forbidden' | 'kubectl-job-not-found' | 'helm-cluster-unreachable' | 'helm-release-not-found'
+  | 'kubectl-refused-loopback' | 'kubectl-deadline' | 'kubectl-deadline-awaiting-headers' | 'kubectl-unauthorized' | 'kubectl-unknown-authority'
+  | 'kubectl-namespace-not-found' | 'kubectl-get-pods-refused' | 'kubectl-get-pods-unauthorized' | 'kubectl-dry-run-range' | 'kubectl-no-servicecidrs';
 
 /** A recorded failure of a real tool: its stdout, stderr and exit code. */
 export function toolError(name: ErrorName): Pick<Rule, 'stdout' | 'stderr' | 'exitCode'> {

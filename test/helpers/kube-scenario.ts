@@ -53,3 +53,25 @@ export async function closedPort(): Promise<number> {
 }
 
 export { apiPki };
+
+/** Two replicas (one crash-looping, one restarted), a failed setup Job left behind, the chart's Secret and ConfigMap. */
+export const TWO_REPLICAS: KubeSpec = {
+  namespace: 'mcp-tunnel',
+  release: 'mcp-tunnel',
+  context: 'kind-tunnel',
+  pods: [
+    { name: 'mcp-tunnel-6b7f9c8d4-4xk2p', ip: '127.0.0.21', containers: [{ name: 'mcp-proxy', state: 'crashloop', restartCount: 7, exitCode: 1 }, { name: 'cloudflared', state: 'running' }] },
+    { name: 'mcp-tunnel-6b7f9c8d4-9qz7m', ip: '127.0.0.22', containers: [{ name: 'mcp-proxy', state: 'running', restartCount: 2 }, { name: 'cloudflared', state: 'running' }] },
+  ],
+  jobs: [{ name: 'mcp-tunnel-setup', failed: true, hook: 'pre-install' }],
+  helmStatus: 'failed',
+  values: { api: { wif: { audience: 'https://api.anthropic.com', federationRuleId: 'fdrl_01' } }, tunnel: { token: 'not-a-real-token-but-secret' } },
+  secrets: { 'mcp-tunnel': { 'tunnel-domain': 'abcd1234.tunnel.anthropic.com', 'tunnel-token': 'eyJhIjoiZmFrZSJ9-secret-value', 'tls.key': 'KEYDATA' } },
+  configMaps: { 'mcp-tunnel': { 'config.yaml': 'listen_addr: ":8080"\nroutes:\n  mcp: http://mcp-server:8080\n' } },
+  logs: {
+    'mcp-tunnel-6b7f9c8d4-4xk2p': { 'mcp-proxy': ['level=ERROR msg="load config" err="cannot unmarshal !!seq into map[string]string"'], cloudflared: ['INF Registered tunnel connection connIndex=0 protocol=quic'] },
+    'mcp-tunnel-6b7f9c8d4-9qz7m': { 'mcp-proxy': ['level=INFO msg="route configured" route=mcp'], cloudflared: ['INF Registered tunnel connection connIndex=1 protocol=quic'] },
+  },
+  setupLog: ['level=ERROR msg="token exchange failed" status=400 error=invalid_grant'],
+};
+

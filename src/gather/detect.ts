@@ -88,7 +88,7 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
     if (!kubectlBlocked(ctx)) await gatherKube(ctx, s, target);
     else ctx.notes.push(`Kubernetes: nothing more was asked (kubectl: ${ctx.problems.kubectl?.message ?? ctx.problems.kubectl?.problem})`);
     setHelm(s, target, `named with ${named}`);
-    markNeeded(s, helmNeeded(s) ? ['kubectl', 'helm'] : ['kubectl'], 'the Helm release');
+    markNeeded(s, helmNeeded(ctx, s) ? ['kubectl', 'helm'] : ['kubectl'], 'the Helm release');
     return;
   }
   if (s.deployment.paths.compose) {
@@ -121,7 +121,7 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
     if (secrets.exitCode === 0 && parseReleaseSecrets(secrets.stdout, target.release).length) {
       await gatherKube(ctx, s, target, { status, secrets });
       setHelm(s, target, `found by its release Secrets in namespace ${target.namespace} (${status.notFound ? 'helm is not on PATH' : 'helm failed'})`);
-      markNeeded(s, helmNeeded(s) ? ['kubectl', 'helm'] : ['kubectl'], 'the Helm release');
+      markNeeded(s, helmNeeded(ctx, s) ? ['kubectl', 'helm'] : ['kubectl'], 'the Helm release');
       return;
     }
   }
@@ -140,9 +140,12 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
   s.deployment.how = `no Compose file in ${dir}, and no Helm release found (${why})`;
 }
 
-/** helm is needed unless the release was read without it (a missing helm is then a note: fixes need it). */
-function helmNeeded(s: Snapshot): boolean {
-  return s.state.kube?.helm?.source !== 'secret';
+/**
+ * helm is needed unless it is not installed and the release was read without it (then its absence is a note:
+ * only the fixes need it). An installed helm that fails stays a finding: the fixes that run it would fail too.
+ */
+function helmNeeded(ctx: GatherContext, s: Snapshot): boolean {
+  return !(s.state.kube?.helm?.source === 'secret' && ctx.problems.helm?.problem === 'not-found');
 }
 
 function setHelm(s: Snapshot, target: KubeTarget, how: string): void {

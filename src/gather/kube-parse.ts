@@ -228,7 +228,7 @@ export function parseReleaseSecrets(text: string, release: string): NonNullable<
   for (const line of text.split('\n')) {
     const [name, type, , labels = ''] = line.split('\t');
     if (!name || type !== RELEASE_SECRET_TYPE || !name.startsWith(prefix)) continue;
-    const [owner, labelName, version, status] = labels.split('/').map((x) => (x === '<no value>' ? undefined : x));
+    const [owner, labelName, version, status] = labels.split('/').map((x) => (x === '<no value>' || x === '' ? undefined : x));
     if (owner !== undefined && owner !== 'helm') continue;
     if (labelName !== undefined && labelName !== release) continue;
     const fromName = Number(name.slice(prefix.length));

@@ -316,7 +316,10 @@ export const CATALOG = {
   'routing.service-cidr-public': {
     layer: 'routing', severity: 'warning',
     title: 'The Kubernetes Service CIDR is outside RFC1918',
-    detail: 'The `kubernetes` service has clusterIP {ip}, outside the private ranges, so upstreams addressed as Services will fail IP validation. Look up your cluster\'s Service CIDR and add it to `upstream.allowed_ips` (at least {cidr}).',
+    detail: 'The `kubernetes` service has clusterIP {ip}, outside the private ranges, so upstreams addressed as Services will fail IP validation. The cluster\'s Service range could not be read here (no ServiceCIDR objects, and no answer from a dry-run Service), so {cidr} covers only the Service IPs seen: a Service created later outside it will still be refused. Look up the range (the API server\'s --service-cluster-ip-range, or your provider\'s cluster settings) and add all of it to `upstream.allowed_ips`.',
+    variants: {
+      known: 'The cluster\'s Service range {cidr} (from {how}) lies outside the private ranges and `upstream.allowed_ips` does not cover it, so upstreams addressed as Services (the `kubernetes` service has clusterIP {ip}) fail IP validation. Add {cidr} to `upstream.allowed_ips`.',
+    },
     guide: 'Some managed distributions allocate the Service CIDR outside RFC1918; look up your cluster\'s Service CIDR and add it.',
     fixes: ['allow-upstream-cidr'],
   },

@@ -102,7 +102,7 @@ export function planTlsReads(kube: KubeState, release: string): { reads: TlsRead
   const cert = locate(paths.cert, 'tls.crt', 'tlsCert');
   const key = locate(paths.key, 'tls.key', 'tlsKey');
   if (cert) wanted.push(cert);
-  else notes.push(`the server certificate: no Secret of mcp-proxy holds ${paths.cert}${kube.pods?.length ? '' : ' (no pod to follow its mounts)'}, and neither ${named ? `${named} nor ` : ''}${fullname} has a tls.crt key`);
+  else notes.push(`the server certificate: no Secret of mcp-proxy holds ${paths.cert}${kube.pods?.length ? '' : ' (no pod to follow its mounts)'}, and ${named ? `neither ${named} nor ${fullname} has` : `${fullname} has no`} a tls.crt key`);
   // The key only matters beside its certificate (key-pair compares the two).
   if (key && cert) wanted.push(key);
   // The CA registered for the tunnel: beside the certificate, else in the chart's Secret.

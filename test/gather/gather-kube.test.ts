@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { analyze } from '../../src/analyze/index.js';
+import { planFix } from '../../src/fixes/registry.js';
 import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { toolError, type KubeSpec } from '../helpers/deployment-scenarios.js';
 import { tempDir } from '../helpers/cli.js';
@@ -131,6 +132,16 @@ describe.skipIf(!haveRealKubectl)('Helm / Kubernetes gathering, real kubectl', (
     expect(rec.calls.some((c) => c.argv.includes('config'))).toBe(false); // the named context is used, not looked up
     expect(kubectlLines(rec.calls)).toContain('logs job/edge-mcp-tunnel-setup -n tunnels --timestamps --prefix --tail 2000 --request-timeout 14s --context prod-eu');
     expect(k.api.requests.some((r) => r.path === '/apis/batch/v1/namespaces/tunnels/jobs/edge-mcp-tunnel-setup')).toBe(true);
+  });
+
+  it('a local Helm repository that serves the deployed chart becomes helm upgrade\'s chart reference', async () => {
+    const dir = await folder({ 'values.yaml': 'gateway:\n  config:\n    routes:\n      mcp: http://mcp-server:8080\n' });
+    const k = await cluster({ ...TWO_REPLICAS, helmStatus: 'deployed', jobs: [], chartRepo: 'anthropic' });
+    const s = await gatherSnapshot(options(dir, { kube: true }), undefined, { env: k.env });
+    expect(s.state.kube!.helm!.repoChart).toBe('anthropic/mcp-tunnel');
+    expect((await k.helm!.calls()).map((c) => c.args.join(' '))).toContain('search repo mcp-tunnel --versions -o json');
+    const plan = planFix('helm-upgrade', s)!;
+    expect(plan.steps[0]).toMatchObject({ kind: 'command', argv: ['helm', 'upgrade', 'mcp-tunnel', 'anthropic/mcp-tunnel', '-n', 'mcp-tunnel', '--version', '2.1.0', '-f', `${dir}/values.yaml`, '--kube-context', 'kind-tunnel'] });
   });
 
   it('without a Compose file, finds the documented release with helm status', async () => {

@@ -260,6 +260,8 @@ export interface KubeSpec {
   services?: Record<string, string>;
   /** The Secret the mcp-proxy containers mount (the chart mounts its Secret at /data). */
   tlsMount?: { secret: string; mountPath?: string; items?: { key: string; path: string }[] };
+  /** A local Helm repository (its name) that serves the chart: `helm search repo` lists it. */
+  chartRepo?: string;
   /** The release's revisions before this one (their Secrets, by status): [`superseded`, ...]. */
   history?: string[];
   sleepMs?: number;
@@ -391,6 +393,10 @@ export function kubeRules(spec: KubeSpec): Rule[] {
     { tool: 'helm', args: ['status', spec.release, ...ns, '-o', 'json'], match: 'prefix', stdout: helmStatusJson(spec), ...slow },
     { tool: 'helm', args: ['get', 'values', spec.release, ...ns, '-o', 'json', '--all'], match: 'prefix', stdout: `${JSON.stringify({ ...(spec.values ?? {}), api: { wif: { audience: 'api.anthropic.com' } } })}\n`, ...slow },
     { tool: 'helm', args: ['get', 'values', spec.release, ...ns, '-o', 'json'], match: 'prefix', stdout: `${JSON.stringify(spec.values ?? null)}\n`, ...slow },
+    // `helm search repo` reads the local repositories' index: none configured, or one that serves the chart.
+    spec.chartRepo
+      ? { tool: 'helm', args: ['search', 'repo'], match: 'prefix', stdout: `${JSON.stringify(['2.1.0', '2.0.3'].map((v) => ({ name: `${spec.chartRepo}/mcp-tunnel`, version: v, app_version: '1.4.0', description: 'MCP tunnel: cloudflared in front of mcp-proxy' })))}\n`, ...slow }
+      : { tool: 'helm', args: ['search', 'repo'], match: 'prefix', stderr: 'Error: no repositories configured\n', exitCode: 1, ...slow },
     { tool: 'kubectl', args: ['get', 'pods', ...ns, '-o', 'json'], match: 'prefix', stdout: list(spec.pods.map((p) => podJson(spec, p))), ...slow },
     { tool: 'kubectl', args: ['get', 'jobs', ...ns, '-o', 'json'], match: 'prefix', stdout: list((spec.jobs ?? []).map((j) => jobJson(spec, j))), ...slow },
     {

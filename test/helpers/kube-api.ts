@@ -460,6 +460,13 @@ export async function startKubeApi(spec: KubeApiSpec = {}): Promise<KubeApi> {
     }
     if (method === 'DELETE') {
       const [gone] = dryRun ? [objects[index]!] : objects.splice(index, 1);
+      // kubectl deletes with propagationPolicy Background: the garbage collector removes what the object owned.
+      if (!dryRun) {
+        for (let i = objects.length - 1; i >= 0; i--) {
+          const owners = (objects[i]!.metadata.ownerReferences ?? []) as { uid?: string }[];
+          if (owners.some((o) => o.uid === gone!.metadata.uid)) objects.splice(i, 1);
+        }
+      }
       return send(res, 200, gone);
     }
     return send(res, 405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));

@@ -382,6 +382,11 @@ export function kubectlLogOutput(pod: string, container: string, lines: string[]
   return lines.map((l, i) => `[pod/${pod}/${container}] ${ts(i)} ${l}\n`).join('');
 }
 
+/**
+ * Stand-in rules for kubectl and helm. Tests run the real kubectl against kubeApiSpecOf(spec) and take only
+ * helmRules(spec) from here; the kubectl rules remain for bench/gather.ts, which needs every call answered
+ * after a fixed delay (a real kubectl makes several requests per command, so it cannot be timed that way).
+ */
 export function kubeRules(spec: KubeSpec): Rule[] {
   const slow = spec.sleepMs ? { sleepMs: spec.sleepMs } : {};
   const ns = ['-n', spec.namespace];

@@ -7,7 +7,8 @@ import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promis
 import { basename, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { makeScenario, type Rule } from '../helpers/stand-ins.js';
-import { composeRules, kubeRules, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { composeRules, helmRules, toolError, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { startKubeScenario } from '../helpers/kube-scenario.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
 import { startTmux, type TmuxSession } from './tmux.js';
@@ -244,21 +245,17 @@ describe('the wizard in a terminal (tmux)', () => {
       jobs: [{ name: 'mcp-tunnel-setup', failed: true, hook: 'pre-install' }],
       setupLog: ['level=ERROR msg="token exchange failed" status=400 error=invalid_grant'],
     };
-    const rules = kubeRules(spec);
-    const isJobs = (r: Rule) => r.tool === 'kubectl' && r.args?.[0] === 'get' && r.args[1] === 'jobs';
-    // The Job is listed until the cleanup deleted it (the one `once` rule: no two of them race).
-    const jobsAfter: Rule = { ...rules.find(isJobs)!, stdout: `${JSON.stringify({ apiVersion: 'v1', items: [], kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n` };
-    const sc = await makeScenario(
-      [
+    // The real kubectl against the API server (the Job is really deleted); helm as the stand-in, which shows the
+    // failed release until it has uninstalled it.
+    const k = await startKubeScenario(spec, {
+      helm: [
         { tool: 'helm', args: ['uninstall', 'mcp-tunnel', '-n', 'mcp-tunnel'], match: 'prefix', stdout: 'release "mcp-tunnel" uninstalled\n' },
-        { tool: 'kubectl', args: ['delete', 'job', 'mcp-tunnel-setup'], match: 'contains', stdout: 'job.batch "mcp-tunnel-setup" deleted\n' },
-        ...rules.map((r) => (isJobs(r) ? { ...r, once: true } : r)),
-        jobsAfter,
+        ...helmRules(spec).map((r) => (r.args?.[0] === 'status' ? { ...r, once: true } : r)),
+        { tool: 'helm', args: ['status'], match: 'prefix', ...toolError('helm-release-not-found') },
       ],
-      { tools: ['kubectl', 'helm'] },
-    );
-    cleanups.push(sc.cleanup);
-    const t = await session(['--kube', '--no-network'], project.dir, sc.env);
+    });
+    cleanups.push(k.cleanup);
+    const t = await session(['--kube', '--no-network'], project.dir, k.env);
     await t.waitFor(/Deployment Helm release mcp-tunnel in namespace mcp-tunnel/, 30_000);
     await t.key('Enter');
     const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
@@ -280,7 +277,8 @@ describe('the wizard in a terminal (tmux)', () => {
     await t.key('q');
     await t.key('Enter');
     await t.waitFor('Type mcp-tunnel exactly to go ahead, or Esc to cancel.');
-    expect((await sc.calls()).some((c) => c.args.includes('uninstall') || c.args.includes('delete'))).toBe(false);
+    expect((await k.helm!.calls()).some((c) => c.args.includes('uninstall'))).toBe(false);
+    expect(k.api.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     for (let i = 0; i < 2; i++) await t.key('BSpace');
     for (const ch of 'mcp-tunnel') await t.key(ch);
     await t.key('Enter');
@@ -288,8 +286,9 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(done).toMatch(/done {4}helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel/);
     expect(done).toMatch(/done {4}kubectl --context kind-tunnel -n mcp-tunnel delete job mcp-tunnel-setup/);
     expect(done).toMatch(/✓ Fixed: /);
-    const ran = (await sc.calls()).map((c) => `${c.tool} ${c.args.join(' ')}`);
-    expect(ran).toEqual(expect.arrayContaining(['helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel', 'kubectl --context kind-tunnel -n mcp-tunnel delete job mcp-tunnel-setup']));
+    expect((await k.helm!.calls()).map((c) => `helm ${c.args.join(' ')}`)).toContain('helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel');
+    expect(k.api.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /apis/batch/v1/namespaces/mcp-tunnel/jobs/mcp-tunnel-setup']);
+    expect(k.api.find('Job', 'mcp-tunnel', 'mcp-tunnel-setup')).toBeUndefined();
     await t.key('q');
     expect([0, 1]).toContain(await t.exitCode());
   }, 180_000);

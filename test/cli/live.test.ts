@@ -225,7 +225,7 @@ describe('secrets never leave: planted everywhere a deployment holds them', () =
     expect(manifest2.commands).toContainEqual(expect.stringMatching(/^kubectl get secret sh\.helm\.release\.v1\.mcp-tunnel\.v3 -n mcp-tunnel -o 'jsonpath=\{\.data\.release\}'/));
     // Nothing was changed on the cluster: every request was a read.
     expect([...k.api.requests, ...noHelm.api.requests].filter((r) => r.method !== 'GET')).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('the demo and bad flags', () => {

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { defaultOptions } from '../../src/options.js';
 import { tempDir } from '../helpers/cli.js';
-import { haveRealKubectl } from '../helpers/kube-api.js';
+import { haveRealKubectl, kubectlFollowsServer } from '../helpers/kube-api.js';
 import { startKubeScenario, TWO_REPLICAS, type KubeScenario, type KubeScenarioOptions } from '../helpers/kube-scenario.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -37,7 +37,8 @@ describe.skipIf(!haveRealKubectl)('the API server harness, with the real kubectl
     expect((await kubectl(k, 'auth', 'can-i', 'get', 'pods', '-n', 'mcp-tunnel')).stdout).toBe('yes');
     const no = await kubectl(k, 'auth', 'can-i', 'list', 'secrets', '-n', 'mcp-tunnel');
     expect([no.stdout, no.exitCode]).toEqual(['no', 1]);
-    expect(k.api.requests.find((r) => r.path.endsWith('/selfsubjectaccessreviews'))!.contentType).toBe('application/vnd.kubernetes.protobuf');
+    // kubectl 1.2x+ posts the review as protobuf (1.20 as JSON): the harness reads both.
+    expect(k.api.requests.find((r) => r.path.endsWith('/selfsubjectaccessreviews'))!.contentType).toBe(kubectlFollowsServer ? 'application/vnd.kubernetes.protobuf' : 'application/json');
 
     const restart = await kubectl(k, 'rollout', 'restart', 'deploy/mcp-tunnel', '-n', 'mcp-tunnel');
     expect(restart.stdout).toBe('deployment.apps/mcp-tunnel restarted');
@@ -54,7 +55,7 @@ describe.skipIf(!haveRealKubectl)('the API server harness, with the real kubectl
     expect((await kubectl(k, 'get', 'pod', 'mcp-tunnel-setup-x7k2p', '-n', 'mcp-tunnel')).stderr).toBe('Error from server (NotFound): pods "mcp-tunnel-setup-x7k2p" not found');
   });
 
-  it('the dispatcher runs the kubectl copy for the server\'s version: 1.27 and 1.31 gather as 1.32 does', async () => {
+  it.skipIf(!kubectlFollowsServer)('the dispatcher runs the kubectl copy for the server\'s version: 1.27 and 1.31 gather as 1.32 does', async () => {
     for (const version of ['1.27', '1.31']) {
       const k = await cluster({ api: { version } });
       const t = await tempDir('mtt-kube-ver-');

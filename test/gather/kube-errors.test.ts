@@ -45,7 +45,7 @@ describe.skipIf(!haveRealKubectl)('Helm gather error paths, real kubectl', () =>
     expect(calls.map((c) => c.argv.slice(1, 3).join(' '))).toEqual(['version -o']);
     expect(lastLine(calls[0]!.stderr)).toBe(recordedLast('kubectl-refused-loopback'));
     expect(s.state.tools?.kubectl).toMatchObject({ present: true, problem: 'cluster-unreachable', message: `The connection to the server 127.0.0.1:${port} was refused - did you specify the right host or port?` });
-    expect(s.state.tools?.kubectl?.version).toMatch(/^v1\.32\./); // the client answered for itself
+    expect(s.state.tools?.kubectl?.version).toMatch(/^v1\.\d+\.\d+/); // the client answered for itself
     const f = report.findings.filter((x) => x.id === 'runtime.tool-missing');
     expect(f.map((x) => x.title)).toEqual(['kubectl: the Kubernetes cluster cannot be reached']);
     expect(f[0]!.detail).toMatch(/cluster of kube context kind-tunnel cannot be reached/);
@@ -99,8 +99,9 @@ describe.skipIf(!haveRealKubectl)('Helm gather error paths, real kubectl', () =>
     const { s, rec } = await run(k);
     const calls = kubectlCalls(rec.calls);
     expect(calls).toHaveLength(1);
-    expect(lastLine(calls[0]!.stderr)).toBe(recordedLast('kubectl-unknown-authority'));
-    expect(s.state.tools?.kubectl).toMatchObject({ problem: 'cluster-unreachable', message: 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority' });
+    // Go 1.20+ says `tls: failed to verify certificate: x509: ...`; kubectl 1.20 (Go 1.19) says `x509: ...`.
+    expect([recordedLast('kubectl-unknown-authority'), recordedLast('kubectl-1.20-unknown-authority')]).toContain(lastLine(calls[0]!.stderr));
+    expect(s.state.tools?.kubectl).toMatchObject({ problem: 'cluster-unreachable', message: lastLine(calls[0]!.stderr) });
     expect(k.api.requests).toEqual([]); // the handshake failed: no request reached the server
   });
 

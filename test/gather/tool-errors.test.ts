@@ -27,6 +27,8 @@ describe('tool failures, from the real tools\' messages', () => {
     ['kubectl-get-pods-unauthorized', 'kubectl', 'unauthorized', /^error: You must be logged in to the server/],
     ['kubectl-unknown-authority', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority$/],
     ['kubectl-namespace-not-found', 'kubectl', 'namespace-not-found', /^Error from server \(NotFound\): namespaces "nope" not found$/],
+    ['kubectl-1.20-unknown-authority', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: x509: certificate signed by unknown authority$/],
+    ['kubectl-1.20-unauthorized', 'kubectl', 'unauthorized', /^error: You must be logged in to the server \(Unauthorized\)$/],
   ];
   for (const [name, tool, problem, message] of cases) {
     it(`${name} -> ${problem}`, () => {

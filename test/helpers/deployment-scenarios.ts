@@ -18,7 +18,8 @@ export type ErrorName =
   | 'docker-compose-plugin-missing' | 'docker-compose-v1-daemon-down' | 'kubectl-localhost-refused' | 'kubectl-unable-to-connect'
   | 'kubectl-no-current-context' | 'kubectl-forbidden' | 'kubectl-job-not-found' | 'helm-cluster-unreachable' | 'helm-release-not-found'
   | 'kubectl-refused-loopback' | 'kubectl-deadline' | 'kubectl-deadline-awaiting-headers' | 'kubectl-unauthorized' | 'kubectl-unknown-authority'
-  | 'kubectl-namespace-not-found' | 'kubectl-get-pods-refused' | 'kubectl-get-pods-unauthorized' | 'kubectl-dry-run-range' | 'kubectl-no-servicecidrs';
+  | 'kubectl-namespace-not-found' | 'kubectl-get-pods-refused' | 'kubectl-get-pods-unauthorized' | 'kubectl-dry-run-range' | 'kubectl-no-servicecidrs'
+  | 'kubectl-1.20-unknown-authority' | 'kubectl-1.20-unauthorized';
 
 /** A recorded failure of a real tool: its stdout, stderr and exit code. */
 export function toolError(name: ErrorName): Pick<Rule, 'stdout' | 'stderr' | 'exitCode'> {

@@ -12,15 +12,25 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BlockList, isIPv4 } from 'node:net';
 import { buildCertificate, newKeyPair, privateKeyPem, OID } from './certs.js';
 
-export const REAL_KUBECTL = '/usr/bin/kubectl';
-export const haveRealKubectl = existsSync(REAL_KUBECTL);
+/** The real kubectl: /usr/bin/kubectl (here the gcloud dispatcher; on CI machines without it, Debian's 1.20), or MTT_REAL_KUBECTL. */
+export const REAL_KUBECTL = process.env.MTT_REAL_KUBECTL || '/usr/bin/kubectl';
+/** The gcloud dispatcher (versioned copies beside it) runs the kubectl of the server's minor version. */
+export const kubectlFollowsServer = (() => {
+  try {
+    return existsSync(join(dirname(realpathSync(REAL_KUBECTL)), 'kubectl.1.27'));
+  } catch {
+    return false;
+  }
+})();
+/** CI (REQUIRE_KUBECTL=1) must have it: the tests fail rather than skip. */
+export const haveRealKubectl = existsSync(REAL_KUBECTL) || process.env.REQUIRE_KUBECTL === '1';
 
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
 

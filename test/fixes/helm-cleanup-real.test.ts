@@ -30,7 +30,7 @@ const FAILED: KubeSpec = {
   setupLog: ['level=ERROR msg="token exchange failed" status=400 error=invalid_grant'],
 };
 
-describe.skipIf(!haveRealKubectl)('helm-cleanup against the API server, real kubectl', () => {
+describe.skipIf(!haveRealKubectl)('helm-cleanup against the API server, real kubectl', { timeout: 120_000 }, () => {
   it('plans both steps, runs them, the Job and its pod are gone, and verify says fixed', async () => {
     const isStatus = (r: Rule) => r.args?.[0] === 'status';
     // helm answers "failed" until it has uninstalled the release, then "not found".

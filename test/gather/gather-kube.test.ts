@@ -39,7 +39,7 @@ const options = (dir: string, over: Partial<TriageOptions> = {}) => defaultOptio
 
 const kubectlLines = (calls: { argv: string[] }[]) => calls.filter((c) => c.argv[0] === 'kubectl').map((c) => c.argv.slice(1).join(' '));
 
-describe.skipIf(!haveRealKubectl)('Helm / Kubernetes gathering, real kubectl', () => {
+describe.skipIf(!haveRealKubectl)('Helm / Kubernetes gathering, real kubectl', { timeout: 120_000 }, () => {
   it('with --kube: the release, every replica\'s logs with pod prefixes, the setup Job, Secret key names only', async () => {
     const dir = await folder();
     const k = await cluster(TWO_REPLICAS);

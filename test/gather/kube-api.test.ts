@@ -24,7 +24,7 @@ async function cluster(o: KubeScenarioOptions = {}): Promise<KubeScenario> {
 
 const kubectl = (k: KubeScenario, ...args: string[]) => execa('kubectl', [...args, '--request-timeout', '10s'], { env: k.env, extendEnv: false, reject: false, timeout: 30_000 });
 
-describe.skipIf(!haveRealKubectl)('the API server harness, with the real kubectl', () => {
+describe.skipIf(!haveRealKubectl)('the API server harness, with the real kubectl', { timeout: 120_000 }, () => {
   it('logs of a Job and of a Deployment, auth can-i both ways, rollout restart, describe, delete job', async () => {
     const k = await cluster({ api: { forbid: [{ resource: 'secrets', verb: 'list' }] } });
     const job = await kubectl(k, 'logs', 'job/mcp-tunnel-setup', '-n', 'mcp-tunnel', '--timestamps', '--prefix', '--tail', '5');

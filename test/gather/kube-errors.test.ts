@@ -36,7 +36,7 @@ const lastLine = (text: string) => text.trim().split('\n').pop()!.replace(/127\.
 const recordedLast = (name: ErrorName) => lastLine(toolError(name).stderr ?? '');
 const kubectlCalls = (calls: Recorded[]) => calls.filter((c) => c.argv[0] === 'kubectl' && c.argv[1] !== 'config');
 
-describe.skipIf(!haveRealKubectl)('Helm gather error paths, real kubectl', () => {
+describe.skipIf(!haveRealKubectl)('Helm gather error paths, real kubectl', { timeout: 120_000 }, () => {
   it('connection refused: one call, cluster unreachable, nothing else asked', async () => {
     const port = await closedPort();
     const k = await cluster(TWO_REPLICAS, { kubeconfig: { server: `https://127.0.0.1:${port}` } });

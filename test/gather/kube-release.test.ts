@@ -32,7 +32,7 @@ async function gather(k: KubeScenario, over: Partial<TriageOptions> = {}) {
 const releaseReads = (k: KubeScenario) => k.api.requests.filter((r) => r.path.includes('/secrets/sh.helm.release.v1.')).map((r) => r.path.split('/').pop());
 const FIXED: KubeSpec = { ...TWO_REPLICAS, lastDeployed: '2026-11-28T01:49:10.123456789Z' };
 
-describe.skipIf(!haveRealKubectl)('Helm without helm, real kubectl', () => {
+describe.skipIf(!haveRealKubectl)('Helm without helm, real kubectl', { timeout: 120_000 }, () => {
   it('no helm on PATH: the newest revision\'s Secret gives what helm status and get values give', async () => {
     const withHelm = await gather(await cluster(FIXED), { kube: true });
     const k = await cluster(FIXED, { helm: false });

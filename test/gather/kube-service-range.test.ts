@@ -40,7 +40,7 @@ async function gather(o: KubeScenarioOptions) {
   return { k, s, report: analyze(s) };
 }
 
-describe.skipIf(!haveRealKubectl)('the Service range, real kubectl', () => {
+describe.skipIf(!haveRealKubectl)('the Service range, real kubectl', { timeout: 120_000 }, () => {
   it('1.33: the ServiceCIDR objects give the range; no dry run is made', async () => {
     const { k, s, report } = await gather({ api: { version: '1.33', serviceCIDR: '34.118.224.0/20', serviceCIDRObjects: 'v1' } });
     expect(s.state.kube!.serviceCIDR).toEqual({ cidrs: ['34.118.224.0/20'], source: 'servicecidr', how: '`kubectl get servicecidrs` (networking.k8s.io ServiceCIDR objects)' });

@@ -61,7 +61,7 @@ function tlsSpec(secret: Record<string, string>, over: Partial<KubeSpec> = {}): 
 /** The body lines of a PEM private key: none may appear anywhere. */
 const keyBody = (pem: string) => pem.split('\n').filter((l) => l && !l.startsWith('-----'));
 
-describe.skipIf(!haveRealKubectl)('TLS from the cluster, real kubectl', () => {
+describe.skipIf(!haveRealKubectl)('TLS from the cluster, real kubectl', { timeout: 120_000 }, () => {
   it('the mounted Secret\'s certificate, CA and key (public half): every TLS rule runs and passes; nothing secret is kept', async () => {
     const k = await cluster(tlsSpec({ 'tls.crt': pki.serverPem, 'tls.key': keyPem, 'ca.crt': pki.caPem, 'tunnel-domain': DOMAIN }));
     const dir = await folder();

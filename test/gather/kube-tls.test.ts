@@ -9,6 +9,7 @@ import { analyze } from '../../src/analyze/index.js';
 import { writeBundle } from '../../src/snapshot/bundle.js';
 import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { planTlsReads, secretBehind } from '../../src/gather/kube-tls.js';
+import { planFix } from '../../src/fixes/registry.js';
 import type { KubeSpec } from '../helpers/deployment-scenarios.js';
 import { tempDir } from '../helpers/cli.js';
 import { haveRealKubectl } from '../helpers/kube-api.js';
@@ -86,6 +87,9 @@ describe.skipIf(!haveRealKubectl)('TLS from the cluster, real kubectl', { timeou
       expect(report.checks.find((c) => c.id === id)!.status, id).toBe('ok');
     }
     expect(report.findings.filter((f) => f.layer === 'tls')).toEqual([]);
+    // The CA to register is in the cluster, not a file here: the plan says how to save it.
+    const register = planFix('register-ca', s)!;
+    expect(register.steps[0]).toMatchObject({ kind: 'manual', text: expect.stringContaining("the CA in Secret mcp-tunnel (key ca.crt; save it with `kubectl -n mcp-tunnel get secret mcp-tunnel -o jsonpath='{.data.ca\\.crt}' | base64 -d > ca.crt`)") });
 
     // The key's bytes are nowhere: not in the snapshot, its notes, the commands, nor a bundle written from it.
     const out = await folder();
@@ -133,6 +137,10 @@ describe.skipIf(!haveRealKubectl)('TLS from the cluster, real kubectl', { timeou
     const report = analyze({ ...s, createdAt: NOW.toISOString() });
     expect(report.checks.find((c) => c.id === 'tls.key-pair')!.status).toBe('ok');
     expect(report.checks.find((c) => c.id === 'tls.cert-san')!.status).toBe('ok');
+    // The chart's renewal does not write that Secret: renewing is said, not run.
+    const renew = planFix('renew-cert', s)!;
+    expect(renew.kind).toBe('manual');
+    expect(renew.steps[0]).toMatchObject({ text: expect.stringMatching(/^The server certificate is key tls\.crt of Secret proxy-tls \(the release values name Secret proxy-tls \(external\.serverCertSecretName\)\), which the chart's cert-renew CronJob does not write/) });
   });
 
   it('a Secret the credentials may not get: a note, and the TLS checks are skipped, not passed', async () => {

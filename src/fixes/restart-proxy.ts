@@ -95,7 +95,8 @@ export function upgradeChart(s: Snapshot, given?: string): { ref: string; from: 
 export function helmUpgradeStep(s: Snapshot, given?: string): PlanStep | undefined {
   const { release = 'mcp-tunnel', namespace = 'mcp-tunnel', context, dir } = s.deployment;
   if (!isKubeName(release) || !isKubeName(namespace) || (context !== undefined && !isContextName(context))) return undefined;
-  const values = s.deployment.paths.values;
+  // Values read from the cluster (no file here) are the release's own: --reuse-values keeps them.
+  const values = s.deployment.paths.values && !s.files[s.deployment.paths.values]?.virtual ? s.deployment.paths.values : undefined;
   const chart = upgradeChart(s, given);
   const version = chart?.from === 'local' || (chart && /^[./]/.test(chart.ref)) ? undefined : deployedChartVersion(s);
   const valuesArgs = values && dir ? ['-f', values.startsWith('/') ? values : `${dir}/${values}`] : ['--reuse-values'];

@@ -167,6 +167,7 @@ export function tlsFilesOf(read: TlsRead, output: string): TlsFiles {
     } else {
       file = fileFromBytes(bytes, false);
     }
+    file.virtual = `key ${k.key} of Secret ${read.secret}`;
     out.files[path] = file;
     out.paths[k.role] = path;
     out.sources[path] = { secret: read.secret, key: k.key, why: k.why };

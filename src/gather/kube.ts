@@ -7,6 +7,7 @@
 //      release record from its Secret when helm is missing or failed; then the TLS Secret's certificate, CA
 //      and key (its public half only) and the tunnel domain; the Service range when the Service IPs are
 //      public; which local Helm repository serves the chart.
+import { stringify } from 'yaml';
 import type { KubeState, LogSource, Snapshot, SnapshotLog } from '../snapshot/types.js';
 import { redact } from '../snapshot/redact.js';
 import { isIPv4, isPrivateIpv4 } from '../analyze/net.js';
@@ -162,6 +163,26 @@ async function chartRepo(ctx: GatherContext, s: Snapshot, h: Runner): Promise<vo
   else if (repos.length > 1) ctx.notes.push(`helm: ${repos.join(', ')} all serve ${helm.chart} ${helm.version ?? ''}; pass --chart to say which one the release came from`);
 }
 
+/** Where the checks read the release's values from when there is no values file here. */
+export function releaseValuesPath(release: string): string {
+  return `helm-release/${release}/values.yaml`;
+}
+
+/**
+ * No values file here: the release's own values (with the chart's defaults, as it renders them; redacted)
+ * become the values the checks read, as YAML, under a name that says where they came from. Never edited.
+ */
+function releaseValuesFile(ctx: GatherContext, s: Snapshot, target: KubeTarget): void {
+  const kube = s.state.kube!;
+  const values = kube.computedValues ?? kube.values;
+  if (s.deployment.paths.values || !values || typeof values !== 'object' || Array.isArray(values)) return;
+  const path = releaseValuesPath(target.release);
+  const all = kube.computedValues !== undefined;
+  s.files[path] = { text: stringify(values), redacted: true, virtual: `the values of release ${target.release} as the cluster holds them (${all ? 'the chart\'s defaults with the user\'s over them' : 'the user\'s'}; secrets redacted)` };
+  s.deployment.paths.values = path;
+  ctx.notes.push(`Helm values: no values file here, so the checks read release ${target.release}'s own values (${path}, ${kube.helm?.source === 'secret' ? 'from its Secret' : `helm get values${all ? ' --all' : ''}`}); a fix that edits values needs the file you install with`);
+}
+
 /**
  * Everything about the release. `pre` holds what detection already asked (`helm status`, the Secrets'
  * key names); the rest is asked here.
@@ -252,6 +273,7 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
     await tlsFromSecrets(ctx, s, target, k);
   })();
   await Promise.all([...logRuns, releaseAndTls, serviceRange(ctx, s, target, k), chartRepo(ctx, s, h)]);
+  releaseValuesFile(ctx, s, target);
   const shown = (mine ?? []).map((p) => `${p.name} ${p.phase ?? '?'}${p.ready ? '' : ' (not ready)'}`);
   if (mine) ctx.notes.push(mine.length ? `pods: ${shown.join(', ')}` : `no pods with mcp-proxy or cloudflared in namespace ${target.namespace}`);
 }

@@ -73,6 +73,11 @@ export interface SnapshotFile {
   error?: string;
   /** The text was redacted on the way in (secrets replaced by [REDACTED]). */
   redacted?: boolean;
+  /**
+   * Not a file on this host but something the cluster holds, named like one (`secret/<name>/<key>`, the
+   * release's values): what it is. Fixes never edit it.
+   */
+  virtual?: string;
 }
 
 export interface SnapshotLog {

@@ -4,6 +4,7 @@ import { describe, expect, it, afterEach } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { analyze } from '../../src/analyze/index.js';
+import { planFix } from '../../src/fixes/registry.js';
 import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { coalesceValues, decodeReleaseData, releaseFromJson, ReleaseDecodeError } from '../../src/gather/kube-release.js';
 import { parseReleaseSecrets } from '../../src/gather/kube-parse.js';
@@ -61,6 +62,25 @@ describe.skipIf(!haveRealKubectl)('Helm without helm, real kubectl', { timeout: 
     expect(report.findings.filter((f) => f.id === 'runtime.tool-missing')).toEqual([]);
     const job = report.findings.find((f) => f.id === 'setup.job-left-behind')!;
     expect(job.evidence.find((e) => e.source === 'helm status')!.text).toMatch(/^mcp-tunnel: failed: Release "mcp-tunnel" failed: failed pre-install/);
+  });
+
+  it('no values file here: the checks read the release\'s own values, which no fix edits', async () => {
+    const spec: KubeSpec = { ...FIXED, values: { gateway: { config: { routes: [{ mcp: 'http://mcp-server:8080' }] } }, api: { wif: { audience: 'https://api.anthropic.com' } } } };
+    const k = await cluster(spec, { helm: false });
+    const s = await gather(k, { kube: true, audience: 'api.anthropic.com' });
+    expect(s.deployment.paths.values).toBe('helm-release/mcp-tunnel/values.yaml');
+    const file = s.files['helm-release/mcp-tunnel/values.yaml']!;
+    expect(file.virtual).toBe('the values of release mcp-tunnel as the cluster holds them (the chart\'s defaults with the user\'s over them; secrets redacted)');
+    expect(file.text).toContain('routes:\n      - mcp: http://mcp-server:8080');
+    expect(s.notes.join('\n')).toMatch(/Helm values: no values file here, so the checks read release mcp-tunnel's own values \(helm-release\/mcp-tunnel\/values\.yaml, from its Secret\)/);
+    const report = analyze(s);
+    const ids = report.findings.map((f) => f.id);
+    expect(ids).toEqual(expect.arrayContaining(['routing.routes-is-list', 'setup.wif-audience-mismatch']));
+    // Fixes that edit values are not offered on what the cluster holds; helm upgrade keeps the release's values.
+    expect(report.findings.find((f) => f.id === 'routing.routes-is-list')!.fixes.map((x) => x.id)).not.toContain('routes-to-map');
+    expect(planFix('set-wif-audience', s, report.findings.find((f) => f.id === 'setup.wif-audience-mismatch')!.data)).toBeUndefined();
+    const upgrade = planFix('helm-upgrade', s, { chart: 'repo/mcp-tunnel' })!;
+    expect(upgrade.steps[0]).toMatchObject({ kind: 'manual', text: expect.stringContaining('helm upgrade mcp-tunnel repo/mcp-tunnel -n mcp-tunnel --version 2.1.0 --reuse-values --kube-context kind-tunnel') });
   });
 
   it('nothing named and no helm: the release is found by its Secrets', async () => {

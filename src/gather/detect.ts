@@ -17,9 +17,14 @@ import type { RunResult } from './run.js';
 export const DEFAULT_RELEASE = 'mcp-tunnel';
 export const DEFAULT_NAMESPACE = 'mcp-tunnel';
 
-/** kubectl's per-request limit: the whole command (the dispatcher's /version, then one request) ends before it is killed. */
+/**
+ * kubectl's per-request limit, so kubectl names a dead API server itself before the command is killed: for
+ * the first call (`share` 2) the gcloud dispatcher's own /version and kubectl's request each get half of
+ * `--timeout` less 3 s of slack for starting two processes; later calls get `--timeout` less 1 s.
+ */
 export function requestTimeoutFor(timeoutMs: number, share = 1): string {
-  return `${Math.max(1, Math.floor((timeoutMs / 1000 - 1) / share))}s`;
+  const slack = share > 1 ? 3 : 1;
+  return `${Math.max(1, Math.floor((timeoutMs / 1000 - slack) / share))}s`;
 }
 
 /** The release to look at; undefined (with a note) when a name would not be safe to pass on. */

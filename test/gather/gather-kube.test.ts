@@ -83,7 +83,7 @@ describe.skipIf(!haveRealKubectl)('Helm / Kubernetes gathering, real kubectl', {
     const ran = kubectlLines(rec.calls);
     expect(ran).toEqual(
       expect.arrayContaining([
-        'version -o json --request-timeout 7s',
+        'version -o json --request-timeout 6s',
         'get pods -n mcp-tunnel -o json --request-timeout 14s',
         'logs mcp-tunnel-6b7f9c8d4-4xk2p -n mcp-tunnel -c mcp-proxy --timestamps --prefix --tail 500 --request-timeout 14s',
         'logs mcp-tunnel-6b7f9c8d4-9qz7m -n mcp-tunnel -c mcp-proxy --timestamps --prefix --tail 500 --previous --request-timeout 14s',

@@ -54,7 +54,7 @@ describe.skipIf(!haveRealKubectl)('Helm gather error paths, real kubectl', { tim
 
   it('a server that never answers: kubectl gives up on its own (--request-timeout) before it is killed', async () => {
     const k = await cluster(TWO_REPLICAS, { api: { mode: 'hang' } });
-    const { s, rec, report } = await run(k, { timeoutMs: 6_000 });
+    const { s, rec, report } = await run(k, { timeoutMs: 8_000 });
     const calls = kubectlCalls(rec.calls);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.argv).toEqual(['kubectl', 'version', '-o', 'json', '--request-timeout', '2s']);

@@ -72,7 +72,7 @@ describe.skipIf(!haveRealKubectl)('TLS from the cluster, real kubectl', { timeou
     expect(s.files['secret/mcp-tunnel/tls.crt']!.text).toBe(pki.serverPem);
     expect(s.files['secret/mcp-tunnel/ca.crt']!.text).toBe(pki.caPem);
     const key = s.files['secret/mcp-tunnel/tls.key']!;
-    expect(key).toEqual({ withheld: true, keyInfo: { type: 'rsa', bits: 2048, publicKeyPem: pki.serverKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+    expect(key).toEqual({ withheld: true, keyInfo: { type: 'rsa', bits: 2048, publicKeyPem: pki.serverKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() }, virtual: 'key tls.key of Secret mcp-tunnel' });
     expect(s.tunnelDomain).toEqual({ value: DOMAIN, source: 'secret/mcp-tunnel/tunnel-domain' });
     expect(s.state.kube!.tlsSources!['secret/mcp-tunnel/tls.crt']).toEqual({ secret: 'mcp-tunnel', key: 'tls.crt', why: '/data/tls.crt (ConfigMap mcp-tunnel (config.yaml)) is key tls.crt of Secret mcp-tunnel, mounted at /data in mcp-proxy' });
     // One read of that Secret, for exactly those keys (the template names them; the token is not among them).

@@ -3,36 +3,17 @@
 // objects (test/helpers/kube-api.ts). helm is the stand-in: there is no helm binary on these machines.
 // The kubectl stand-in is used nowhere here; it remains only for bench/gather.ts, which needs every call to
 // answer after a fixed delay (a real kubectl makes several requests per command).
-import { describe, expect, it, afterEach } from 'vitest';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { analyze } from '../../src/analyze/index.js';
 import { planFix } from '../../src/fixes/registry.js';
 import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { toolError, type KubeSpec } from '../helpers/deployment-scenarios.js';
-import { tempDir } from '../helpers/cli.js';
 import { haveRealKubectl, kubectlFollowsServer } from '../helpers/kube-api.js';
-import { startKubeScenario, TWO_REPLICAS, type KubeScenario, type KubeScenarioOptions } from '../helpers/kube-scenario.js';
+import { kubeTestKit, TWO_REPLICAS } from '../helpers/kube-scenario.js';
 import { recordingExec } from '../helpers/recording-exec.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function folder(files: Record<string, string> = {}): Promise<string> {
-  const t = await tempDir('mtt-kube-');
-  cleanups.push(t.cleanup);
-  for (const [name, text] of Object.entries(files)) await writeFile(join(t.dir, name), text);
-  return t.dir;
-}
-
-async function cluster(spec: KubeSpec, o: KubeScenarioOptions = {}): Promise<KubeScenario> {
-  const k = await startKubeScenario(spec, o);
-  cleanups.push(k.cleanup);
-  return k;
-}
+const { cluster, folder } = kubeTestKit();
 
 const options = (dir: string, over: Partial<TriageOptions> = {}) => defaultOptions({ dir, network: false, timeoutMs: 15_000, ...over });
 

@@ -2,32 +2,20 @@
 // that never answers, 401, 403, a server certificate the kubeconfig's CA does not vouch for, a namespace that
 // does not exist. What kubectl printed is compared with the recording in
 // test/stand-ins/scenarios/recorded/errors.json (the texts tool-errors.ts classifies), ports aside.
-import { describe, expect, it, afterEach } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { analyze } from '../../src/analyze/index.js';
 import { defaultOptions, type TriageOptions } from '../../src/options.js';
-import { toolError, type ErrorName, type KubeSpec } from '../helpers/deployment-scenarios.js';
-import { tempDir } from '../helpers/cli.js';
+import { toolError, type ErrorName } from '../helpers/deployment-scenarios.js';
 import { apiPki, haveRealKubectl } from '../helpers/kube-api.js';
-import { closedPort, startKubeScenario, TWO_REPLICAS, type KubeScenario, type KubeScenarioOptions } from '../helpers/kube-scenario.js';
+import { closedPort, kubeTestKit, TWO_REPLICAS, type KubeScenario } from '../helpers/kube-scenario.js';
 import { recordingExec, type Recorded } from '../helpers/recording-exec.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function cluster(spec: KubeSpec, o: KubeScenarioOptions = {}): Promise<KubeScenario> {
-  const k = await startKubeScenario(spec, o);
-  cleanups.push(k.cleanup);
-  return k;
-}
+const { cluster, folder } = kubeTestKit();
 
 async function run(k: KubeScenario, over: Partial<TriageOptions> = {}) {
-  const t = await tempDir('mtt-kube-err-');
-  cleanups.push(t.cleanup);
   const rec = recordingExec();
-  const s = await gatherSnapshot(defaultOptions({ dir: t.dir, network: false, timeoutMs: 15_000, kube: true, ...over }), undefined, { env: k.env, exec: rec.exec });
+  const s = await gatherSnapshot(defaultOptions({ dir: await folder(), network: false, timeoutMs: 15_000, kube: true, ...over }), undefined, { env: k.env, exec: rec.exec });
   return { s, rec, report: analyze(s) };
 }
 

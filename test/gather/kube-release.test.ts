@@ -1,6 +1,6 @@
 // Helm without helm: the release read from its own Secret (sh.helm.release.v1.<name>.v<N>) with the real
 // kubectl, when helm is not on PATH or fails, and the pure decoding of that record.
-import { describe, expect, it, afterEach } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { analyze } from '../../src/analyze/index.js';
@@ -9,25 +9,13 @@ import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { coalesceValues, decodeReleaseData, releaseFromJson, ReleaseDecodeError } from '../../src/gather/kube-release.js';
 import { parseReleaseSecrets } from '../../src/gather/kube-parse.js';
 import { helmStatusJson, kubeApiSpecOf, releaseSecretOf, toolError, type KubeSpec } from '../helpers/deployment-scenarios.js';
-import { tempDir } from '../helpers/cli.js';
 import { haveRealKubectl } from '../helpers/kube-api.js';
-import { startKubeScenario, TWO_REPLICAS, type KubeScenario, type KubeScenarioOptions } from '../helpers/kube-scenario.js';
+import { kubeTestKit, TWO_REPLICAS, type KubeScenario } from '../helpers/kube-scenario.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function cluster(spec: KubeSpec, o: KubeScenarioOptions = {}): Promise<KubeScenario> {
-  const k = await startKubeScenario(spec, o);
-  cleanups.push(k.cleanup);
-  return k;
-}
+const { cluster, folder } = kubeTestKit();
 
 async function gather(k: KubeScenario, over: Partial<TriageOptions> = {}) {
-  const t = await tempDir('mtt-kube-rel-');
-  cleanups.push(t.cleanup);
-  return gatherSnapshot(defaultOptions({ dir: t.dir, network: false, timeoutMs: 15_000, ...over }), undefined, { env: k.env });
+  return gatherSnapshot(defaultOptions({ dir: await folder(), network: false, timeoutMs: 15_000, ...over }), undefined, { env: k.env });
 }
 
 const releaseReads = (k: KubeScenario) => k.api.requests.filter((r) => r.path.includes('/secrets/sh.helm.release.v1.')).map((r) => r.path.split('/').pop());

@@ -1,7 +1,7 @@
 // Certificates from the cluster, with the real kubectl: the server certificate, its key (only its public half
 // is kept) and the CA from the Secret the mcp-proxy container mounts, followed from the proxy's config; every
 // TLS rule runs on them as on Compose. Real certificates, made here.
-import { describe, expect, it, afterEach, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll } from 'vitest';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gatherSnapshot } from '../../src/gather/index.js';
@@ -11,28 +11,12 @@ import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { planTlsReads, secretBehind } from '../../src/gather/kube-tls.js';
 import { planFix } from '../../src/fixes/registry.js';
 import type { KubeSpec } from '../helpers/deployment-scenarios.js';
-import { tempDir } from '../helpers/cli.js';
 import { haveRealKubectl } from '../helpers/kube-api.js';
-import { startKubeScenario, TWO_REPLICAS, type KubeScenario, type KubeScenarioOptions } from '../helpers/kube-scenario.js';
+import { kubeTestKit, TWO_REPLICAS } from '../helpers/kube-scenario.js';
 import { recordingExec } from '../helpers/recording-exec.js';
 import { DAY, DOMAIN, NOW, newKeyPair, privateKeyPem, serverCert, setupPki, type TestPki } from '../helpers/certs.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function cluster(spec: KubeSpec, o: KubeScenarioOptions = {}): Promise<KubeScenario> {
-  const k = await startKubeScenario(spec, o);
-  cleanups.push(k.cleanup);
-  return k;
-}
-
-async function folder(): Promise<string> {
-  const t = await tempDir('mtt-kube-tls-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { cluster, folder } = kubeTestKit();
 
 const options = (dir: string, over: Partial<TriageOptions> = {}) => defaultOptions({ dir, network: false, timeoutMs: 15_000, kube: true, ...over });
 const CONFIG = `listen_addr: ":8080"\ntls:\n  cert_file: /data/tls.crt\n  key_file: /data/tls.key\nroutes:\n  mcp: http://mcp-server:8080\n`;

@@ -99,6 +99,35 @@ describe.skipIf(!haveRealKubectl)('Helm / Kubernetes gathering, real kubectl', {
     expect(report.findings.filter((f) => f.id === 'runtime.tool-missing')).toEqual([]);
   });
 
+  it('a healthy release, three replicas, certificates in the chart\'s Secret: no problem found, nothing skipped for lack of data', async () => {
+    const { setupPki, privateKeyPem, DOMAIN } = await import('../helpers/certs.js');
+    const pki = await setupPki();
+    const names = ['mcp-tunnel-6b7f9c8d4-4xk2p', 'mcp-tunnel-6b7f9c8d4-9qz7m', 'mcp-tunnel-6b7f9c8d4-t5w8r'];
+    const healthy: KubeSpec = {
+      ...TWO_REPLICAS,
+      helmStatus: 'deployed',
+      jobs: [],
+      pods: names.map((name, i) => ({ name, ip: `127.0.0.${21 + i}`, containers: [{ name: 'mcp-proxy', state: 'running' as const }, { name: 'cloudflared', state: 'running' as const }] })),
+      secrets: { 'mcp-tunnel': { 'tls.crt': pki.serverPem, 'tls.key': privateKeyPem(pki.serverKey.privateKey), 'ca.crt': pki.caPem, 'tunnel-domain': DOMAIN, 'tunnel-token': 'eyJhIjoiZmFrZSJ9-secret-value' } },
+      tlsMount: { secret: 'mcp-tunnel' },
+      logs: Object.fromEntries(names.map((name, i) => [name, {
+        'mcp-proxy': ['level=INFO msg="route configured" route=mcp'],
+        cloudflared: [0, 1, 2, 3].map((c) => `INF Registered tunnel connection connIndex=${c} connection=${i}${c} event=0 ip=198.41.192.${c + 1} location=fra0${c + 1} protocol=quic`),
+      }])),
+      setupLog: [],
+    };
+    const k = await cluster(healthy);
+    const s = await gatherSnapshot(options(await folder(), { kube: true }), undefined, { env: k.env });
+    expect(s.state.kube!.pods!.map((p) => p.name)).toEqual(names);
+    expect(s.logs.cloudflared!.text.match(/Registered tunnel connection/g)).toHaveLength(12);
+    expect(new Set(s.logs['mcp-proxy']!.text.match(/\[pod\/[^/]+\//g))).toEqual(new Set(names.map((n) => `[pod/${n}/`)));
+    const report = analyze(s);
+    expect(report.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `${f.id}: ${f.title}`)).toEqual([]);
+    for (const id of ['tls.cert-san', 'tls.cert-chain', 'tls.key-pair', 'runtime.container-down', 'setup.job-left-behind', 'routing.service-cidr']) {
+      expect(report.checks.find((c) => c.id === id)!.status, id).toBe('ok');
+    }
+  });
+
   it('passes --context and --kube-context when one is named, and honours a release in another namespace', async () => {
     const dir = await folder();
     const spec: KubeSpec = { ...TWO_REPLICAS, namespace: 'tunnels', release: 'edge', context: 'prod-eu' };

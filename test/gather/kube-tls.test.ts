@@ -6,7 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { analyze } from '../../src/analyze/index.js';
-import { writeBundle } from '../../src/snapshot/bundle.js';
+import { readBundle, writeBundle } from '../../src/snapshot/bundle.js';
 import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { planTlsReads, secretBehind } from '../../src/gather/kube-tls.js';
 import { planFix } from '../../src/fixes/registry.js';
@@ -79,6 +79,11 @@ describe.skipIf(!haveRealKubectl)('TLS from the cluster, real kubectl', { timeou
     const out = await folder();
     await writeBundle(s, join(out, 'b'));
     const bundled = await Promise.all((await readdir(join(out, 'b'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath ?? e.path, e.name), 'utf8')));
+    // Read back, the bundle gives the same verdicts: the Secret's files keep their roles (the key its public half).
+    const back = await readBundle(join(out, 'b'));
+    expect(back.deployment.paths).toMatchObject({ tlsCert: 'secret/mcp-tunnel/tls.crt', tlsKey: 'secret/mcp-tunnel/tls.key', caCert: 'secret/mcp-tunnel/ca.crt' });
+    const again = analyze(back);
+    for (const id of ['tls.cert-san', 'tls.cert-chain', 'tls.key-pair']) expect(again.checks.find((c) => c.id === id)!.status, id).toBe('ok');
     for (const text of [JSON.stringify(s), JSON.stringify(report), ...bundled]) {
       for (const line of keyBody(keyPem)) expect(text).not.toContain(line);
       expect(text).not.toContain(Buffer.from(keyPem).toString('base64').slice(0, 40));

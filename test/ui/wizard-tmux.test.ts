@@ -234,6 +234,63 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(Date.now() - asked).toBeLessThan(10_000);
   }, 60_000);
 
+  it('Helm: helm upgrade without a chart reference asks for one; typed, it plans the command and runs it', async () => {
+    const project = await tempDir('mtt-tmux-chart-');
+    cleanups.push(project.cleanup);
+    // values.yaml edited after the release was deployed: the finding offers helm upgrade, whose chart is unknown.
+    await writeFile(join(project.dir, 'values.yaml'), 'gateway:\n  config:\n    routes:\n      mcp: http://mcp-server:8080\n');
+    const spec: KubeSpec = {
+      namespace: 'mcp-tunnel',
+      release: 'mcp-tunnel',
+      helmStatus: 'deployed',
+      lastDeployed: '2026-11-01T00:00:00Z',
+      pods: [{ name: 'mcp-tunnel-6b7f9c8d4-4xk2p', ip: '127.0.0.21', containers: [{ name: 'mcp-proxy', state: 'running' }, { name: 'cloudflared', state: 'running' }] }],
+      jobs: [],
+    };
+    const k = await startKubeScenario(spec, {
+      helm: [
+        { tool: 'helm', args: ['upgrade'], match: 'prefix', stdout: 'Release "mcp-tunnel" has been upgraded. Happy Helming!\n' },
+        // Deployed again once upgraded: the values file is then older than the release.
+        ...helmRules(spec).map((r) => (r.args?.[0] === 'status' ? { ...r, once: true } : r)),
+        ...helmRules({ ...spec, lastDeployed: new Date(Date.now() + 60_000).toISOString() }).filter((r) => r.args?.[0] === 'status'),
+      ],
+    });
+    cleanups.push(k.cleanup);
+    const t = await session(['--kube', '--no-network'], project.dir, k.env);
+    await t.waitFor(/Deployment Helm release mcp-tunnel in namespace mcp-tunnel/, 30_000);
+    await t.key('Enter');
+    const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
+    const items = results.split('\n').filter((l) => /^[ ❯] [✗!i✓] [A-Z]+ /.test(l));
+    const index = items.findIndex((l) => l.includes('The values file changed after the release was last deployed'));
+    expect(index, results).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < index; i++) {
+      const before = await t.screen();
+      await t.key('Down');
+      await t.changed(before);
+    }
+    await t.key('Enter');
+    await t.waitFor('What it means');
+    await t.key('f');
+    const asked = await t.waitFor('The chart the release was installed from');
+    expect(asked).toMatch(/but not the repository it came from/);
+    expect(asked).toMatch(/enter plan with it · esc back · ctrl-c quit/);
+    // q is text here, not quit; a wrong reference is refused.
+    for (const ch of '-q') await t.key(ch);
+    await t.key('Enter');
+    await t.waitFor('-q cannot be a chart reference (no spaces, no leading dash)');
+    for (let i = 0; i < 2; i++) await t.key('BSpace');
+    for (const ch of 'anthropic/mcp-tunnel') await t.key(ch);
+    await t.key('Enter');
+    const planned = await t.waitFor(/Run it\?/);
+    expect(planned).toContain('$ helm upgrade mcp-tunnel anthropic/mcp-tunnel -n mcp-tunnel --version 2.1.0 -f ');
+    await t.key('y');
+    const done = await t.waitFor(/Fixed:|Not fixed:|Cannot tell/, 60_000);
+    expect(done).toMatch(/✓ Fixed: /);
+    expect((await k.helm!.calls()).map((c) => c.args.join(' '))).toContain(`upgrade mcp-tunnel anthropic/mcp-tunnel -n mcp-tunnel --version 2.1.0 -f ${project.dir}/values.yaml --kube-context kind-tunnel`);
+    await t.key('q');
+    expect([0, 1]).toContain(await t.exitCode());
+  }, 180_000);
+
   it('Helm: the destructive cleanup wants the release name typed; a wrong word runs nothing', async () => {
     const project = await tempDir('mtt-tmux-helm-');
     cleanups.push(project.cleanup);

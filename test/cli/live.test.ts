@@ -165,7 +165,7 @@ describe('secrets never leave: planted everywhere a deployment holds them', () =
     await expectNoLeak(texts, [TOKEN_ENV, TOKEN_COMPOSE, TOKEN_CMD, TOKEN_INSPECT, OPAQUE_ENV, JWT, BEARER, BEARER_CONFIG, keyPem.split('\n')[1]!, keyPem.split('\n')[5]!]);
     const manifest = JSON.parse(texts[join(out, 'manifest.json')]!);
     expect(manifest.redacted.map((r: { path: string }) => r.path)).toEqual(expect.arrayContaining(['files/.env', 'files/data/tls.key', 'logs/cloudflared.log', 'logs/mcp-proxy.log']));
-  });
+  }, 120_000); // four CLI runs: slow on a loaded machine
 
   it('Helm (real kubectl): values (also inside the release record), Secret data and the TLS key, ConfigMaps, pod and setup logs', async () => {
     const t = await tempDir('mtt-live-helm-');

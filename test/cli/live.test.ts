@@ -98,7 +98,7 @@ describe('bundle -o on a live Compose host', () => {
     expect(manifest.collected).toEqual(expect.arrayContaining(['files/docker-compose.yaml', 'files/config/mcp-proxy.yaml', 'logs/cloudflared.log', 'logs/mcp-proxy.log', 'state/state.json', 'manifest.json']));
     expect(manifest.redacted.map((r: { path: string }) => r.path)).toContain('state/state.json#containers');
     expect(mutatingCalls(await sc.calls())).toEqual([]);
-  });
+  }, 120_000); // several CLI runs: slow on a loaded machine
 });
 
 describe('secrets never leave: planted everywhere a deployment holds them', () => {

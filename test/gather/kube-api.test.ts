@@ -29,10 +29,14 @@ describe.skipIf(!haveRealKubectl)('the API server harness, with the real kubectl
     const k = await cluster({ api: { forbid: [{ resource: 'secrets', verb: 'list' }] } });
     const job = await kubectl(k, 'logs', 'job/mcp-tunnel-setup', '-n', 'mcp-tunnel', '--timestamps', '--prefix', '--tail', '5');
     expect(job.stdout).toMatch(/^\[pod\/mcp-tunnel-setup-x7k2p\/setup\] 2026-11-28T03:10:00\.\d{9}Z level=ERROR msg="token exchange failed"/);
-    const previous = await kubectl(k, 'logs', 'deploy/mcp-tunnel', '-n', 'mcp-tunnel', '--all-containers', '--previous', '--prefix');
-    // The Deployment's first pod: its crash-looping mcp-proxy has a previous instance; its cloudflared never restarted.
-    expect(previous.stdout).toContain('[pod/mcp-tunnel-6b7f9c8d4-4xk2p/mcp-proxy] (previous) level=ERROR');
-    expect(previous.stderr).toContain('previous terminated container "cloudflared" in pod "mcp-tunnel-6b7f9c8d4-4xk2p" not found');
+    // kubectl picks one of the Deployment's pods (its own ordering); both replicas' mcp-proxy restarted.
+    const previous = await kubectl(k, 'logs', 'deploy/mcp-tunnel', '-n', 'mcp-tunnel', '-c', 'mcp-proxy', '--previous', '--prefix');
+    expect(previous.stdout).toMatch(/^\[pod\/mcp-tunnel-6b7f9c8d4-(4xk2p|9qz7m)\/mcp-proxy\] \(previous\) level=(ERROR|INFO)/);
+    const all = await kubectl(k, 'logs', 'mcp-tunnel-6b7f9c8d4-9qz7m', '-n', 'mcp-tunnel', '--all-containers', '--prefix');
+    expect(all.stdout.split('\n').map((l) => l.split(' ')[0])).toEqual(['[pod/mcp-tunnel-6b7f9c8d4-9qz7m/mcp-proxy]', '[pod/mcp-tunnel-6b7f9c8d4-9qz7m/cloudflared]']);
+    // cloudflared never restarted: no previous instance, in the API server's words.
+    const none = await kubectl(k, 'logs', 'mcp-tunnel-6b7f9c8d4-4xk2p', '-n', 'mcp-tunnel', '-c', 'cloudflared', '--previous');
+    expect(none.stderr).toBe('Error from server (BadRequest): previous terminated container "cloudflared" in pod "mcp-tunnel-6b7f9c8d4-4xk2p" not found');
 
     expect((await kubectl(k, 'auth', 'can-i', 'get', 'pods', '-n', 'mcp-tunnel')).stdout).toBe('yes');
     const no = await kubectl(k, 'auth', 'can-i', 'list', 'secrets', '-n', 'mcp-tunnel');

@@ -46,8 +46,8 @@ describe.skipIf(!haveRealKubectl)('Helm gather error paths, real kubectl', { tim
     const calls = kubectlCalls(rec.calls);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.argv).toEqual(['kubectl', 'version', '-o', 'json', '--request-timeout', '2s']);
-    // kubectl words the same dead server two ways, from run to run.
-    expect([recordedLast('kubectl-deadline'), recordedLast('kubectl-deadline-awaiting-headers')]).toContain(lastLine(calls[0]!.stderr));
+    // kubectl words the same dead server three ways, from run to run.
+    expect([recordedLast('kubectl-deadline'), recordedLast('kubectl-deadline-awaiting-headers'), recordedLast('kubectl-deadline-client-timeout')]).toContain(lastLine(calls[0]!.stderr));
     expect(s.state.tools?.kubectl).toMatchObject({ problem: 'cluster-unreachable', message: lastLine(calls[0]!.stderr) });
     expect(s.state.commands!.some((c) => c.timedOut)).toBe(false);
     expect(report.findings.filter((x) => x.id === 'runtime.tool-missing').map((x) => x.title)).toEqual(['kubectl: the Kubernetes cluster cannot be reached']);

@@ -23,6 +23,7 @@ describe('tool failures, from the real tools\' messages', () => {
     ['kubectl-get-pods-refused', 'kubectl', 'cluster-unreachable', /^The connection to the server 127\.0\.0\.1:6443 was refused/],
     ['kubectl-deadline', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: context deadline exceeded$/],
     ['kubectl-deadline-awaiting-headers', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: net\/http: request canceled \(Client\.Timeout exceeded while awaiting headers\)$/],
+    ['kubectl-deadline-client-timeout', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: context deadline exceeded \(Client\.Timeout exceeded while awaiting headers\)$/],
     ['kubectl-unauthorized', 'kubectl', 'unauthorized', /^error: You must be logged in to the server \(the server has asked for the client to provide credentials\)$/],
     ['kubectl-get-pods-unauthorized', 'kubectl', 'unauthorized', /^error: You must be logged in to the server/],
     ['kubectl-unknown-authority', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority$/],

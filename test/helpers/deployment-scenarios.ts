@@ -17,7 +17,7 @@ export type ErrorName =
   | 'docker-version-daemon-down' | 'docker-daemon-down' | 'docker-version-permission-denied' | 'docker-permission-denied'
   | 'docker-compose-plugin-missing' | 'docker-compose-v1-daemon-down' | 'kubectl-localhost-refused' | 'kubectl-unable-to-connect'
   | 'kubectl-no-current-context' | 'kubectl-forbidden' | 'kubectl-job-not-found' | 'helm-cluster-unreachable' | 'helm-release-not-found'
-  | 'kubectl-refused-loopback' | 'kubectl-deadline' | 'kubectl-deadline-awaiting-headers' | 'kubectl-unauthorized' | 'kubectl-unknown-authority'
+  | 'kubectl-refused-loopback' | 'kubectl-deadline' | 'kubectl-deadline-awaiting-headers' | 'kubectl-deadline-client-timeout' | 'kubectl-unauthorized' | 'kubectl-unknown-authority'
   | 'kubectl-namespace-not-found' | 'kubectl-get-pods-refused' | 'kubectl-get-pods-unauthorized' | 'kubectl-dry-run-range' | 'kubectl-no-servicecidrs'
   | 'kubectl-1.20-unknown-authority' | 'kubectl-1.20-unauthorized';
 

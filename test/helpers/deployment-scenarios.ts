@@ -384,9 +384,11 @@ export function kubectlLogOutput(pod: string, container: string, lines: string[]
 }
 
 /**
- * Stand-in rules for kubectl and helm. Tests run the real kubectl against kubeApiSpecOf(spec) and take only
- * helmRules(spec) from here; the kubectl rules remain for bench/gather.ts, which needs every call answered
- * after a fixed delay (a real kubectl makes several requests per command, so it cannot be timed that way).
+ * Stand-in rules for kubectl and helm. Gather, fix and wizard tests run the real kubectl against
+ * kubeApiSpecOf(spec) and take only helmRules(spec) from here; the kubectl rules remain for what the API
+ * server harness cannot be made to do: bench/gather.ts (every call answered after a fixed delay; a real
+ * kubectl makes several requests per command) and test/cli/watch.test.ts (`kubectl logs --follow` of a file
+ * the test appends to; the harness does not stream).
  */
 export function kubeRules(spec: KubeSpec): Rule[] {
   const slow = spec.sleepMs ? { sleepMs: spec.sleepMs } : {};

@@ -43,6 +43,23 @@ async function pointAt(t: TmuxSession, item: RegExp, max = 14): Promise<void> {
   throw new Error(`never pointed at ${item}; the screen was:\n${await t.screen()}`);
 }
 
+/** On a Helm release: run every check, then open the finding titled `title`; its screen. */
+async function openHelmFinding(t: TmuxSession, title: string): Promise<string> {
+  await t.waitFor(/Deployment Helm release mcp-tunnel in namespace mcp-tunnel/, 30_000);
+  await t.key('Enter');
+  const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
+  const items = results.split('\n').filter((l) => /^[ ❯] [✗!i✓] [A-Z]+ /.test(l));
+  const index = items.findIndex((l) => l.includes(title));
+  expect(index, results).toBeGreaterThanOrEqual(0);
+  for (let i = 0; i < index; i++) {
+    const before = await t.screen();
+    await t.key('Down');
+    await t.changed(before);
+  }
+  await t.key('Enter');
+  return t.waitFor('What it means');
+}
+
 /** The error count on the results screen. */
 function errorsOn(screen: string): number {
   const m = /Findings\s+(\d+) errors?/.exec(screen);
@@ -257,19 +274,7 @@ describe('the wizard in a terminal (tmux)', () => {
     });
     cleanups.push(k.cleanup);
     const t = await session(['--kube', '--no-network'], project.dir, k.env);
-    await t.waitFor(/Deployment Helm release mcp-tunnel in namespace mcp-tunnel/, 30_000);
-    await t.key('Enter');
-    const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
-    const items = results.split('\n').filter((l) => /^[ ❯] [✗!i✓] [A-Z]+ /.test(l));
-    const index = items.findIndex((l) => l.includes('The values file changed after the release was last deployed'));
-    expect(index, results).toBeGreaterThanOrEqual(0);
-    for (let i = 0; i < index; i++) {
-      const before = await t.screen();
-      await t.key('Down');
-      await t.changed(before);
-    }
-    await t.key('Enter');
-    await t.waitFor('What it means');
+    await openHelmFinding(t, 'The values file changed after the release was last deployed');
     await t.key('f');
     const asked = await t.waitFor('The chart the release was installed from');
     expect(asked).toMatch(/but not the repository it came from/);
@@ -313,19 +318,7 @@ describe('the wizard in a terminal (tmux)', () => {
     });
     cleanups.push(k.cleanup);
     const t = await session(['--kube', '--no-network'], project.dir, k.env);
-    await t.waitFor(/Deployment Helm release mcp-tunnel in namespace mcp-tunnel/, 30_000);
-    await t.key('Enter');
-    const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
-    const items = results.split('\n').filter((l) => /^[ ❯] [✗!i✓] [A-Z]+ /.test(l));
-    const index = items.findIndex((l) => l.includes('A failed mcp-tunnel-setup Job blocks a retry'));
-    expect(index, results).toBeGreaterThanOrEqual(0);
-    for (let i = 0; i < index; i++) {
-      const before = await t.screen();
-      await t.key('Down');
-      await t.changed(before);
-    }
-    await t.key('Enter');
-    const finding = await t.waitFor('What it means');
+    const finding = await openHelmFinding(t, 'A failed mcp-tunnel-setup Job blocks a retry');
     expect(finding).toMatch(/\(f\) helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel \(\+1 more\) {2}destructive/);
     await t.key('f');
     await t.waitFor('This is destructive. Type mcp-tunnel and Enter to go ahead, or Esc to cancel.');

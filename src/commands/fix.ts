@@ -77,6 +77,10 @@ async function fixOne(fix: Fix, report: Report, opts: TriageOptions, io: Io, sty
     return 0;
   }
   await out(`\n${planText(plan, style)}\n`);
+  if (plan.refused) {
+    await out('Nothing was changed.\n');
+    return 1;
+  }
   if (plan.steps.every((s) => s.kind === 'manual')) {
     await out(`Nothing was changed: these steps are outside what this tool can do here. Once done, \`${BIN} diagnose\` checks again.\n`);
     return 1;

@@ -8,6 +8,7 @@ import { recordDemoEffect } from '../gather/demo-effects.js';
 import { redact } from '../snapshot/redact.js';
 import { decodeText } from '../snapshot/text.js';
 import { commandLine } from './describe.js';
+import { checkTouches, realInsideProject } from './path-guard.js';
 import { EditRefused, readOnDisk, replaceAtomically, restoreFromBackup, writeBackup, type FileOnDisk } from './file-write.js';
 import type { ApplyOutcome, CommandStep, EditStep, FixRunContext, Plan, PlanStep, StepOutcome } from './types.js';
 
@@ -46,6 +47,7 @@ function shown(ctx: FixRunContext, abs: string): string {
  */
 async function prepareEdit(step: EditStep, ctx: FixRunContext): Promise<PreparedEdit> {
   const file = await readOnDisk(absPath(ctx, step.path));
+  await realInsideProject(ctx.dir, step.path, file.real);
   const bom = file.bytes.subarray(0, 3).equals(BOM);
   const text = decodeText(file.bytes);
   const changed = new EditRefused(`${step.path} changed since it was read; nothing was changed (run the fix again to see a new plan)`);
@@ -102,6 +104,12 @@ async function runStep(step: CommandStep, ctx: FixRunContext): Promise<StepOutco
   if (ctx.demo) {
     await recordDemoEffect(ctx.dir, step.argv);
     return { step, status: 'simulated', output: `(demo) would run: ${commandLine(step.argv)}` };
+  }
+  try {
+    await checkTouches(ctx.dir, step.touches); // again, just before it runs: a link may have been swapped in
+  } catch (err) {
+    if (err instanceof EditRefused) return { step, status: 'failed', error: err.message };
+    throw err;
   }
   const out = outputCollector(step, ctx);
   const r = await runCommand(step.argv, {
@@ -166,7 +174,10 @@ export async function applyPlan(plan: Plan, ctx: FixRunContext): Promise<ApplyOu
     if (step.kind === 'manual') continue;
     try {
       if (step.kind === 'edit') await prepareEdit(step, ctx);
-      else if (!ctx.demo) checkEnv(step, ctx);
+      else if (!ctx.demo) {
+        checkEnv(step, ctx);
+        await checkTouches(ctx.dir, step.touches);
+      }
     } catch (err) {
       const error = err instanceof EditRefused ? err.message : step.kind === 'edit' ? `${step.path}: cannot be read` : String(err);
       const steps: StepOutcome[] = plan.steps.map((s) => (s === step ? { step: s, status: 'failed', error } : { step: s, status: 'skipped' }));

@@ -1,6 +1,6 @@
 // Reads the deployment's files from the project folder. Secrets never enter the snapshot: private keys and
 // token files are withheld (only their metadata and, for keys, the public half are kept).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileRole, KeyInfo, Snapshot, SnapshotFile } from '../snapshot/types.js';
@@ -79,6 +79,18 @@ export async function dirMetaOf(absFile: string): Promise<SnapshotFile['meta'] |
   }
 }
 
+/**
+ * Where `given` really leads when a symlink is on the way, as SnapshotFile.realPath says it (project-relative
+ * inside the project, absolute outside); undefined when nothing was followed or it cannot be resolved.
+ */
+export async function realPathOf(dir: string, realDir: string, given: string): Promise<string | undefined> {
+  const named = isAbsolute(given) ? resolve(given) : resolve(realDir, given);
+  const real = await realpath(isAbsolute(given) ? given : join(dir, given)).catch(() => undefined);
+  if (real === undefined || real === named) return undefined;
+  const rel = relative(realDir, real);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? real : rel.split(sep).join('/');
+}
+
 /** A project-relative POSIX path for a user-given path (absolute paths outside the project stay absolute). */
 export function projectPath(dir: string, given: string): string {
   const abs = isAbsolute(given) ? given : resolve(dir, given);
@@ -96,6 +108,8 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
   const files: Snapshot['files'] = {};
   const tried = new Set<string>();
   const abs = (p: string) => (isAbsolute(p) ? p : join(dir, p));
+  // Fixes refuse paths that lead out of the project: record where each one really leads.
+  const realDir = await realpath(dir).catch(() => resolve(dir));
   const readAll = async (paths: string[]) => {
     await Promise.all(
       paths
@@ -104,7 +118,9 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
           tried.add(p);
           const isKey = p === proposeRoles(files, hints).tlsKey;
           const file = await readDeploymentFile(abs(p), SECRET_FILES.has(p) || isKey, { privateKey: isKey });
-          if (file) files[p] = file;
+          if (!file) return;
+          const real = await realPathOf(dir, realDir, p);
+          files[p] = real === undefined ? file : { ...file, realPath: real };
         }),
     );
   };
@@ -121,6 +137,9 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
   if (key && paths.tlsKey) {
     const dirMeta = await dirMetaOf(abs(paths.tlsKey));
     if (dirMeta) key.dirMeta = dirMeta;
+    const folder = dirname(paths.tlsKey);
+    const dirReal = await realPathOf(dir, realDir, folder);
+    if (dirMeta && dirReal !== undefined) key.dirRealPath = dirReal;
   }
   return { files, paths };
 }

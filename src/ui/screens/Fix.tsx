@@ -20,6 +20,7 @@ function Busy({ text }: { text: string }) {
 function Confirm({ fix }: { fix: FixState }) {
   const plan = fix.plan!;
   if (plan.nothingToDo) return <P paint="green">Nothing to do here. Enter or Esc goes back.</P>;
+  if (plan.refused) return <P paint="red">Refused: nothing was changed (see why above). Enter or Esc goes back.</P>;
   if (plan.kind === 'manual') return <P paint="yellow">This fix is done by a person, outside this host: see the steps above. Enter or Esc goes back; (c) on the finding copies them.</P>;
   if (plan.confirmWord !== undefined) {
     return (

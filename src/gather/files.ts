@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileRole, KeyInfo, Snapshot, SnapshotFile } from '../snapshot/types.js';
 import { COMPOSE_NAMES, DEFAULT_CONFIG, VALUES_NAMES, proposeRoles, resolveRoles, type RoleHints } from '../snapshot/roles.js';
 import { decodeText } from '../snapshot/text.js';
-import { redact } from '../snapshot/redact.js';
+import { redact, rememberTunnelToken } from '../snapshot/redact.js';
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Files whose contents are secret by nature: kept as metadata only. */
@@ -32,6 +32,15 @@ export function keyInfoOf(pem: Buffer): KeyInfo {
   }
 }
 
+/**
+ * A token file's token is remembered in memory (never kept), so a log that prints it, or its secret, without
+ * a key name still shows [REDACTED]. A private key's body is not: its public half (the modulus) is in the
+ * certificate too, which must stay readable; key bodies are found by their structure instead.
+ */
+function rememberWithheld(text: string, key: boolean): void {
+  if (!key) rememberTunnelToken(text);
+}
+
 /** Reads one file: its metadata always, its text unless it is secret. Absent: undefined. */
 export async function readDeploymentFile(abs: string, secret: boolean, opts: { privateKey?: boolean } = {}): Promise<SnapshotFile | undefined> {
   let info;
@@ -55,6 +64,7 @@ export async function readDeploymentFile(abs: string, secret: boolean, opts: { p
   // A certificate file that also holds its key keeps the certificates; the key block is redacted below.
   const alsoCertificate = looksLikeKey && /-----BEGIN CERTIFICATE-----/.test(latin);
   if ((secret || looksLikeKey) && !alsoCertificate) {
+    rememberWithheld(latin, looksLikeKey);
     // The file the proxy uses as its key gets key facts even when it is not PEM: "does not parse" is a finding.
     return { meta, withheld: true, ...(looksLikeKey || opts.privateKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
   }

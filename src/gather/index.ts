@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { TriageOptions } from '../options.js';
 import { emptySnapshot, type Snapshot } from '../snapshot/types.js';
 import { resolveTunnelDomain } from '../snapshot/tunnel-domain.js';
+import { redactSnapshot } from '../snapshot/redact.js';
 import type { RoleHints } from '../snapshot/roles.js';
 import { gatherFiles, projectPath } from './files.js';
 import { step, type GatherListener } from './events.js';
@@ -63,7 +64,7 @@ export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListen
   if (live && opts.network) await runProbes(ctx, s, edgeProbe);
   else if (live) s.notes.push('network probes skipped (--no-network)');
   if (live) finishState(ctx, s);
-  return s;
+  return redactSnapshot(s);
 }
 
 /** What ran, the tools' final status, the bounds used and what was left out, into the snapshot. */

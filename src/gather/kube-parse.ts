@@ -173,14 +173,27 @@ export function parseConfigMaps(text: string): NonNullable<KubeState['configMaps
  * The go-template output `name<TAB>type<TAB>key key ...` per Secret (see kube-commands.ts): key names only,
  * Helm's own release records left out.
  */
-export function parseSecretKeys(text: string): NonNullable<KubeState['secretKeys']> {
+export function parseSecretKeys(text: string, dropped: { count: number } = { count: 0 }): NonNullable<KubeState['secretKeys']> {
   const out: NonNullable<KubeState['secretKeys']> = {};
   for (const line of text.split('\n')) {
     const [name, type, keys = ''] = line.split('\t');
     if (!name || type === 'helm.sh/release.v1') continue;
-    out[name] = keys.split(' ').filter(Boolean).sort();
+    const words = keys.split(' ').filter(Boolean);
+    const names = words.filter(isSecretKeyName);
+    dropped.count += words.length - names.length;
+    out[name] = names.sort();
   }
   return out;
+}
+
+/**
+ * A Secret's key as Kubernetes allows it (`[-._a-zA-Z0-9]+`, at most 253), that does not look like a value
+ * (a kubectl that printed the data where the key belongs): anything else is left out, never kept.
+ */
+function isSecretKeyName(word: string): boolean {
+  if (word.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(word)) return false;
+  if (redact(word) !== word) return false;
+  return !(word.length >= 32 && /^[A-Za-z0-9]+$/.test(word)); // one long opaque run: a value, not a name
 }
 
 /** `helm status -o json`, reduced: the release record also holds the chart's files and the user's values. */

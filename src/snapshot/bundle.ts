@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile, mkdtemp } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { LOG_SOURCES, emptySnapshot, type FileRole, type LogSource, type Snapshot, type SnapshotFile } from './types.js';
-import { redact, REDACTED } from './redact.js';
+import { redact, redactSnapshot, redactStrings, REDACTED } from './redact.js';
 import { resolveRoles } from './roles.js';
 import { resolveTunnelDomain } from './tunnel-domain.js';
 import { decodeText } from './text.js';
@@ -94,7 +94,10 @@ async function readBundleFile(full: string): Promise<SnapshotFile> {
     if (info.size > MAX_FILE_BYTES) return { error: `too large to read (${info.size} bytes)` };
     const bytes = await readFile(full);
     const text = decodeText(bytes);
-    return text === undefined ? { base64: bytes.toString('base64') } : { text };
+    if (text === undefined) return { base64: bytes.toString('base64') };
+    // A hand-made bundle may hold what ours never would: hide it before it reaches a diff or a report.
+    const clean = redact(text);
+    return clean === text ? { text } : { text: clean, redacted: true };
   } catch (err) {
     return { error: errCode(err) };
   }
@@ -186,7 +189,7 @@ export async function readBundle(dir: string, opts: ReadBundleOptions = {}): Pro
   if (Object.keys(s.files).length === 0 && Object.keys(s.logs).length === 0 && !state) {
     throw new BundleError(`bundle ${dir} holds nothing to analyze: expected logs/<source>.log, files/<path> or manifest.json`);
   }
-  return s;
+  return redactSnapshot(s);
 }
 
 /** Writes the snapshot as a bundle, redacted, into a new folder (atomically: a temp folder, then rename). */
@@ -232,9 +235,9 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
       if (clean !== log.text || log.redacted) redacted.push({ path: `logs/${source}.log`, what: `secrets replaced by ${REDACTED}` });
       await put(`logs/${source}.log`, clean);
     }
-    await put('state/files.json', redact(JSON.stringify(facts, null, 2)) + '\n');
+    await put('state/files.json', jsonText(facts));
     const stateText = JSON.stringify(s.state, null, 2);
-    const cleanState = redact(stateText);
+    const cleanState = jsonText(s.state).trimEnd();
     if (cleanState !== stateText) redacted.push({ path: 'state/state.json', what: `secrets replaced by ${REDACTED}` });
     redacted.push(...(s.state.redactions ?? []));
     await put('state/state.json', cleanState + '\n');
@@ -253,7 +256,7 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
       ...(s.state.commands?.length ? { commands: s.state.commands.map((c) => redact(c.argv.map(quoteArg).join(' '))) } : {}),
       ...(Object.keys(logOrigins).length ? { logs: logOrigins } : {}),
     };
-    await writeFile(join(tmp, 'manifest.json'), redact(JSON.stringify(manifest, null, 2)) + '\n', { mode: 0o600 });
+    await writeFile(join(tmp, 'manifest.json'), jsonText(manifest), { mode: 0o600 });
     await rm(target, { recursive: true, force: true }); // only ever an empty folder here (checked above)
     await rename(tmp, target);
     return manifest;
@@ -261,6 +264,11 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** JSON with every string (and key) redacted before it is written: a rule never cuts through an escape. */
+function jsonText(value: unknown): string {
+  return `${JSON.stringify(redactStrings(value), null, 2)}\n`;
 }
 
 /** An argument as a shell would need it, for the manifest's list of commands. */

@@ -1,6 +1,7 @@
 // `fix [FIX-ID]`: gather, find the findings that offer the fix, show the whole plan, ask (or --yes), apply,
 // then verify. Without an id (or with --list): the fixes that apply now. Nothing changes without a yes;
 // --dry-run prints the plan and stops; without a terminal and without --yes it refuses (exit 2).
+import { constants as osConstants } from 'node:os';
 import type { Io } from '../io.js';
 import { writeOut } from '../io.js';
 import type { TriageOptions } from '../options.js';
@@ -17,6 +18,15 @@ import { confirmWord, confirmYes } from './prompt.js';
 import { loadSnapshot } from './load.js';
 
 const BIN = 'mcp-tunnel-triage';
+const FATAL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function safeWrite(stream: NodeJS.WritableStream, text: string): void {
+  try {
+    stream.write(text);
+  } catch {
+    // the terminal is gone
+  }
+}
 export const NO_PROMPT = 'cannot prompt: stdin is not a terminal; re-run with --yes, or --dry-run';
 
 export interface FixFlags {
@@ -107,15 +117,19 @@ async function fixOne(fix: Fix, report: Report, opts: TriageOptions, io: Io, sty
 }
 
 async function applyAndVerify(fix: Fix, plan: Plan, opts: TriageOptions, io: Io, style: Style, base: Pick<FixRunContext, 'snapshot' | 'dir'>, data: Record<string, unknown> | undefined): Promise<number> {
+  // Every fatal signal takes the Ctrl-C path: stop the running command, put edited files back, say so,
+  // then exit 128+n. A second one quits at once.
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    io.stderr.write(`\n${BIN}: stopping after the current step (files edited so far are put back); Ctrl-C again to quit at once\n`);
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (caught) process.exit(128 + (osConstants.signals[sig] ?? 0));
+    caught = sig;
+    // SIGHUP: the terminal may be gone; a failed write must not stop the files from being put back.
+    for (const stream of [io.stdout, io.stderr]) stream.on('error', () => {});
+    safeWrite(io.stderr, `\n${BIN}: ${sig}: stopping the current step; files edited so far are put back${sig === 'SIGINT' ? '; Ctrl-C again to quit at once' : ''}\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  for (const sig of FATAL_SIGNALS) process.on(sig, onSignal);
   const started = new Set<PlanStep>();
   const ctx: FixRunContext = {
     ...base,
@@ -137,12 +151,17 @@ async function applyAndVerify(fix: Fix, plan: Plan, opts: TriageOptions, io: Io,
     await writeOut(io, '\n');
     const outcome = await applyPlan(plan, ctx);
     await writeOut(io, applyText(outcome, style));
+    if (caught) return 128 + (osConstants.signals[caught] ?? 0);
     if (!outcome.ok) return 1;
     await writeOut(io, paint(style, 'dim', 'Verifying: gathering again…\n'));
     const verdict = await verifyFix(fix, ctx, data);
+    if (caught) {
+      await writeOut(io, `Verify stopped (${caught}); the fix itself was applied.\n`);
+      return 128 + (osConstants.signals[caught] ?? 0);
+    }
     await writeOut(io, verifyText(verdict, style));
     return verdict.status === 'not-fixed' ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of FATAL_SIGNALS) process.off(sig, onSignal);
   }
 }

@@ -3,7 +3,7 @@
 // --dry-run prints the plan and stops; without a terminal and without --yes it refuses (exit 2).
 import { constants as osConstants } from 'node:os';
 import type { Io } from '../io.js';
-import { writeOut } from '../io.js';
+import { writeErr, writeLive, writeOut } from '../io.js';
 import type { TriageOptions } from '../options.js';
 import { UsageError } from '../errors.js';
 import { analyze } from '../analyze/index.js';
@@ -20,13 +20,7 @@ import { loadSnapshot } from './load.js';
 const BIN = 'mcp-tunnel-triage';
 const FATAL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function safeWrite(stream: NodeJS.WritableStream, text: string): void {
-  try {
-    stream.write(text);
-  } catch {
-    // the terminal is gone
-  }
-}
+
 export const NO_PROMPT = 'cannot prompt: stdin is not a terminal; re-run with --yes, or --dry-run';
 
 export interface FixFlags {
@@ -101,7 +95,7 @@ async function fixOne(fix: Fix, report: Report, opts: TriageOptions, io: Io, sty
   }
   if (!opts.yes) {
     if (!io.stdin.isTTY) {
-      io.stderr.write(`${BIN}: ${NO_PROMPT}\n`);
+      writeErr(io, `${BIN}: ${NO_PROMPT}\n`);
       return 2;
     }
     const changes = plan.steps.filter((s) => s.kind !== 'manual').length;
@@ -126,7 +120,7 @@ async function applyAndVerify(fix: Fix, plan: Plan, opts: TriageOptions, io: Io,
     caught = sig;
     // SIGHUP: the terminal may be gone; a failed write must not stop the files from being put back.
     for (const stream of [io.stdout, io.stderr]) stream.on('error', () => {});
-    safeWrite(io.stderr, `\n${BIN}: ${sig}: stopping the current step; files edited so far are put back${sig === 'SIGINT' ? '; Ctrl-C again to quit at once' : ''}\n`);
+    writeErr(io, `\n${BIN}: ${sig}: stopping the current step; files edited so far are put back${sig === 'SIGINT' ? '; Ctrl-C again to quit at once' : ''}\n`);
     controller.abort();
   };
   for (const sig of FATAL_SIGNALS) process.on(sig, onSignal);
@@ -139,12 +133,12 @@ async function applyAndVerify(fix: Fix, plan: Plan, opts: TriageOptions, io: Io,
     signal: controller.signal,
     onStepStart: (step, i) => {
       started.add(step);
-      io.stdout.write(`${String(i + 1).padStart(2)}. ${stepHeadline(step, style)}\n`);
+      writeLive(io, `${String(i + 1).padStart(2)}. ${stepHeadline(step, style)}\n`);
     },
-    onOutput: (text) => io.stdout.write(`${text.replace(/\n$/, '').split('\n').map((l) => `    ${paint(style, 'dim', '│')} ${l}`).join('\n')}\n`),
+    onOutput: (text) => writeLive(io, `${text.replace(/\n$/, '').split('\n').map((l) => `    ${paint(style, 'dim', '│')} ${l}`).join('\n')}\n`),
     onStep: (o) => {
       const head = started.has(o.step) ? '' : `${String(plan.steps.indexOf(o.step) + 1).padStart(2)}. ${o.step.kind === 'manual' ? 'for you (see the plan above)' : stepHeadline(o.step, style)}\n`;
-      io.stdout.write(`${head}    ${outcomeLabel(o, style)}\n`);
+      writeLive(io, `${head}    ${outcomeLabel(o, style)}\n`);
     },
   };
   try {

@@ -11,6 +11,7 @@ import { commandLine } from './describe.js';
 import { checkTouches, realInsideProject } from './path-guard.js';
 import { EditRefused, readOnDisk, replaceAtomically, restoreFromBackup, writeBackup, type FileOnDisk } from './file-write.js';
 import type { ApplyOutcome, CommandStep, EditStep, FixRunContext, Plan, PlanStep, StepOutcome } from './types.js';
+import { printable } from '../snapshot/printable.js';
 
 /** Commands that restart services wait for a graceful stop (10 s per container by default): never less. */
 export const MIN_STEP_TIMEOUT_MS = 120_000;
@@ -82,7 +83,7 @@ function outputCollector(step: PlanStep, ctx: FixRunContext) {
   let kept = '';
   let partial = '';
   const emit = (text: string) => {
-    const clean = redact(text);
+    const clean = printable(redact(text));
     kept = (kept + clean).slice(-KEPT_OUTPUT);
     ctx.onOutput?.(clean, step);
   };
@@ -122,7 +123,7 @@ async function runStep(step: CommandStep, ctx: FixRunContext): Promise<StepOutco
   const output = out.end();
   const outcome: StepOutcome = { step, status: r.exitCode === 0 && !r.error ? 'done' : 'failed', output };
   if (r.exitCode !== undefined) outcome.exitCode = r.exitCode;
-  if (outcome.status === 'failed') outcome.error = redact(r.error ?? `exited with code ${r.exitCode}`);
+  if (outcome.status === 'failed') outcome.error = printable(redact(r.error ?? `exited with code ${r.exitCode}`));
   return outcome;
 }
 

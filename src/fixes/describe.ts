@@ -2,6 +2,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { FixRef } from '../analyze/types.js';
 import type { Plan, PlanStep } from './types.js';
+import { printable } from '../snapshot/printable.js';
 
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -11,7 +12,12 @@ export function commandLine(argv: readonly string[]): string {
   return argv.map(shellQuote).join(' ');
 }
 
+/** The diff as shown (printable: a file may hold control codes; the edit itself keeps them). */
 export function unifiedDiff(path: string, before: string, after: string): string {
+  return printable(rawUnifiedDiff(path, before, after));
+}
+
+function rawUnifiedDiff(path: string, before: string, after: string): string {
   return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, '', '', { context: 3 })
     .split('\n')
     .filter((line) => !line.startsWith('====='))

@@ -5,6 +5,7 @@
 // up again (known-secrets.ts: in memory only).
 import { maskKnownSecrets, rememberSecret } from './known-secrets.js';
 import type { Snapshot } from './types.js';
+import { printable } from './printable.js';
 import { isKeyMaterial, tokenObject, tokenOffset } from './secret-structure.js';
 
 export { forgetSecrets, rememberSecret } from './known-secrets.js';
@@ -137,11 +138,14 @@ export function rememberEnvSecret(name: string, value: string | undefined): void
 }
 
 /** Every string in a JSON tree through redact() (keys too: a value can sit where a name belongs). */
-export function redactStrings(value: unknown): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map(redactStrings);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactStrings(v)]));
-  return value;
+export function redactStrings(value: unknown, then: (text: string) => string = (t) => t): unknown {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return then(redact(v));
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [then(redact(k)), walk(x)]));
+    return v;
+  };
+  return walk(value);
 }
 
 /**
@@ -160,8 +164,9 @@ export function redactSnapshot(s: Snapshot): Snapshot {
     const clean = maskKnownSecrets(log.text, REDACTED);
     if (clean !== log.text) Object.assign(log, { text: clean, redacted: true });
   }
-  s.state = redactStrings(s.state) as Snapshot['state'];
-  s.notes = s.notes.map(redact);
-  s.deployment.how = redact(s.deployment.how);
+  // What the tools said (versions, messages, a pod's reason) and the notes are shown as they are: printable.
+  s.state = redactStrings(s.state, printable) as Snapshot['state'];
+  s.notes = s.notes.map((n) => printable(redact(n)));
+  s.deployment.how = printable(redact(s.deployment.how));
   return s;
 }

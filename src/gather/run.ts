@@ -59,9 +59,9 @@ const FATAL: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let hooked = false;
 
 /**
- * While commands run, a fatal signal kills their groups (they are not in the terminal's process group, so
- * Ctrl-C no longer reaches them by itself). When nothing else handles the signal, it is raised again so
- * the tool dies of it as it would have (exit 128+n).
+ * Commands are not in the terminal's process group, so Ctrl-C no longer reaches them by itself. When
+ * nothing else handles a fatal signal, it kills every running group and is raised again, so the tool dies
+ * of it as it would have (exit 128+n); process.exit() takes them along too.
  */
 const handlers = new Map<NodeJS.Signals, () => void>();
 
@@ -70,8 +70,10 @@ function hookSignals(): void {
   hooked = true;
   for (const sig of FATAL) {
     const onSignal = () => {
+      // Someone else (a fix, the wizard) handles it: they stop their commands through their AbortSignal,
+      // so a step reads as cancelled and its files are put back. Otherwise the signal is fatal here.
+      if (process.listenerCount(sig) > 1) return;
       killAllCommands('SIGKILL');
-      if (process.listenerCount(sig) > 1) return; // someone else (a fix, the wizard) decides what happens next
       for (const [s, h] of handlers) process.off(s, h);
       handlers.clear();
       hooked = false;

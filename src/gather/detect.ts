@@ -10,7 +10,7 @@ import { gatherCompose } from './compose.js';
 import { applyHelmStatus, gatherKube, releaseMissing } from './kube.js';
 import { kubeCommands, type KubeTarget } from './kube-commands.js';
 import { isValidName, nameProblem } from './names.js';
-import type { RunResult } from './run.js';
+import { quote, type RunResult } from './run.js';
 
 export const DEFAULT_RELEASE = 'mcp-tunnel';
 export const DEFAULT_NAMESPACE = 'mcp-tunnel';
@@ -41,11 +41,11 @@ async function kubeTools(ctx: GatherContext, s: Snapshot, target: KubeTarget): P
     target.context ? Promise.resolve(undefined) : runStep(ctx, kubeCommands.currentContext(), { id: 'kubectl config current-context', expected: () => true }),
   ]);
   const tools = (s.state.tools ??= {});
-  if (helm.exitCode === 0) tools.helm = { present: true, version: helm.stdout.trim() };
+  if (helm.exitCode === 0) tools.helm = { present: true, version: quote(helm.stdout) };
   if (kubectl.exitCode === 0) {
     try {
       const v = JSON.parse(kubectl.stdout) as { clientVersion?: { gitVersion?: string } };
-      tools.kubectl = { present: true, version: v.clientVersion?.gitVersion ?? '?' };
+      tools.kubectl = { present: true, version: quote(v.clientVersion?.gitVersion ?? '?') };
     } catch {
       tools.kubectl = { present: true };
     }

@@ -5,6 +5,7 @@
 // deadline nor outlive the run. The deadline counts from the moment the process really started.
 import { execa } from 'execa';
 import type { CommandRecord } from '../snapshot/types.js';
+import { printable } from '../snapshot/printable.js';
 
 export interface RunOptions {
   timeoutMs: number;
@@ -202,6 +203,12 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
 
 function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} kB`;
+}
+
+/** What a report may quote of a tool's answer (a version, a context name): its first line, cut at `max`. */
+export function quote(text: string | undefined, max = 80): string {
+  const line = firstLine(printable(text ?? ''));
+  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 export function firstLine(text: string): string {

@@ -131,6 +131,10 @@ export function redactValues(value: unknown): { values: unknown; redacted: strin
   return { values: walk(value, []), redacted };
 }
 
+/** A note quotes at most this much (a tool's words in it are bounded where they are read, too). */
+const MAX_NOTE = 1000;
+const capped = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text);
+
 /** An environment variable whose name says it holds a secret: its value is remembered (never kept). */
 export function rememberEnvSecret(name: string, value: string | undefined): void {
   if (name === 'TUNNEL_TOKEN') rememberTunnelToken(value);
@@ -166,7 +170,7 @@ export function redactSnapshot(s: Snapshot): Snapshot {
   }
   // What the tools said (versions, messages, a pod's reason) and the notes are shown as they are: printable.
   s.state = redactStrings(s.state, printable) as Snapshot['state'];
-  s.notes = s.notes.map((n) => printable(redact(n)));
+  s.notes = s.notes.map((n) => capped(printable(redact(n)), MAX_NOTE));
   s.deployment.how = printable(redact(s.deployment.how));
   return s;
 }

@@ -2,7 +2,7 @@
 // folder it runs in), each file's diff, the steps for a person; then each step's outcome and the verdict.
 // Pure functions of the plan and the outcomes.
 import type { Finding } from '../analyze/types.js';
-import { commandLine } from '../fixes/describe.js';
+import { commandLine, shownDiff } from '../fixes/describe.js';
 import type { ApplyOutcome, Plan, PlanStep, StepOutcome, VerifyOutcome } from '../fixes/types.js';
 import { paint, type Style, PLAIN } from './style.js';
 import { wrap } from './text.js';
@@ -57,7 +57,7 @@ export function planText(plan: Plan, style: Style = PLAIN): string {
     const why = step.kind === 'manual' ? undefined : step.why;
     if (why) lines.push(indent(wrapProse(paint(style, 'dim', `why: ${why}`), 94), '    '));
     for (const link of linkLines(step)) lines.push(indent(paint(style, 'dim', link), '    '));
-    if (step.kind === 'edit') lines.push(indent(colourDiff(step.diff, style), '    '));
+    if (step.kind === 'edit') lines.push(indent(colourDiff(shownDiff(step.diff), style), '    '));
   });
   if (plan.steps.some((s) => s.kind === 'edit')) {
     lines.push(paint(style, 'dim', 'Edits are written atomically (a temp file renamed over the original), keeping its mode and owner, with a backup beside it (NAME.bak-<time>). A failed step puts edited files back.'));

@@ -12,6 +12,7 @@ import { checkTouches, realInsideProject } from './path-guard.js';
 import { EditRefused, readOnDisk, replaceAtomically, restoreFromBackup, writeBackup, type FileOnDisk } from './file-write.js';
 import type { ApplyOutcome, CommandStep, EditStep, FixRunContext, Plan, PlanStep, StepOutcome } from './types.js';
 import { printable } from '../snapshot/printable.js';
+import { errnoText } from '../errors.js';
 
 /** Commands that restart services wait for a graceful stop (10 s per container by default): never less. */
 export const MIN_STEP_TIMEOUT_MS = 120_000;
@@ -135,7 +136,7 @@ async function editStep(step: EditStep, ctx: FixRunContext, edited: Edited[]): P
     edited.push({ step, file, backup, written: content });
     return { step, status: 'done', backup: shown(ctx, backup), output: `wrote ${step.path} (backup ${shown(ctx, backup)})` };
   } catch (err) {
-    const message = err instanceof EditRefused ? err.message : `${step.path}: ${(err as NodeJS.ErrnoException).code ?? 'write failed'}; nothing was changed`;
+    const message = err instanceof EditRefused ? err.message : `${step.path}: ${errnoText(err) ?? (err as NodeJS.ErrnoException).code ?? 'write failed'}; nothing was changed`;
     return { step, status: 'failed', error: message };
   }
 }

@@ -8,6 +8,7 @@ import { redact, redactSnapshot, redactStrings, REDACTED } from './redact.js';
 import { COMPOSE_NAMES, DEFAULT_CONFIG, VALUES_NAMES, resolveRoles } from './roles.js';
 import { resolveTunnelDomain } from './tunnel-domain.js';
 import { decodeText } from './text.js';
+import { errnoText } from '../errors.js';
 
 export const BUNDLE_FORMAT = 'mcp-tunnel-triage-bundle/1';
 /** Files larger than this are noted, not read (a deployment file is a few kB; a log is tailed). */
@@ -275,6 +276,18 @@ export async function readBundle(dir: string, opts: ReadBundleOptions = {}): Pro
 
 /** Writes the snapshot as a bundle, redacted, into a new folder (atomically: a temp folder, then rename). */
 export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
+  try {
+    return await writeBundleFiles(s, dir);
+  } catch (err) {
+    if (err instanceof BundleError) throw err;
+    // A full disk, a read-only mount, no permission: one line with what to do, never an internal error.
+    const why = errnoText(err);
+    if (why) throw new BundleError(`cannot write the bundle to ${dir}: ${why}; ${/ENOSPC|EDQUOT/.test(why) ? 'free some space or choose another folder' : 'choose another folder'}`);
+    throw err;
+  }
+}
+
+async function writeBundleFiles(s: Snapshot, dir: string): Promise<Manifest> {
   const target = resolve(dir);
   try {
     const existing = await readdir(target);

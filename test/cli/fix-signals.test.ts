@@ -3,12 +3,12 @@
 // the tool says so, and exits 128+n. The built bin, a real project folder, a stand-in docker whose restart
 // hangs until it is killed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { constants } from 'node:os';
 import { execa } from 'execa';
 import { BIN, tempDir } from '../helpers/cli.js';
+import { gone } from '../helpers/processes.js';
 import { makeScenario, type Scenario } from '../helpers/stand-ins.js';
 import { composeLogOutput, composeRules, type ComposeSpec } from '../helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
@@ -20,16 +20,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-function alive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  try {
-    return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 async function setup(): Promise<{ dir: string; sc: Scenario }> {
   const t = await tempDir('mtt-fixsig-');
@@ -72,6 +62,6 @@ describe('a fatal signal during a fix', { timeout: 90_000 }, () => {
     expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).toBe(LIST);
     expect(r.stdout).toMatch(/cancelled at step 2; put config\/mcp-proxy\.yaml back as it was/);
     expect(r.stderr).toMatch(new RegExp(`${signal}: stopping`));
-    expect(alive(restart!.pid!)).toBe(false);
+    expect(await gone([restart!.pid!])).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 // runCommand: each tool in its own process group, killed whole at the deadline, so a child that keeps the
 // tool's stdout open (`sleep 1000 & wait` in a wrapper) can neither hold the run nor outlive it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../../src/gather/run.js';
 import { BIN, runCli, tempDir } from '../helpers/cli.js';
+import { gone } from '../helpers/processes.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -16,28 +16,6 @@ async function folder(): Promise<string> {
   const t = await tempDir('mtt-run-');
   cleanups.push(t.cleanup);
   return t.dir;
-}
-
-/** Alive: it exists and is not a zombie waiting for a reaper (PID 1 in a container may never reap it). */
-function alive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  try {
-    return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Polls (bounded) until none of the pids is alive; returns those still alive. */
-async function gone(pids: number[], ms = 5_000): Promise<number[]> {
-  const until = Date.now() + ms;
-  let left = pids.filter(alive);
-  while (left.length && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 50));
-    left = left.filter(alive);
-  }
-  return left;
 }
 
 const pidsIn = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { alive, gone } from '../helpers/processes.js';
 import { basename, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { makeScenario, type Rule } from '../helpers/stand-ins.js';
@@ -218,12 +218,12 @@ describe('the wizard in a terminal (tmux)', () => {
     } else {
       await t.kill(); // the terminal drops: tmux hangs up on the pane
       const until = Date.now() + 30_000;
-      while (existsSync(`/proc/${bin}`) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      expect(existsSync(`/proc/${bin}`) && !readFileSync(`/proc/${bin}/stat`, 'utf8').includes(') Z')).toBe(false);
+      while (alive(bin) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(bin)).toBe(false);
     }
     expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).toBe(config);
     expect((await readdir(join(dir, 'config'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(existsSync(`/proc/${restart.pid}`) && !readFileSync(`/proc/${restart.pid}/stat`, 'utf8').includes(') Z')).toBe(false);
+    expect(await gone([restart.pid!])).toEqual([]);
   }, 180_000);
 
   it('a terminal too small for the screens gets the diagnose report instead', async () => {

@@ -260,6 +260,12 @@ export const CATALOG = {
     guide: 'Use `routes: { name: http://host:port }`.',
     fixes: ['routes-to-map'],
   },
+  'routing.duplicate-key': {
+    layer: 'routing', severity: 'error',
+    title: '`{key}` is defined twice in {file} (lines {first} and {second})',
+    detail: 'The proxy reads its config with Go\'s yaml.v3, which refuses a key defined twice in one map (`yaml: unmarshal errors: line {second}: mapping key "{name}" already defined at line {first}`), so the proxy does not start with this file. Keep one of the two; this tool cannot tell which one you meant.',
+    fixes: [],
+  },
   'routing.invalid-upstream': {
     layer: 'routing', severity: 'error',
     title: 'Route `{route}` is not scheme://host:port',

@@ -4,6 +4,8 @@ import type { Snapshot } from '../snapshot/types.js';
 import { CATALOG, fillTemplate } from './catalog.js';
 import { describeFix } from '../fixes/registry.js';
 import { LAYER_ORDER, SEVERITY_ORDER, type Check, type CheckResult, type Finding, type Need, type Observation } from './types.js';
+import { redact } from '../snapshot/redact.js';
+import { printable } from '../snapshot/printable.js';
 
 export function needMet(s: Snapshot, need: Need): boolean {
   if (need === 'always') return true;
@@ -27,7 +29,8 @@ export function needMet(s: Snapshot, need: Need): boolean {
 
 export function materialize(obs: Observation, s: Snapshot): Finding {
   const entry = CATALOG[obs.id];
-  const vars = obs.vars ?? {};
+  // Variables come from outside (a log's capture, a file's value): redacted like evidence before they are words.
+  const vars = Object.fromEntries(Object.entries(obs.vars ?? {}).map(([k, v]) => [k, typeof v === 'string' ? printable(redact(v)) : v]));
   const detailTemplate = (obs.variant && (entry as { variants?: Record<string, string> }).variants?.[obs.variant]) || entry.detail;
   const titleTemplate = (obs.variant && (entry as { variantTitles?: Record<string, string> }).variantTitles?.[obs.variant]) || entry.title;
   const fixIds = obs.fixes ?? (entry.fixes as readonly string[]);

@@ -12,6 +12,7 @@ import { displayArgv } from './context.js';
 import { applyDemoEffects, readDemoEffects } from './demo-effects.js';
 import { demoCommands, demoRecordedNow, DEMO_PROJECT } from './demo-recorded.js';
 import { writeDemoPki } from './demo-pki.js';
+import { redactSnapshot } from '../snapshot/redact.js';
 
 export interface DemoDeployment {
   dir: string;
@@ -56,7 +57,7 @@ export async function gatherDemo(opts: TriageOptions, demo: DemoDeployment, onEv
   applyDemoEffects(s, await readDemoEffects(demo.dir)); // what fixes did in this demo so far
   s.deployment.how = `built-in demo deployment, copied to ${demo.dir}`;
   s.notes.unshift('DEMO: a built-in broken sample deployment; nothing on this host was examined or changed');
-  return s;
+  return redactSnapshot(s);
 }
 
 async function ageFiles(dir: string): Promise<void> {

@@ -12,7 +12,7 @@ import { parseReleaseSecrets } from './kube-parse.js';
 import { isBlocking } from './tool-errors.js';
 import { kubeCommands, type KubeTarget } from './kube-commands.js';
 import { isValidName, nameProblem } from './names.js';
-import type { RunResult } from './run.js';
+import { quote, type RunResult } from './run.js';
 
 export const DEFAULT_RELEASE = 'mcp-tunnel';
 export const DEFAULT_NAMESPACE = 'mcp-tunnel';
@@ -58,7 +58,7 @@ async function kubeTools(ctx: GatherContext, s: Snapshot, target: KubeTarget): P
     target.context ? Promise.resolve(undefined) : runStep(ctx, kubeCommands.currentContext(), { id: 'kubectl config current-context', expected: () => true }),
   ]);
   const tools = (s.state.tools ??= {});
-  if (helm.exitCode === 0) tools.helm = { present: true, version: helm.stdout.trim() };
+  if (helm.exitCode === 0) tools.helm = { present: true, version: quote(helm.stdout) };
   // kubectl prints its own version even when the server does not answer.
   let v: { clientVersion?: { gitVersion?: string }; serverVersion?: { gitVersion?: string } } | undefined;
   try {
@@ -66,7 +66,7 @@ async function kubeTools(ctx: GatherContext, s: Snapshot, target: KubeTarget): P
   } catch {
     v = undefined;
   }
-  if (!kubectl.notFound) tools.kubectl = { ...tools.kubectl, present: true, ...(v?.clientVersion?.gitVersion ? { version: v.clientVersion.gitVersion } : {}) };
+  if (!kubectl.notFound) tools.kubectl = { ...tools.kubectl, present: true, ...(v?.clientVersion?.gitVersion ? { version: quote(v.clientVersion.gitVersion) } : {}) };
   const kube = (s.state.kube ??= {});
   if (v?.serverVersion?.gitVersion) kube.serverVersion = v.serverVersion.gitVersion;
   const ctxName = target.context ?? (current?.exitCode === 0 ? current.stdout.trim() : undefined);

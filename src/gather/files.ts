@@ -1,12 +1,12 @@
 // Reads the deployment's files from the project folder. Secrets never enter the snapshot: private keys and
 // token files are withheld (only their metadata and, for keys, the public half are kept).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileRole, KeyInfo, Snapshot, SnapshotFile } from '../snapshot/types.js';
 import { COMPOSE_NAMES, DEFAULT_CONFIG, VALUES_NAMES, proposeRoles, resolveRoles, type RoleHints } from '../snapshot/roles.js';
 import { decodeText } from '../snapshot/text.js';
-import { redact } from '../snapshot/redact.js';
+import { redact, rememberTunnelToken } from '../snapshot/redact.js';
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Files whose contents are secret by nature: kept as metadata only. */
@@ -30,6 +30,15 @@ export function keyInfoOf(pem: Buffer): KeyInfo {
     if (/passphrase/i.test(message)) return { encrypted: true, parseError: 'the key is encrypted with a passphrase' };
     return { parseError: message.split('\n')[0] };
   }
+}
+
+/**
+ * A token file's token is remembered in memory (never kept), so a log that prints it, or its secret, without
+ * a key name still shows [REDACTED]. A private key's body is not: its public half (the modulus) is in the
+ * certificate too, which must stay readable; key bodies are found by their structure instead.
+ */
+function rememberWithheld(text: string, key: boolean): void {
+  if (!key) rememberTunnelToken(text);
 }
 
 /** Reads one file: its metadata always, its text unless it is secret. Absent: undefined. */
@@ -63,6 +72,7 @@ export function fileFromBytes(bytes: Buffer, secret: boolean, opts: { privateKey
   // A certificate file that also holds its key keeps the certificates; the key block is redacted below.
   const alsoCertificate = looksLikeKey && /-----BEGIN CERTIFICATE-----/.test(latin);
   if ((secret || looksLikeKey) && !alsoCertificate) {
+    rememberWithheld(latin, looksLikeKey);
     // The file the proxy uses as its key gets key facts even when it is not PEM: "does not parse" is a finding.
     return { withheld: true, ...(looksLikeKey || opts.privateKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
   }
@@ -87,6 +97,18 @@ export async function dirMetaOf(absFile: string): Promise<SnapshotFile['meta'] |
   }
 }
 
+/**
+ * Where `given` really leads when a symlink is on the way, as SnapshotFile.realPath says it (project-relative
+ * inside the project, absolute outside); undefined when nothing was followed or it cannot be resolved.
+ */
+export async function realPathOf(dir: string, realDir: string, given: string): Promise<string | undefined> {
+  const named = isAbsolute(given) ? resolve(given) : resolve(realDir, given);
+  const real = await realpath(isAbsolute(given) ? given : join(dir, given)).catch(() => undefined);
+  if (real === undefined || real === named) return undefined;
+  const rel = relative(realDir, real);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? real : rel.split(sep).join('/');
+}
+
 /** A project-relative POSIX path for a user-given path (absolute paths outside the project stay absolute). */
 export function projectPath(dir: string, given: string): string {
   const abs = isAbsolute(given) ? given : resolve(dir, given);
@@ -104,6 +126,8 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
   const files: Snapshot['files'] = {};
   const tried = new Set<string>();
   const abs = (p: string) => (isAbsolute(p) ? p : join(dir, p));
+  // Fixes refuse paths that lead out of the project: record where each one really leads.
+  const realDir = await realpath(dir).catch(() => resolve(dir));
   const readAll = async (paths: string[]) => {
     await Promise.all(
       paths
@@ -112,7 +136,9 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
           tried.add(p);
           const isKey = p === proposeRoles(files, hints).tlsKey;
           const file = await readDeploymentFile(abs(p), SECRET_FILES.has(p) || isKey, { privateKey: isKey });
-          if (file) files[p] = file;
+          if (!file) return;
+          const real = await realPathOf(dir, realDir, p);
+          files[p] = real === undefined ? file : { ...file, realPath: real };
         }),
     );
   };
@@ -129,6 +155,9 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
   if (key && paths.tlsKey) {
     const dirMeta = await dirMetaOf(abs(paths.tlsKey));
     if (dirMeta) key.dirMeta = dirMeta;
+    const folder = dirname(paths.tlsKey);
+    const dirReal = await realPathOf(dir, realDir, folder);
+    if (dirMeta && dirReal !== undefined) key.dirRealPath = dirReal;
   }
   return { files, paths };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { TriageOptions } from '../options.js';
 import { emptySnapshot, type Snapshot } from '../snapshot/types.js';
 import { isDomainName, resolveTunnelDomain } from '../snapshot/tunnel-domain.js';
+import { redactSnapshot } from '../snapshot/redact.js';
 import { valuesTunnelDomain } from './kube-tls.js';
 import type { RoleHints } from '../snapshot/roles.js';
 import { gatherFiles, projectPath } from './files.js';
@@ -65,7 +66,7 @@ export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListen
   if (live && opts.network) await runProbes(ctx, s, edgeProbe);
   else if (live) s.notes.push('network probes skipped (--no-network)');
   if (live) finishState(ctx, s);
-  return s;
+  return redactSnapshot(s);
 }
 
 /**

@@ -211,12 +211,15 @@ export const RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
  * The go-template output `name<TAB>type<TAB>key key ...<TAB>owner/name/version/status` per Secret (see
  * kube-commands.ts): key names only, Helm's own release records left out.
  */
-export function parseSecretKeys(text: string): NonNullable<KubeState['secretKeys']> {
+export function parseSecretKeys(text: string, dropped: { count: number } = { count: 0 }): NonNullable<KubeState['secretKeys']> {
   const out: NonNullable<KubeState['secretKeys']> = {};
   for (const line of text.split('\n')) {
     const [name, type, keys = ''] = line.split('\t');
     if (!name || type === RELEASE_SECRET_TYPE) continue;
-    out[name] = keys.split(' ').filter(Boolean).sort();
+    const words = keys.split(' ').filter(Boolean);
+    const names = words.filter(isSecretKeyName);
+    dropped.count += words.length - names.length;
+    out[name] = names.sort();
   }
   return out;
 }
@@ -237,6 +240,16 @@ export function parseReleaseSecrets(text: string, release: string): NonNullable<
     out.push({ revision, ...(status ? { status } : {}), secret: name });
   }
   return out.sort((a, b) => a.revision - b.revision);
+}
+
+/**
+ * A Secret's key as Kubernetes allows it (`[-._a-zA-Z0-9]+`, at most 253), that does not look like a value
+ * (a kubectl that printed the data where the key belongs): anything else is left out, never kept.
+ */
+function isSecretKeyName(word: string): boolean {
+  if (word.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(word)) return false;
+  if (redact(word) !== word) return false;
+  return !(word.length >= 32 && /^[A-Za-z0-9]+$/.test(word)); // one long opaque run: a value, not a name
 }
 
 /** `helm status -o json`, reduced: the release record also holds the chart's files and the user's values. */

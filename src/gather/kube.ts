@@ -242,10 +242,15 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
   if (services.exitCode === 0) kube.services = parseServices(services.stdout);
   if (kubeIP.exitCode === 0 && kubeIP.stdout.trim()) kube.kubernetesServiceIP = kubeIP.stdout.trim();
   if (secrets.exitCode === 0) {
-    kube.secretKeys = parseSecretKeys(secrets.stdout);
+    const dropped = { count: 0 };
+    kube.secretKeys = parseSecretKeys(secrets.stdout, dropped);
     const history = parseReleaseSecrets(secrets.stdout, target.release);
     if (history.length) kube.history = history;
-    ctx.redactions.push({ path: 'state/state.json#kube.secretKeys', what: 'Secrets: key names only; their values were never read' });
+    // A value printed where a key name belongs was seen: say so rather than "never read".
+    const what = dropped.count
+      ? `Secrets: key names only; kubectl printed ${dropped.count} thing(s) where a key name belongs that were not key names (values?): left out`
+      : 'Secrets: key names only; their values were never read';
+    ctx.redactions.push({ path: 'state/state.json#kube.secretKeys', what });
   }
   if (configMaps.exitCode === 0) kube.configMaps = parseConfigMaps(configMaps.stdout);
   const setup = joinLogs([{ argv: setupLog.argv, r: setupLog }]);

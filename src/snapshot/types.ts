@@ -66,6 +66,13 @@ export interface SnapshotFile {
   meta?: FileMeta;
   /** Metadata of the folder that holds it (whether the container's user may enter it). */
   dirMeta?: FileMeta;
+  /**
+   * Where the path really leads when a symlink is on the way (the file itself or a folder above it):
+   * project-relative when that is inside the project folder, absolute when it is outside.
+   */
+  realPath?: string;
+  /** The same for the folder that holds it (set with dirMeta). */
+  dirRealPath?: string;
   /** The contents were withheld on purpose (private key, token file); only metadata is kept. */
   withheld?: boolean;
   keyInfo?: KeyInfo;

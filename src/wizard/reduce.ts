@@ -65,7 +65,7 @@ export function exitCodeOf(state: WizardState): number {
 
 function quit(state: WizardState): WizardState {
   if (state.exitCode !== undefined) return state;
-  const code = exitCodeOf(state);
+  const code = state.signalExit ?? exitCodeOf(state);
   const flash = state.quitting ? { text: `The fix was stopped; quit with exit code ${code}.`, tone: 'info' as const } : state.flash;
   return addTask({ ...state, exitCode: code, flash }, { kind: 'exit', code });
 }
@@ -324,7 +324,7 @@ export function reduce(state: WizardState, action: Action): WizardState {
     case 'key':
       return onKey(state, action.key);
     case 'interrupt':
-      return interrupt(state);
+      return interrupt(action.exitCode === undefined ? state : { ...state, signalExit: action.exitCode });
     case 'tasks-taken':
       return { ...state, tasks: state.tasks.filter((t) => !action.ids.includes(t.id)) };
     case 'submit':

@@ -237,15 +237,16 @@ describe('tool failures become runtime.tool-missing, never a crash', () => {
     const dir = await project();
     const spec: ComposeSpec = { flavor: 'v2-lines', project: projectOf(dir), dir, containers: containers(), logs: LOGS };
     const sc = await scenario([{ tool: 'docker', args: ['compose', 'logs', 'cloudflared'], match: 'contains', hang: true }, ...composeRules(spec)]);
-    const s = await gatherSnapshot(options(dir, { timeoutMs: 1_000 }), undefined, { env: sc.env });
+    // 3 s: long enough that a stand-in starting on a loaded machine is not what hangs.
+    const s = await gatherSnapshot(options(dir, { timeoutMs: 3_000 }), undefined, { env: sc.env });
     const hung = s.state.commands!.find((c) => c.timedOut)!;
     expect(hung.argv).toEqual(['docker', 'compose', 'logs', '--no-color', '--timestamps', '--tail', '2000', 'cloudflared']);
-    expect(hung.error).toBe('timed out after 1 s and was killed');
+    expect(hung.error).toBe('timed out after 3 s and was killed');
     expect(s.state.containers).toHaveLength(2);
     expect(s.logs['mcp-proxy']!.text).toContain('cannot unmarshal');
     const f = analyze(s).findings.find((x) => x.id === 'runtime.tool-missing')!;
-    expect(f.title).toBe('compose: a command hung and was killed after 1 s');
-    expect(f.detail).toMatch(/^`docker compose logs --no-color --timestamps --tail 2000 cloudflared` did not finish within 1 s and was killed/);
+    expect(f.title).toBe('compose: a command hung and was killed after 3 s');
+    expect(f.detail).toMatch(/^`docker compose logs --no-color --timestamps --tail 2000 cloudflared` did not finish within 3 s and was killed/);
     expect(f.detail).toMatch(/--timeout SECONDS/);
   });
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { alive, gone } from '../helpers/processes.js';
 import { basename, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { makeScenario, type Rule } from '../helpers/stand-ins.js';
@@ -191,7 +192,7 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(await t.exitCode()).toBe(0);
   }, 180_000);
 
-  it('Ctrl-C while a fix runs stops it and puts the edited file back whole', async () => {
+  it.each(['C-c', 'SIGTERM', 'SIGHUP'] as const)('%s while a fix runs stops it and puts the edited file back whole', async (how) => {
     const project = await tempDir('mtt-tmux-abort-');
     cleanups.push(project.cleanup);
     const dir = project.dir;
@@ -218,12 +219,29 @@ describe('the wizard in a terminal (tmux)', () => {
     // The edit is written, the restart hangs.
     await t.waitFor(/done {4}edit config\/mcp-proxy\.yaml[\s\S]*Applying/, 30_000);
     expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).not.toBe(config);
-    await t.key('C-c');
-    // SPEC: 1 while an error finding remains (the routes one was not fixed).
-    expect(await t.exitCode(30_000)).toBe(1);
-    expect(await t.screen()).toMatch(/✗ Not applied: cancelled at step 2; put config\/mcp-proxy\.yaml back/);
+    const isRestart = (c: { args: string[] }) => c.args.includes('restart') && c.args.includes('mcp-proxy');
+    const until = Date.now() + 20_000;
+    while (!(await sc.calls()).some(isRestart) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const restart = (await sc.calls()).find(isRestart)!;
+    const bin = await t.pid();
+    if (how === 'C-c') {
+      await t.key('C-c');
+      // SPEC: 1 while an error finding remains (the routes one was not fixed).
+      expect(await t.exitCode(30_000)).toBe(1);
+      expect(await t.screen()).toMatch(/✗ Not applied: cancelled at step 2; put config\/mcp-proxy\.yaml back/);
+    } else if (how === 'SIGTERM') {
+      process.kill(bin, 'SIGTERM');
+      expect(await t.exitCode(30_000)).toBe(143);
+      expect(await t.screen()).toMatch(/✗ Not applied: cancelled at step 2; put config\/mcp-proxy\.yaml back/);
+    } else {
+      await t.kill(); // the terminal drops: tmux hangs up on the pane
+      const until = Date.now() + 30_000;
+      while (alive(bin) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(bin)).toBe(false);
+    }
     expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).toBe(config);
     expect((await readdir(join(dir, 'config'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(await gone([restart.pid!])).toEqual([]);
   }, 180_000);
 
   it('a terminal too small for the screens gets the diagnose report instead', async () => {

@@ -267,6 +267,19 @@ describe('wizard reducer: findings and fixes', () => {
     expect(s.tasks.at(-1)).toMatchObject({ kind: 'exit', code: 1 });
   });
 
+  it('a fatal signal (SIGTERM, SIGHUP) takes the Ctrl-C path and then exits 128+n', () => {
+    const { state } = analyzed();
+    const { state: open } = openFirstError(state);
+    let s = take(run(reduce(take(run(open, ch('f'))).state, { type: 'planned', plan }), ch('y'))).state;
+    s = reduce(s, { type: 'interrupt', exitCode: 143 });
+    expect(s.tasks.map((t) => t.kind)).toEqual(['abort']);
+    expect(s.exitCode).toBeUndefined();
+    s = reduce(take(s).state, { type: 'applied', outcome: { ok: false, steps: [{ step: plan.steps[0]!, status: 'failed', error: 'cancelled' }], restored: ['config/mcp-proxy.yaml'], message: 'cancelled at step 1; put config/mcp-proxy.yaml back' } });
+    expect(s.exitCode).toBe(143);
+    expect(s.tasks.at(-1)).toMatchObject({ kind: 'exit', code: 143 });
+    expect(reduce(analyzed().state, { type: 'interrupt', exitCode: 129 }).exitCode).toBe(129);
+  });
+
   it('on a bundle a fix key says why fixes cannot run, and plans nothing', () => {
     const base = take(initialState({ origin: 'bundle', size: SIZE })).state;
     let s = reduce(base, { type: 'loaded', snapshot: broken, questions: {} });

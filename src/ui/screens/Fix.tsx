@@ -21,6 +21,7 @@ function Busy({ text }: { text: string }) {
 function Confirm({ fix }: { fix: FixState }) {
   const plan = fix.plan!;
   if (plan.nothingToDo) return <P paint="green">Nothing to do here. Enter or Esc goes back.</P>;
+  if (plan.refused) return <P paint="red">Refused: nothing was changed (see why above). Enter or Esc goes back.</P>;
   if (asking(fix)) {
     return (
       <Box flexDirection="column">

@@ -2,7 +2,7 @@
 import { parseArgv } from './argv.js';
 import { UsageError, ToolError } from './errors.js';
 import { helpText } from './help.js';
-import { processIo, writeOut, type Io } from './io.js';
+import { processIo, writeErr, writeOut, type Io } from './io.js';
 import { VERSION } from './version.js';
 import { listSymptoms } from './commands/symptoms.js';
 import { checkProjectDir } from './project-dir.js';
@@ -41,11 +41,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 function reportError(err: unknown, io: Io, debug: boolean): number {
   // BundleError by name: importing src/snapshot/bundle.ts here would load it on every start.
   if (err instanceof UsageError || err instanceof ToolError || (err instanceof Error && err.name === 'BundleError')) {
-    io.stderr.write(`${BIN}: ${err.message}\n`);
+    writeErr(io, `${BIN}: ${err.message}\n`);
   } else {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    io.stderr.write(`${BIN}: internal error: ${message}${debug ? '' : ' (re-run with --debug for details, and report it)'}\n`);
-    if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    writeErr(io, `${BIN}: internal error: ${message}${debug ? '' : ' (re-run with --debug for details, and report it)'}\n`);
+    if (debug && err instanceof Error && err.stack) writeErr(io, `${err.stack}\n`);
   }
   return 2;
 }

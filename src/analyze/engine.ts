@@ -4,6 +4,8 @@ import type { Snapshot } from '../snapshot/types.js';
 import { ASK_WORDS, CATALOG, HISTORY_WORDS, fillTemplate } from './catalog.js';
 import { describeFix } from '../fixes/registry.js';
 import { LAYER_ORDER, SEVERITY_ORDER, type Check, type CheckResult, type Finding, type Need, type Observation } from './types.js';
+import { redact } from '../snapshot/redact.js';
+import { printable } from '../snapshot/printable.js';
 
 export function needMet(s: Snapshot, need: Need): boolean {
   if (need === 'always') return true;
@@ -33,7 +35,8 @@ function askFor(obs: Observation): keyof typeof ASK_WORDS | undefined {
 
 export function materialize(obs: Observation, s: Snapshot): Finding {
   const entry = CATALOG[obs.id];
-  const vars = obs.vars ?? {};
+  // Variables come from outside (a log's capture, a file's value): redacted like evidence before they are words.
+  const vars = Object.fromEntries(Object.entries(obs.vars ?? {}).map(([k, v]) => [k, typeof v === 'string' ? printable(redact(v)) : v]));
   const history = obs.variant === 'history';
   const detailTemplate = (obs.variant && (entry as { variants?: Record<string, string> }).variants?.[obs.variant]) || (history ? HISTORY_WORDS.detail : entry.detail);
   const titleTemplate = (obs.variant && (entry as { variantTitles?: Record<string, string> }).variantTitles?.[obs.variant]) || (history ? `${entry.title}${HISTORY_WORDS.titleSuffix}` : entry.title);

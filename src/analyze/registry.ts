@@ -2,6 +2,7 @@
 // a folder scan, so bundling cannot lose one (STYLE).
 import type { Check } from './types.js';
 import { routesIsList } from './checks/routing/routes-is-list.js';
+import { duplicateKey } from './checks/routing/duplicate-key.js';
 import { invalidUpstream } from './checks/routing/invalid-upstream.js';
 import { allowedIpsOpen } from './checks/routing/allowed-ips-open.js';
 import { allowedIpsDroppedDefaults } from './checks/routing/allowed-ips-dropped-defaults.js';
@@ -66,6 +67,7 @@ export const CHECKS: readonly Check[] = [
   // routing
   routesIsList,
   routesIsListLog,
+  duplicateKey,
   invalidUpstream,
   invalidUpstreamLog,
   noRouteLog,

@@ -40,7 +40,7 @@ export const SYMPTOMS: readonly Symptom[] = [
   {
     id: 'routes-list',
     title: 'The proxy exits with `cannot unmarshal !!seq into map[string]string`',
-    findings: ['routing.routes-is-list', 'routing.invalid-upstream', 'runtime.container-down'],
+    findings: ['routing.routes-is-list', 'routing.duplicate-key', 'routing.invalid-upstream', 'runtime.container-down'],
   },
   {
     id: 'key-permission',

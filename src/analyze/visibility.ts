@@ -13,16 +13,18 @@ export interface Visibility {
 }
 
 /** A tool problem that leaves every call to it unanswered. */
-const BLOCKING: ReadonlySet<NonNullable<ToolStatus['problem']>> = new Set(['not-found', 'daemon-down', 'permission-denied', 'cluster-unreachable', 'forbidden', 'timeout']);
+const BLOCKING: ReadonlySet<NonNullable<ToolStatus['problem']>> = new Set(['not-found', 'daemon-down', 'permission-denied', 'cluster-unreachable', 'unauthorized', 'forbidden', 'timeout']);
 
 const NEXT_STEP: Partial<Record<NonNullable<ToolStatus['problem']>, string>> = {
   'not-found': 'install it, or run this where the deployment runs',
   'daemon-down': 'start the daemon, or set DOCKER_HOST to the one that runs the tunnel',
   'permission-denied': 'run with sudo, or as a member of the docker group',
   'cluster-unreachable': 'check the kube context, KUBECONFIG and your VPN, or pass --context',
+  unauthorized: 'log in to the cluster again (the credentials in KUBECONFIG were refused), or pass --context',
   forbidden: 'use credentials that may read the namespace, or pass --context',
   timeout: 'the daemon or API server does not answer; try again, or give it longer with --timeout SECONDS',
   'release-not-found': 'list the releases with `helm list -A`, then pass --release and --namespace',
+  'namespace-not-found': 'list the namespaces with `kubectl get namespaces`, then pass --namespace',
 };
 
 function toolLine(name: ToolName, t: ToolStatus): string {
@@ -33,7 +35,7 @@ function toolLine(name: ToolName, t: ToolStatus): string {
 /** The needed tools whose problem stops every call (the deployment's own tools only). */
 function blockingTools(s: Snapshot): [ToolName, ToolStatus][] {
   const tools = Object.entries(s.state.tools ?? {}) as [ToolName, ToolStatus][];
-  return tools.filter(([, t]) => t.neededFor && t.problem && (BLOCKING.has(t.problem) || t.problem === 'release-not-found'));
+  return tools.filter(([, t]) => t.neededFor && t.problem && (BLOCKING.has(t.problem) || t.problem === 'release-not-found' || t.problem === 'namespace-not-found'));
 }
 
 function anyLog(s: Snapshot): boolean {
@@ -80,6 +82,8 @@ export function visibilityOf(s: Snapshot): Visibility {
     }
   }
   if (d.kind === 'helm') {
+    const noNamespace = tools.find(([, t]) => t.problem === 'namespace-not-found');
+    if (noNamespace) return { blocked: `the namespace was not found (${toolLine(noNamespace[0], noNamespace[1])}); ${NEXT_STEP['namespace-not-found']}`, unseen };
     const missing = tools.find(([, t]) => t.problem === 'release-not-found');
     if (missing) return { blocked: `the Helm release was not found (${toolLine(missing[0], missing[1])}); ${NEXT_STEP['release-not-found']}`, unseen };
     if (s.state.kube?.pods === undefined && !anyLog(s)) {

@@ -1,4 +1,4 @@
-import type { Io } from '../io.js';
+import { writeErr, type Io } from '../io.js';
 import type { TriageOptions } from '../options.js';
 import { writeBundle } from '../snapshot/bundle.js';
 import { loadSnapshot } from './load.js';
@@ -8,7 +8,7 @@ export async function runBundle(opts: TriageOptions, output: string, io: Io): Pr
   try {
     const manifest = await writeBundle(snapshot, output);
     const redactions = manifest.redacted?.length ?? 0;
-    io.stderr.write(`wrote ${output}: ${manifest.collected?.length ?? 0} file(s), ${redactions} redacted or withheld; read it back with mcp-tunnel-triage diagnose --from-bundle ${output}\n`);
+    writeErr(io, `wrote ${output}: ${manifest.collected?.length ?? 0} file(s), ${redactions} redacted or withheld; read it back with mcp-tunnel-triage diagnose --from-bundle ${output}\n`);
     return 0;
   } finally {
     await cleanup();

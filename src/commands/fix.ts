@@ -1,8 +1,9 @@
 // `fix [FIX-ID]`: gather, find the findings that offer the fix, show the whole plan, ask (or --yes), apply,
 // then verify. Without an id (or with --list): the fixes that apply now. Nothing changes without a yes;
 // --dry-run prints the plan and stops; without a terminal and without --yes it refuses (exit 2).
+import { constants as osConstants } from 'node:os';
 import type { Io } from '../io.js';
-import { writeOut } from '../io.js';
+import { writeErr, writeLive, writeOut } from '../io.js';
 import type { TriageOptions } from '../options.js';
 import { UsageError } from '../errors.js';
 import { analyze } from '../analyze/index.js';
@@ -17,6 +18,9 @@ import { confirmWord, confirmYes } from './prompt.js';
 import { loadSnapshot } from './load.js';
 
 const BIN = 'mcp-tunnel-triage';
+const FATAL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+
 export const NO_PROMPT = 'cannot prompt: stdin is not a terminal; re-run with --yes, or --dry-run';
 
 export interface FixFlags {
@@ -82,6 +86,10 @@ async function fixOne(fix: Fix, report: Report, opts: TriageOptions, io: Io, sty
     return 0;
   }
   await out(`\n${planText(plan, style)}\n`);
+  if (plan.refused) {
+    await out('Nothing was changed.\n');
+    return 1;
+  }
   if (plan.steps.every((s) => s.kind === 'manual')) {
     await out(`Nothing was changed: these steps are outside what this tool can do here. Once done, \`${BIN} diagnose\` checks again.\n`);
     return 1;
@@ -92,7 +100,7 @@ async function fixOne(fix: Fix, report: Report, opts: TriageOptions, io: Io, sty
   }
   if (!opts.yes) {
     if (!io.stdin.isTTY) {
-      io.stderr.write(`${BIN}: ${NO_PROMPT}\n`);
+      writeErr(io, `${BIN}: ${NO_PROMPT}\n`);
       return 2;
     }
     const changes = plan.steps.filter((s) => s.kind !== 'manual').length;
@@ -108,15 +116,19 @@ async function fixOne(fix: Fix, report: Report, opts: TriageOptions, io: Io, sty
 }
 
 async function applyAndVerify(fix: Fix, plan: Plan, opts: TriageOptions, io: Io, style: Style, base: Pick<FixRunContext, 'snapshot' | 'dir'>, data: Record<string, unknown> | undefined): Promise<number> {
+  // Every fatal signal takes the Ctrl-C path: stop the running command, put edited files back, say so,
+  // then exit 128+n. A second one quits at once.
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    io.stderr.write(`\n${BIN}: stopping after the current step (files edited so far are put back); Ctrl-C again to quit at once\n`);
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (caught) process.exit(128 + (osConstants.signals[sig] ?? 0));
+    caught = sig;
+    // SIGHUP: the terminal may be gone; a failed write must not stop the files from being put back.
+    for (const stream of [io.stdout, io.stderr]) stream.on('error', () => {});
+    writeErr(io, `\n${BIN}: ${sig}: stopping the current step; files edited so far are put back${sig === 'SIGINT' ? '; Ctrl-C again to quit at once' : ''}\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  for (const sig of FATAL_SIGNALS) process.on(sig, onSignal);
   const started = new Set<PlanStep>();
   const ctx: FixRunContext = {
     ...base,
@@ -126,24 +138,29 @@ async function applyAndVerify(fix: Fix, plan: Plan, opts: TriageOptions, io: Io,
     signal: controller.signal,
     onStepStart: (step, i) => {
       started.add(step);
-      io.stdout.write(`${String(i + 1).padStart(2)}. ${stepHeadline(step, style)}\n`);
+      writeLive(io, `${String(i + 1).padStart(2)}. ${stepHeadline(step, style)}\n`);
     },
-    onOutput: (text) => io.stdout.write(`${text.replace(/\n$/, '').split('\n').map((l) => `    ${paint(style, 'dim', '│')} ${l}`).join('\n')}\n`),
+    onOutput: (text) => writeLive(io, `${text.replace(/\n$/, '').split('\n').map((l) => `    ${paint(style, 'dim', '│')} ${l}`).join('\n')}\n`),
     onStep: (o) => {
       const head = started.has(o.step) ? '' : `${String(plan.steps.indexOf(o.step) + 1).padStart(2)}. ${o.step.kind === 'manual' ? 'for you (see the plan above)' : stepHeadline(o.step, style)}\n`;
-      io.stdout.write(`${head}    ${outcomeLabel(o, style)}\n`);
+      writeLive(io, `${head}    ${outcomeLabel(o, style)}\n`);
     },
   };
   try {
     await writeOut(io, '\n');
     const outcome = await applyPlan(plan, ctx);
     await writeOut(io, applyText(outcome, style));
+    if (caught) return 128 + (osConstants.signals[caught] ?? 0);
     if (!outcome.ok) return 1;
     await writeOut(io, paint(style, 'dim', 'Verifying: gathering again…\n'));
     const verdict = await verifyFix(fix, ctx, data);
+    if (caught) {
+      await writeOut(io, `Verify stopped (${caught}); the fix itself was applied.\n`);
+      return 128 + (osConstants.signals[caught] ?? 0);
+    }
     await writeOut(io, verifyText(verdict, style));
     return verdict.status === 'not-fixed' ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of FATAL_SIGNALS) process.off(sig, onSignal);
   }
 }

@@ -4,7 +4,7 @@
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import type { Io } from '../io.js';
-import { writeOut } from '../io.js';
+import { writeErr, writeOut } from '../io.js';
 import type { TriageOptions } from '../options.js';
 import { ToolError, UsageError } from '../errors.js';
 import { LogScanner, type ScanStats } from '../signatures/scanner.js';
@@ -51,7 +51,7 @@ async function scanStdin(io: Io, scanner: LogScanner): Promise<void> {
 export async function runScan(file: string | undefined, opts: TriageOptions, io: Io): Promise<number> {
   if (file === undefined && io.stdin.isTTY) throw new UsageError(`scan needs a log file, or - to read stdin (e.g. docker compose logs | ${BIN} scan -); see ${BIN} scan --help`);
   const fromStdin = file === undefined || file === '-';
-  if (fromStdin && io.stdin.isTTY) io.stderr.write(`${BIN}: reading a log from stdin; end it with Ctrl-D\n`);
+  if (fromStdin && io.stdin.isTTY) writeErr(io, `${BIN}: reading a log from stdin; end it with Ctrl-D\n`);
   let scanned: { stats: ScanStats; tally: ScanTally };
   if (fromStdin) {
     const tally = new ScanTally();
@@ -64,7 +64,7 @@ export async function runScan(file: string | undefined, opts: TriageOptions, io:
   const { tally } = scanned;
   const outcome: ScanOutcome = { name: fromStdin ? 'stdin' : file, tally, stats: scanned.stats };
   if (opts.json) {
-    for (const note of scanNotes(outcome)) io.stderr.write(`${BIN}: ${note}\n`);
+    for (const note of scanNotes(outcome)) writeErr(io, `${BIN}: ${note}\n`);
     await writeOut(io, scanJsonReport(outcome));
   } else {
     await writeOut(io, scanTextReport(outcome, detectStyle(io.stdout, io.env)));

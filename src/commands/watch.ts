@@ -4,7 +4,8 @@
 // nothing is left to follow; every follower process is stopped before it returns. Exit code as SPEC: 1
 // when an event of severity error was seen, 0 otherwise, 2 when nothing could be followed.
 import type { Io } from '../io.js';
-import { writeOut } from '../io.js';
+import { writeErr, writeOut } from '../io.js';
+import { terminalSafe } from '../snapshot/printable.js';
 import type { TriageOptions } from '../options.js';
 import { ToolError } from '../errors.js';
 import type { Snapshot } from '../snapshot/types.js';
@@ -81,7 +82,7 @@ async function watchHeadless(s: Snapshot, opts: TriageOptions, io: Io, forMs: nu
   });
   const write = (text: string) => {
     if (closed) return;
-    if (started) io.stdout.write(text);
+    if (started) io.stdout.write(terminalSafe(text));
     else out.push(text);
   };
   const listener: WatchListener = {
@@ -115,7 +116,7 @@ async function watchHeadless(s: Snapshot, opts: TriageOptions, io: Io, forMs: nu
   const stopHint = `${stdinTty ? 'q or ' : ''}Ctrl-C stops${forMs !== undefined ? `; stops by itself after ${Math.round(forMs / 1000)} s` : ''}.`;
   await writeOut(io, opts.json ? watchStartJson(s, session.since, session.followers(), session.target) : watchStartText(s, session.since, session.followers(), session.target, style, stopHint));
   started = true;
-  for (const text of out.splice(0)) io.stdout.write(text);
+  for (const text of out.splice(0)) io.stdout.write(terminalSafe(text));
 
   const reason = await new Promise<string>((resolve) => {
     const stops: (() => void)[] = [];
@@ -158,6 +159,6 @@ async function watchHeadless(s: Snapshot, opts: TriageOptions, io: Io, forMs: nu
   const nothing = state.total === 0 && session.followers().length === 0 && !opts.demo;
   const code = nothing ? 2 : watchExitCode(state);
   if (!closed) await writeOut(io, opts.json ? watchEndJson(state, reason, code) : watchEndText(state, routes, style, reason, Math.max(60, (io.stdout.columns ?? 100) - 1)));
-  if (nothing) io.stderr.write(`${BIN}: nothing was followed: ${reason}\n`);
+  if (nothing) writeErr(io, `${BIN}: nothing was followed: ${reason}\n`);
   return code;
 }

@@ -1,7 +1,7 @@
 // No command on a terminal: the wizard, decided once here (STYLE). Ink is loaded by dynamic import, so
 // diagnose, --json and --help never pay for React. Without two TTYs, or on a terminal too small to draw
 // the screens, it is diagnose instead (SPEC section 3).
-import type { Io } from '../io.js';
+import { writeErr, type Io } from '../io.js';
 import type { TriageOptions } from '../options.js';
 import { detectStyle } from '../report/style.js';
 
@@ -30,7 +30,7 @@ export interface WizardStart {
 export async function runDefault(opts: TriageOptions, io: Io, start: WizardStart = {}): Promise<number> {
   const decision = decideWizard(opts, io);
   if (!decision.wizard) {
-    if (decision.why) io.stderr.write(`mcp-tunnel-triage: ${decision.why}\n`);
+    if (decision.why) writeErr(io, `mcp-tunnel-triage: ${decision.why}\n`);
     return (await import('./diagnose.js')).runDiagnose(opts, io);
   }
   const { runWizard } = await withoutFetch(() => asInteractive(() => import('../ui/run.js')));

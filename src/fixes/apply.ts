@@ -8,8 +8,11 @@ import { recordDemoEffect } from '../gather/demo-effects.js';
 import { redact } from '../snapshot/redact.js';
 import { decodeText } from '../snapshot/text.js';
 import { commandLine } from './describe.js';
+import { checkTouches, realInsideProject } from './path-guard.js';
 import { EditRefused, readOnDisk, replaceAtomically, restoreFromBackup, writeBackup, type FileOnDisk } from './file-write.js';
 import type { ApplyOutcome, CommandStep, EditStep, FixRunContext, Plan, PlanStep, StepOutcome } from './types.js';
+import { printable } from '../snapshot/printable.js';
+import { errnoText } from '../errors.js';
 
 /** Commands that restart services wait for a graceful stop (10 s per container by default): never less. */
 export const MIN_STEP_TIMEOUT_MS = 120_000;
@@ -46,6 +49,7 @@ function shown(ctx: FixRunContext, abs: string): string {
  */
 async function prepareEdit(step: EditStep, ctx: FixRunContext): Promise<PreparedEdit> {
   const file = await readOnDisk(absPath(ctx, step.path));
+  await realInsideProject(ctx.dir, step.path, file.real);
   const bom = file.bytes.subarray(0, 3).equals(BOM);
   const text = decodeText(file.bytes);
   const changed = new EditRefused(`${step.path} changed since it was read; nothing was changed (run the fix again to see a new plan)`);
@@ -80,7 +84,7 @@ function outputCollector(step: PlanStep, ctx: FixRunContext) {
   let kept = '';
   let partial = '';
   const emit = (text: string) => {
-    const clean = redact(text);
+    const clean = printable(redact(text));
     kept = (kept + clean).slice(-KEPT_OUTPUT);
     ctx.onOutput?.(clean, step);
   };
@@ -103,6 +107,12 @@ async function runStep(step: CommandStep, ctx: FixRunContext): Promise<StepOutco
     await recordDemoEffect(ctx.dir, step.argv);
     return { step, status: 'simulated', output: `(demo) would run: ${commandLine(step.argv)}` };
   }
+  try {
+    await checkTouches(ctx.dir, step.touches); // again, just before it runs: a link may have been swapped in
+  } catch (err) {
+    if (err instanceof EditRefused) return { step, status: 'failed', error: err.message };
+    throw err;
+  }
   const out = outputCollector(step, ctx);
   const r = await runCommand(step.argv, {
     timeoutMs: step.timeoutMs ?? Math.max(ctx.timeoutMs, MIN_STEP_TIMEOUT_MS),
@@ -114,7 +124,7 @@ async function runStep(step: CommandStep, ctx: FixRunContext): Promise<StepOutco
   const output = out.end();
   const outcome: StepOutcome = { step, status: r.exitCode === 0 && !r.error ? 'done' : 'failed', output };
   if (r.exitCode !== undefined) outcome.exitCode = r.exitCode;
-  if (outcome.status === 'failed') outcome.error = redact(r.error ?? `exited with code ${r.exitCode}`);
+  if (outcome.status === 'failed') outcome.error = printable(redact(r.error ?? `exited with code ${r.exitCode}`));
   return outcome;
 }
 
@@ -126,7 +136,7 @@ async function editStep(step: EditStep, ctx: FixRunContext, edited: Edited[]): P
     edited.push({ step, file, backup, written: content });
     return { step, status: 'done', backup: shown(ctx, backup), output: `wrote ${step.path} (backup ${shown(ctx, backup)})` };
   } catch (err) {
-    const message = err instanceof EditRefused ? err.message : `${step.path}: ${(err as NodeJS.ErrnoException).code ?? 'write failed'}; nothing was changed`;
+    const message = err instanceof EditRefused ? err.message : `${step.path}: ${errnoText(err) ?? (err as NodeJS.ErrnoException).code ?? 'write failed'}; nothing was changed`;
     return { step, status: 'failed', error: message };
   }
 }
@@ -166,7 +176,10 @@ export async function applyPlan(plan: Plan, ctx: FixRunContext): Promise<ApplyOu
     if (step.kind === 'manual') continue;
     try {
       if (step.kind === 'edit') await prepareEdit(step, ctx);
-      else if (!ctx.demo) checkEnv(step, ctx);
+      else if (!ctx.demo) {
+        checkEnv(step, ctx);
+        await checkTouches(ctx.dir, step.touches);
+      }
     } catch (err) {
       const error = err instanceof EditRefused ? err.message : step.kind === 'edit' ? `${step.path}: cannot be read` : String(err);
       const steps: StepOutcome[] = plan.steps.map((s) => (s === step ? { step: s, status: 'failed', error } : { step: s, status: 'skipped' }));

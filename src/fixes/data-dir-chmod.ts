@@ -14,14 +14,14 @@ export const dataDirChmod: Fix = {
   findings: ['tls.key-unreadable'],
   plan(s) {
     const t = keyTarget(s);
-    if (!t?.dirMeta) return undefined;
-    const dir = t.path.includes('/') ? t.path.slice(0, t.path.lastIndexOf('/')) : '.';
+    if (!t?.dirMeta || !t.folderTouch) return undefined;
+    const dir = t.folder;
     if (dir.startsWith('-')) return undefined;
     if (permits(t.user, t.dirMeta, 1)) return nothingToDo(this, `${dir} is already searchable by the proxy's user (${modeText(t.dirMeta.mode)})`);
     const who = t.dirMeta.uid === t.user.uid ? 'u' : t.dirMeta.gid === t.user.gid || t.user.groups.includes(t.dirMeta.gid) ? 'g' : 'o';
     const restart = restartProxySteps(s, RESTART_FOR_KEY);
     return planOf(this, [
-      { kind: 'command', argv: ['chmod', `${who}+x`, dir], cwd: t.dir, why: `the proxy (${t.user.text}) must pass through ${dir} (${modeText(t.dirMeta.mode)}) to open the key; +x lets it in without letting it list the folder` },
+      { kind: 'command', argv: ['chmod', `${who}+x`, dir], cwd: t.dir, touches: [t.folderTouch], why: `the proxy (${t.user.text}) must pass through ${dir} (${modeText(t.dirMeta.mode)}) to open the key; +x lets it in without letting it list the folder` },
       ...restart,
     ]);
   },

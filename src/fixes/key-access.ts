@@ -2,6 +2,7 @@
 // 0600 key owned by someone else is unreadable to it. The same rules as the check (analyze/container-user),
 // so a fix is offered exactly when the finding is. Shared by key-chown, key-chmod and data-dir-chmod.
 import type { FileMeta, Snapshot } from '../snapshot/types.js';
+import type { Touch } from './types.js';
 import { composeModel, serviceFor } from '../analyze/compose-model.js';
 import { containerUserOf, permits, type ContainerUser } from '../analyze/container-user.js';
 
@@ -11,6 +12,11 @@ export interface KeyTarget {
   dirMeta?: FileMeta;
   user: ContainerUser;
   dir?: string;
+  /** The key file as a path the fix changes (checked by path-guard). */
+  touch: Touch;
+  /** Its folder, as project-relative path and as a path the fix changes. */
+  folder: string;
+  folderTouch?: Touch;
 }
 
 export function keyTarget(s: Snapshot): KeyTarget | undefined {
@@ -19,7 +25,10 @@ export function keyTarget(s: Snapshot): KeyTarget | undefined {
   const file = path ? s.files[path] : undefined;
   const user = containerUserOf(serviceFor(composeModel(s), 'mcp-proxy'));
   if (!path || !file?.meta || !user || path.startsWith('-')) return undefined;
-  return { path, meta: file.meta, ...(file.dirMeta ? { dirMeta: file.dirMeta } : {}), user, dir: s.deployment.dir };
+  const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.';
+  const touch: Touch = { path, type: 'file', mode: file.meta.mode, ...(file.realPath !== undefined ? { real: file.realPath } : {}) };
+  const folderTouch: Touch | undefined = file.dirMeta ? { path: folder, type: 'dir', mode: file.dirMeta.mode, ...(file.dirRealPath !== undefined ? { real: file.dirRealPath } : {}) } : undefined;
+  return { path, meta: file.meta, ...(file.dirMeta ? { dirMeta: file.dirMeta } : {}), user, dir: s.deployment.dir, touch, folder, ...(folderTouch ? { folderTouch } : {}) };
 }
 
 export function proxyCanRead(meta: FileMeta, user: ContainerUser): boolean {

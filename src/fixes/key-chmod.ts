@@ -4,7 +4,8 @@ import type { Fix } from './types.js';
 import { keyTarget, proxyCanRead, modeText, ownerText } from './key-access.js';
 import { RESTART_FOR_KEY, restartProxySteps } from './restart-proxy.js';
 import { commandLine } from './describe.js';
-import { manual, nothingToDo, planOf } from './plan-kit.js';
+import { manual, manualPlan, nothingToDo, planOf } from './plan-kit.js';
+import { touchProblems } from './path-guard.js';
 
 export const keyChmod: Fix = {
   id: 'key-chmod',
@@ -19,6 +20,8 @@ export const keyChmod: Fix = {
     const restart = restartProxySteps(s, RESTART_FOR_KEY);
     const runAs = s.state.runAs;
     const owner = ownerText(t.user);
+    const refused = touchProblems(s, [t.touch]);
+    if (refused.length) return { ...manualPlan(this, refused), refused: true }; // not even as a command for someone to paste
     if (runAs && runAs.uid !== 0 && runAs.uid !== t.meta.uid) {
       // Only the owner or root may change the mode: say what to run rather than fail.
       return planOf(this, [
@@ -26,7 +29,7 @@ export const keyChmod: Fix = {
       ]);
     }
     return planOf(this, [
-      { kind: 'command', argv, cwd: t.dir, why: `the proxy runs as ${t.user.text} (non-root) and the key is ${modeText(t.meta.mode)}; 644 makes it readable by every user on this host (\`chown ${owner} ${t.path}\` keeps it private, as root)` },
+      { kind: 'command', argv, cwd: t.dir, touches: [t.touch], why: `the proxy runs as ${t.user.text} (non-root) and the key is ${modeText(t.meta.mode)}; 644 makes it readable by every user on this host (\`chown ${owner} ${t.path}\` keeps it private, as root)` },
       ...restart,
     ]);
   },

@@ -20,7 +20,7 @@ export const keyChown: Fix = {
     }
     const restart = restartProxySteps(s, RESTART_FOR_KEY);
     return planOf(this, [
-      { kind: 'command', argv: ['chown', owner, t.path], cwd: t.dir, why: `the proxy runs as ${t.user.text}; as the key's owner it can read it, and the mode ${modeText(t.meta.mode)} keeps it from everyone else` },
+      { kind: 'command', argv: ['chown', owner, t.path], cwd: t.dir, touches: [t.touch], why: `the proxy runs as ${t.user.text}; as the key's owner it can read it, and the mode ${modeText(t.meta.mode)} keeps it from everyone else` },
       ...restart,
     ]);
   },

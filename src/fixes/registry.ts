@@ -4,6 +4,7 @@ import type { Snapshot } from '../snapshot/types.js';
 import type { FixRef } from '../analyze/types.js';
 import { fixRefOf } from './describe.js';
 import type { Fix, Plan } from './types.js';
+import { guardPlan } from './path-guard.js';
 import { composeRestartProxy, helmUpgrade } from './restart-proxy.js';
 import { routesToMap } from './routes-to-map.js';
 import { keyChown } from './key-chown.js';
@@ -62,7 +63,8 @@ export function planFix(id: string, s: Snapshot, data?: Record<string, unknown>)
   const fix = byId.get(id);
   if (!fix) return undefined;
   try {
-    return fix.plan(s, data);
+    const plan = fix.plan(s, data);
+    return plan && !plan.nothingToDo ? guardPlan(plan, s) : plan;
   } catch {
     return undefined; // a fix that cannot plan is not offered; the finding still stands
   }

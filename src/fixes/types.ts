@@ -20,6 +20,21 @@ export interface CommandStep {
    * TUNNEL_TOKEN from the shell; `sudo` drops it): apply refuses the plan before any step when one is empty.
    */
   needsEnv?: string[];
+  /**
+   * Host paths the command changes (project-relative, as in argv), with what each must be. The plan refuses a
+   * path that leads out of the project (after symlinks) or is not that kind of thing; apply checks again
+   * just before the command runs (path-guard.ts).
+   */
+  touches?: Touch[];
+}
+
+export interface Touch {
+  path: string;
+  type: 'file' | 'dir';
+  /** Where it really leads when a symlink is on the way (SnapshotFile.realPath), shown in the plan. */
+  real?: string;
+  /** Permission bits and type from the snapshot (FileMeta.mode), when known. */
+  mode?: number;
 }
 
 export interface EditStep {
@@ -38,6 +53,8 @@ export interface EditStep {
    * It may throw an Error whose one-line message (never the file's contents) is why it cannot be done.
    */
   transform?: (text: string) => string;
+  /** Where the path really leads when it is a symlink (SnapshotFile.realPath): the file that is written. */
+  real?: string;
   /** The file holds a secret (.env with TUNNEL_TOKEN): nothing but the redacted diff is ever shown. */
   secret?: boolean;
   /**
@@ -63,6 +80,13 @@ export interface Plan {
   confirmWord?: string;
   /** Set when there is nothing to do (already applied): the reason, said to the user. */
   nothingToDo?: string;
+  /**
+   * A value this (manual) plan lacks, which the user can type for it to become runnable: the wizard asks and
+   * plans again with it in the finding's data under `key`.
+   */
+  ask?: { key: 'chart'; question: string; hint: string };
+  /** The fix would change something it must not (outside the project): its steps say what, and nothing runs. */
+  refused?: boolean;
 }
 
 export interface Fix {

@@ -2,6 +2,7 @@
 // Compose 2.21, one object per line since), `docker ps --format '{{json .}}'` (Compose v1 projects, by
 // label) and `docker inspect`. Environment values in inspect output are never kept, only their names.
 import type { ContainerState } from '../snapshot/types.js';
+import { rememberEnvSecret } from '../snapshot/redact.js';
 
 export interface PsRow {
   id: string;
@@ -173,7 +174,10 @@ export function parseInspect(text: string): InspectedContainer[] {
         .map((m) => ({ source: str(m.Source) ?? str(m.Name) ?? '', destination: str(m.Destination)!, readOnly: m.RW === false }));
     }
     if (Array.isArray(config.Env)) {
-      ic.envNames = (config.Env as unknown[]).filter((e): e is string => typeof e === 'string').map((e) => e.split('=')[0]!).filter(Boolean);
+      const env = (config.Env as unknown[]).filter((e): e is string => typeof e === 'string');
+      // Values are dropped; a secret's value is remembered (in memory) so it is hidden wherever it turns up.
+      for (const e of env) if (e.includes('=')) rememberEnvSecret(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
+      ic.envNames = env.map((e) => e.split('=')[0]!).filter(Boolean);
     }
     if (labels['com.docker.compose.oneoff'] === 'True') ic.oneOff = true;
     out.push(ic);

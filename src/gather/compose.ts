@@ -12,7 +12,7 @@ import { mergeContainer, mergeTimestamped, parseInspect, parsePs, type PsRow } f
 import { displayArgv, runStep, type GatherContext } from './context.js';
 import { classifyFailure, isBlocking } from './tool-errors.js';
 import { nameProblem } from './names.js';
-import { firstLine, type RunResult } from './run.js';
+import { firstLine, quote, type RunResult } from './run.js';
 
 /** The Compose file's view of the deployment: role -> service, the setup service's profiles. */
 export function composeTarget(s: Snapshot, notes: string[]): ComposeTarget {
@@ -41,7 +41,7 @@ function versionOf(r: RunResult): { client?: string; server?: string } {
   try {
     const v = JSON.parse(r.stdout) as { Client?: { Version?: string }; Server?: { Version?: string; Components?: { Name?: string; Version?: string }[] } | null };
     const engine = v.Server?.Components?.find((c) => c.Name === 'Engine')?.Version ?? v.Server?.Version;
-    return { client: v.Client?.Version, server: engine };
+    return { client: v.Client?.Version === undefined ? undefined : quote(String(v.Client.Version)), server: engine === undefined ? undefined : quote(String(engine)) };
   } catch {
     return {};
   }
@@ -78,13 +78,13 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
     ? { ...dockerProblem, neededFor: 'the Compose deployment', ...(dv.client ? { version: dv.client } : {}) }
     : { present: true, version: `${dv.client ?? '?'}${dv.server ? ` (daemon ${dv.server})` : ''}`, neededFor: 'the Compose deployment' };
 
-  const alsoV1 = v1.exitCode === 0 ? `; docker-compose ${v1.stdout.trim()} is installed too` : '';
+  const alsoV1 = v1.exitCode === 0 ? `; docker-compose ${quote(v1.stdout)} is installed too` : '';
   if (v2.exitCode === 0) {
     s.deployment.composeFlavor = 'v2';
-    tools.compose = { present: true, version: `docker compose ${v2.stdout.trim()}${alsoV1}` };
+    tools.compose = { present: true, version: `docker compose ${quote(v2.stdout)}${alsoV1}` };
   } else if (v1.exitCode === 0) {
     s.deployment.composeFlavor = 'v1';
-    tools.compose = { present: true, version: `docker-compose ${v1.stdout.trim()}` };
+    tools.compose = { present: true, version: `docker-compose ${quote(v1.stdout)}` };
   } else {
     tools.compose = { present: false, problem: 'not-found', message: 'neither `docker compose` (v2 plugin) nor `docker-compose` (v1) answered', argv: v1.argv };
   }

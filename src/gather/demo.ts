@@ -12,6 +12,7 @@ import { displayArgv } from './context.js';
 import { applyDemoEffects, readDemoEffects } from './demo-effects.js';
 import { demoCommands, demoRecordedNow, demoShiftMs, shiftLogTimes, DEMO_PROJECT } from './demo-recorded.js';
 import { writeDemoPki } from './demo-pki.js';
+import { redactSnapshot } from '../snapshot/redact.js';
 
 /** When this demo's recording is taken to end (ISO), kept in its temp copy. */
 const DEMO_CLOCK = '.mcp-tunnel-triage-demo-clock';
@@ -66,7 +67,7 @@ export async function gatherDemo(opts: TriageOptions, demo: DemoDeployment, onEv
   applyDemoEffects(s, await readDemoEffects(demo.dir)); // what fixes did in this demo so far
   s.deployment.how = `built-in demo deployment, copied to ${demo.dir}`;
   s.notes.unshift('DEMO: a built-in broken sample deployment; nothing on this host was examined or changed');
-  return s;
+  return redactSnapshot(s);
 }
 
 async function ageFiles(dir: string): Promise<void> {

@@ -1,12 +1,12 @@
 // Reads the deployment's files from the project folder. Secrets never enter the snapshot: private keys and
 // token files are withheld (only their metadata and, for keys, the public half are kept).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileRole, KeyInfo, Snapshot, SnapshotFile } from '../snapshot/types.js';
 import { COMPOSE_NAMES, DEFAULT_CONFIG, VALUES_NAMES, proposeRoles, resolveRoles, type RoleHints } from '../snapshot/roles.js';
 import { decodeText } from '../snapshot/text.js';
-import { redact } from '../snapshot/redact.js';
+import { redact, rememberTunnelToken } from '../snapshot/redact.js';
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Files whose contents are secret by nature: kept as metadata only. */
@@ -32,6 +32,15 @@ export function keyInfoOf(pem: Buffer): KeyInfo {
   }
 }
 
+/**
+ * A token file's token is remembered in memory (never kept), so a log that prints it, or its secret, without
+ * a key name still shows [REDACTED]. A private key's body is not: its public half (the modulus) is in the
+ * certificate too, which must stay readable; key bodies are found by their structure instead.
+ */
+function rememberWithheld(text: string, key: boolean): void {
+  if (!key) rememberTunnelToken(text);
+}
+
 /** Reads one file: its metadata always, its text unless it is secret. Absent: undefined. */
 export async function readDeploymentFile(abs: string, secret: boolean, opts: { privateKey?: boolean } = {}): Promise<SnapshotFile | undefined> {
   let info;
@@ -50,20 +59,29 @@ export async function readDeploymentFile(abs: string, secret: boolean, opts: { p
   } catch (err) {
     return { meta, error: errCode(err) };
   }
+  return { meta, ...fileFromBytes(bytes, secret, opts) };
+}
+
+/**
+ * A file's bytes as the snapshot keeps them: text (redacted), binary as base64, or a private key withheld
+ * with only its public facts. Also used for what is read from a Kubernetes Secret (src/gather/kube-tls.ts).
+ */
+export function fileFromBytes(bytes: Buffer, secret: boolean, opts: { privateKey?: boolean } = {}): SnapshotFile {
   const latin = bytes.toString('latin1');
   const looksLikeKey = /PRIVATE KEY-----/.test(latin);
   // A certificate file that also holds its key keeps the certificates; the key block is redacted below.
   const alsoCertificate = looksLikeKey && /-----BEGIN CERTIFICATE-----/.test(latin);
   if ((secret || looksLikeKey) && !alsoCertificate) {
+    rememberWithheld(latin, looksLikeKey);
     // The file the proxy uses as its key gets key facts even when it is not PEM: "does not parse" is a finding.
-    return { meta, withheld: true, ...(looksLikeKey || opts.privateKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
+    return { withheld: true, ...(looksLikeKey || opts.privateKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
   }
   const text = decodeText(bytes);
-  if (text === undefined) return { meta, base64: bytes.toString('base64') };
+  if (text === undefined) return { base64: bytes.toString('base64') };
   const clean = redact(text);
-  const file: SnapshotFile = clean === text ? { meta, text } : { meta, text: clean, redacted: true };
+  const file: SnapshotFile = clean === text ? { text } : { text: clean, redacted: true };
   if (alsoCertificate) {
-    if (/PRIVATE KEY-----\s*[A-Za-z0-9+/]{16}/.test(clean)) return { meta, withheld: true, keyInfo: keyInfoOf(bytes) }; // never keep key material
+    if (/PRIVATE KEY-----\s*[A-Za-z0-9+/]{16}/.test(clean)) return { withheld: true, keyInfo: keyInfoOf(bytes) }; // never keep key material
     file.keyInfo = keyInfoOf(bytes);
   }
   return file;
@@ -77,6 +95,18 @@ export async function dirMetaOf(absFile: string): Promise<SnapshotFile['meta'] |
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where `given` really leads when a symlink is on the way, as SnapshotFile.realPath says it (project-relative
+ * inside the project, absolute outside); undefined when nothing was followed or it cannot be resolved.
+ */
+export async function realPathOf(dir: string, realDir: string, given: string): Promise<string | undefined> {
+  const named = isAbsolute(given) ? resolve(given) : resolve(realDir, given);
+  const real = await realpath(isAbsolute(given) ? given : join(dir, given)).catch(() => undefined);
+  if (real === undefined || real === named) return undefined;
+  const rel = relative(realDir, real);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? real : rel.split(sep).join('/');
 }
 
 /** A project-relative POSIX path for a user-given path (absolute paths outside the project stay absolute). */
@@ -96,6 +126,8 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
   const files: Snapshot['files'] = {};
   const tried = new Set<string>();
   const abs = (p: string) => (isAbsolute(p) ? p : join(dir, p));
+  // Fixes refuse paths that lead out of the project: record where each one really leads.
+  const realDir = await realpath(dir).catch(() => resolve(dir));
   const readAll = async (paths: string[]) => {
     await Promise.all(
       paths
@@ -104,7 +136,9 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
           tried.add(p);
           const isKey = p === proposeRoles(files, hints).tlsKey;
           const file = await readDeploymentFile(abs(p), SECRET_FILES.has(p) || isKey, { privateKey: isKey });
-          if (file) files[p] = file;
+          if (!file) return;
+          const real = await realPathOf(dir, realDir, p);
+          files[p] = real === undefined ? file : { ...file, realPath: real };
         }),
     );
   };
@@ -121,6 +155,9 @@ export async function gatherFiles(dir: string, hints: RoleHints = {}): Promise<G
   if (key && paths.tlsKey) {
     const dirMeta = await dirMetaOf(abs(paths.tlsKey));
     if (dirMeta) key.dirMeta = dirMeta;
+    const folder = dirname(paths.tlsKey);
+    const dirReal = await realPathOf(dir, realDir, folder);
+    if (dirMeta && dirReal !== undefined) key.dirRealPath = dirReal;
   }
   return { files, paths };
 }

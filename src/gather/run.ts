@@ -1,11 +1,15 @@
-// Every external command goes through here: an argv array (never a shell), a timeout after which the
-// process is killed, and a cap on the output kept. It never throws: failures are data for the findings.
+// Every external command goes through here: an argv array (never a shell), a deadline after which it is
+// killed, and a cap on the output kept. It never throws: failures are data for the findings.
+// Each command runs in its own process group (and session), and the whole group is killed at the deadline:
+// a child the tool left behind (`sleep 1000 & wait` in a wrapper) can neither keep its stdout open past the
+// deadline nor outlive the run. The deadline counts from the moment the process really started.
 import { execa } from 'execa';
 import type { CommandRecord } from '../snapshot/types.js';
+import { printable } from '../snapshot/printable.js';
 
 export interface RunOptions {
   timeoutMs: number;
-  /** Most bytes kept from stdout (and from stderr). */
+  /** Most bytes kept from stdout (and from stderr); the command is stopped when it prints more. */
   maxBytes?: number;
   cwd?: string;
   env?: Record<string, string | undefined>;
@@ -30,46 +34,170 @@ export interface RunResult {
 }
 
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+/** SIGTERM first; what is still there this long after gets SIGKILL. */
+export const KILL_GRACE_MS = 2_000;
+/** After SIGKILL, how long the output pipes may stay open (a grandchild that left the group) before they are cut. */
+const PIPE_GRACE_MS = 1_000;
+
+/** Process groups of commands still running, so a fatal signal to this tool can take them along. */
+const liveGroups = new Set<number>();
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already empty.
+  }
+}
+
+/** Kills every command still running (a fatal signal is taking this process down). */
+export function killAllCommands(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pid of liveGroups) killGroup(pid, signal);
+}
+
+const FATAL: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let hooked = false;
+
+/**
+ * Commands are not in the terminal's process group, so Ctrl-C no longer reaches them by itself. When
+ * nothing else handles a fatal signal, it kills every running group and is raised again, so the tool dies
+ * of it as it would have (exit 128+n); process.exit() takes them along too.
+ */
+const handlers = new Map<NodeJS.Signals, () => void>();
+
+function hookSignals(): void {
+  if (hooked) return;
+  hooked = true;
+  for (const sig of FATAL) {
+    const onSignal = () => {
+      // Someone else (a fix, the wizard) handles it: they stop their commands through their AbortSignal,
+      // so a step reads as cancelled and its files are put back. Otherwise the signal is fatal here.
+      if (process.listenerCount(sig) > 1) return;
+      killAllCommands('SIGKILL');
+      for (const [s, h] of handlers) process.off(s, h);
+      handlers.clear();
+      hooked = false;
+      process.kill(process.pid, sig);
+    };
+    handlers.set(sig, onSignal);
+    process.on(sig, onSignal);
+  }
+}
+
+// process.exit() (a second Ctrl-C during a fix) runs no signal handler: take the commands along here too.
+process.once('exit', () => killAllCommands('SIGKILL'));
+
+class Output {
+  private chunks: Buffer[] = [];
+  bytes = 0;
+  full = false;
+  constructor(private readonly max: number) {}
+  /** Keeps what fits under the cap; false once the cap is reached. */
+  add(chunk: Buffer): boolean {
+    const room = this.max - this.bytes;
+    if (room > 0) {
+      const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      this.chunks.push(kept);
+      this.bytes += kept.length;
+    }
+    if (chunk.length > room) this.full = true;
+    return !this.full;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
 
 export async function runCommand(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
   const [file, ...args] = argv;
-  const start = performance.now();
   if (!file) throw new Error('runCommand needs a program');
+  const start = performance.now();
+  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const out = { stdout: new Output(max), stderr: new Output(max) };
+  hookSignals(); // before the spawn: a signal that comes right after it must find the group
   const sub = execa(file, args, {
     reject: false,
-    timeout: opts.timeoutMs,
-    forceKillAfterDelay: 2_000,
-    maxBuffer: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+    buffer: false,
     cwd: opts.cwd,
     env: opts.env,
     extendEnv: true,
     input: opts.input ?? '',
     stripFinalNewline: false,
-    cancelSignal: opts.signal,
+    detached: true, // its own process group: killed whole, and not by the terminal's Ctrl-C (we forward it)
     windowsHide: true,
   });
-  if (opts.onOutput) {
-    sub.stdout?.on('data', (b: Buffer) => opts.onOutput!(b.toString('utf8'), 'stdout'));
-    sub.stderr?.on('data', (b: Buffer) => opts.onOutput!(b.toString('utf8'), 'stderr'));
+  const pid = sub.pid;
+  if (pid !== undefined) liveGroups.add(pid); // same synchronous step as the spawn: no handler runs between
+
+  let ended: 'timeout' | 'cancel' | 'cap' | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  let cutPipes: () => void = () => {};
+  const pipesCut = new Promise<void>((resolve) => (cutPipes = resolve));
+  const stop = (why: NonNullable<typeof ended>) => {
+    if (ended) return;
+    ended = why;
+    killGroup(pid, 'SIGTERM');
+    timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
+    timers.push(setTimeout(cutPipes, KILL_GRACE_MS + PIPE_GRACE_MS));
+  };
+  // The deadline starts when the process really started (not when it was asked for).
+  let exited = false;
+  let exitCode: number | null = null;
+  const leftovers = () => {
+    killGroup(pid, 'SIGKILL');
+    cutPipes();
+  };
+  if (pid !== undefined) timers.push(setTimeout(() => (exited ? leftovers() : stop('timeout')), opts.timeoutMs));
+  // The tool itself exited but something it started still holds its output: that is not worth waiting for.
+  sub.once('exit', (code: number | null) => {
+    exited = true;
+    exitCode = code;
+    if (!ended) timers.push(setTimeout(leftovers, PIPE_GRACE_MS));
+  });
+  const onAbort = () => stop('cancel');
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  for (const stream of ['stdout', 'stderr'] as const) {
+    sub[stream]?.on('data', (b: Buffer) => {
+      if (!out[stream].add(b)) stop('cap');
+      opts.onOutput?.(b.toString('utf8'), stream);
+    });
   }
-  const r = await sub;
+
+  type Finished = Awaited<typeof sub>;
+  const r: Finished | undefined = await Promise.race([sub, pipesCut.then(() => undefined)]);
+  if (r === undefined) {
+    // A process outside the group still holds the pipes: stop reading them.
+    sub.stdout?.destroy();
+    sub.stderr?.destroy();
+  }
+  for (const t of timers) clearTimeout(t);
+  opts.signal?.removeEventListener('abort', onAbort);
+  if (ended) killGroup(pid, 'SIGKILL'); // whatever ignored SIGTERM and let go of the pipes
+  else killGroup(pid, 'SIGTERM'); // a background child the tool left behind (its own leader exited)
+  if (pid !== undefined) liveGroups.delete(pid);
+
   const ms = Math.round(performance.now() - start);
-  const notFound = r.code === 'ENOENT';
+  const notFound = r?.code === 'ENOENT';
   const result: RunResult = {
     argv: [...argv],
-    stdout: String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
+    stdout: out.stdout.text(),
+    stderr: out.stderr.text(),
     ms,
-    timedOut: Boolean(r.timedOut),
-    truncated: Boolean(r.isMaxBuffer),
+    timedOut: ended === 'timeout',
+    truncated: out.stdout.full || out.stderr.full,
     notFound,
   };
-  if (typeof r.exitCode === 'number') result.exitCode = r.exitCode;
+  const code = r ? r.exitCode : exitCode ?? undefined;
+  if (typeof code === 'number' && !ended) result.exitCode = code;
   if (notFound) result.error = `${file}: command not found`;
-  else if (r.timedOut) result.error = `timed out after ${Math.round(opts.timeoutMs / 1000)} s and was killed`;
-  else if (r.isCanceled) result.error = 'cancelled';
-  else if (r.failed && result.exitCode === undefined) result.error = (r.shortMessage ?? 'failed').split('\n')[0];
-  else if (r.failed) result.error = causeLine(result.stderr) || `exited with code ${result.exitCode}`;
+  else if (ended === 'timeout') result.error = `timed out after ${Math.max(1, Math.round(opts.timeoutMs / 1000))} s and was killed`;
+  else if (ended === 'cancel') result.error = 'cancelled';
+  else if (ended === 'cap') result.error = `printed more than ${sizeText(max)}; stopped, the rest was not read`;
+  else if (r?.failed && result.exitCode === undefined) result.error = (r.shortMessage ?? 'failed').split('\n')[0];
+  else if (r?.failed) result.error = causeLine(result.stderr) || `exited with code ${result.exitCode}`;
   return result;
 }
 
@@ -78,6 +206,16 @@ export function causeLine(text: string): string {
   if (!/^Traceback \(most recent call last\):/m.test(text)) return firstLine(text);
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   return lines[lines.length - 1] ?? '';
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} kB`;
+}
+
+/** What a report may quote of a tool's answer (a version, a context name): its first line, cut at `max`. */
+export function quote(text: string | undefined, max = 80): string {
+  const line = firstLine(printable(text ?? ''));
+  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 export function firstLine(text: string): string {

@@ -10,6 +10,7 @@ import { emptySnapshot } from '../snapshot/types.js';
 import { composeModel, serviceFor, type ComposeService } from '../analyze/compose-model.js';
 import { lineOf } from '../analyze/yaml-source.js';
 import { inspectTunnelToken } from '../snapshot/tunnel-token.js';
+import { rememberTunnelToken } from '../snapshot/redact.js';
 import { commandWords, flagValue } from '../analyze/compose-command.js';
 import { interpolate, parseDotenv, type DotenvEntry } from './dotenv.js';
 
@@ -34,6 +35,7 @@ function envFilePaths(svc: ComposeService): string[] {
 }
 
 function verdict(value: string, info: TokenInfo): TokenInfo {
+  rememberTunnelToken(value); // in memory only: hidden wherever it, or its secret, turns up
   const v = inspectTunnelToken(value);
   return { ...info, present: v.problem !== 'empty', ...(v.problem ? { problem: v.problem, detail: v.detail } : {}) };
 }
@@ -41,6 +43,7 @@ function verdict(value: string, info: TokenInfo): TokenInfo {
 /** A value in a .env-style file: an opening quote never closed never reaches cloudflared at all. */
 function entryVerdict(entry: DotenvEntry, info: TokenInfo): TokenInfo {
   if (!entry.unterminated) return verdict(entry.value, info);
+  rememberTunnelToken(entry.value);
   const q = entry.value.trimStart()[0] === "'" ? 'single' : 'double';
   return { ...info, present: true, problem: 'unclosed-quote', detail: `an opening ${q} quote that is never closed` };
 }

@@ -1,5 +1,9 @@
-// `--json`: SPEC section 4's shape, and nothing else on stdout.
+// `--json`: SPEC section 4's shape, and nothing else on stdout. Every string is printable: a consumer that
+// prints a field (`jq -r`) must not hand a terminal a control code from outside (a path, a tool's words).
 import type { Report } from '../analyze/types.js';
+import { printable } from '../snapshot/printable.js';
+
+const printableValues = (_key: string, value: unknown) => (typeof value === 'string' ? printable(value) : value);
 
 export function jsonReport(report: Report): string {
   const out = {
@@ -16,5 +20,5 @@ export function jsonReport(report: Report): string {
     findings: report.findings,
     checks: report.checks,
   };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return `${JSON.stringify(out, printableValues, 2)}\n`;
 }

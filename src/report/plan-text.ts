@@ -2,7 +2,7 @@
 // folder it runs in), each file's diff, the steps for a person; then each step's outcome and the verdict.
 // Pure functions of the plan and the outcomes.
 import type { Finding } from '../analyze/types.js';
-import { commandLine } from '../fixes/describe.js';
+import { commandLine, shownDiff } from '../fixes/describe.js';
 import type { ApplyOutcome, Plan, PlanStep, StepOutcome, VerifyOutcome } from '../fixes/types.js';
 import { paint, type Style, PLAIN } from './style.js';
 import { wrap } from './text.js';
@@ -33,22 +33,31 @@ export function stepHeadline(step: PlanStep, style: Style = PLAIN): string {
     case 'command':
       return `${paint(style, 'bold', `$ ${commandLine(step.argv)}`)}${step.cwd ? paint(style, 'dim', `   (in ${step.cwd})`) : ''}${step.destructive ? paint(style, 'red', '   destructive') : ''}`;
     case 'edit':
-      return paint(style, 'bold', `edit ${step.path}`);
+      return `${paint(style, 'bold', `edit ${step.path}`)}${step.real ? paint(style, 'dim', `   (a symlink: writes ${step.real}; the link stays)`) : ''}`;
     case 'manual':
       return `${paint(style, 'yellow', 'for you:')} ${step.text}`;
   }
 }
 
+/** `data/tls.key is a symlink: changes data/keys/tls.key` for each path a command reaches through a link. */
+function linkLines(step: PlanStep): string[] {
+  if (step.kind !== 'command') return [];
+  return (step.touches ?? []).filter((t) => t.real !== undefined).map((t) => `${t.path} is a symlink: this changes ${t.real}`);
+}
+
 export function planText(plan: Plan, style: Style = PLAIN): string {
   const lines: string[] = [];
   const n = plan.steps.length;
-  lines.push(`${paint(style, 'bold', 'Plan')}: ${n} step${n === 1 ? '' : 's'}${plan.kind === 'manual' ? ', all for you to take (outside this host)' : ''}`);
+  const all = plan.refused ? 'refused: it would change what it must not' : plan.kind === 'manual' ? `${n} step${n === 1 ? '' : 's'}, all for you to take (outside this host)` : `${n} step${n === 1 ? '' : 's'}`;
+  lines.push(`${paint(style, 'bold', 'Plan')}: ${all}`);
   plan.steps.forEach((step, i) => {
     const head = `${String(i + 1).padStart(2)}. `;
-    lines.push(head + (step.kind === 'manual' ? wrapProse(stepHeadline(step, style), 96).split('\n').join(`\n${' '.repeat(head.length)}`) : stepHeadline(step, style)));
+    const manualLine = step.kind === 'manual' && plan.refused ? paint(style, 'red', step.text) : stepHeadline(step, style);
+    lines.push(head + (step.kind === 'manual' ? wrapProse(manualLine, 96).split('\n').join(`\n${' '.repeat(head.length)}`) : manualLine));
     const why = step.kind === 'manual' ? undefined : step.why;
     if (why) lines.push(indent(wrapProse(paint(style, 'dim', `why: ${why}`), 94), '    '));
-    if (step.kind === 'edit') lines.push(indent(colourDiff(step.diff, style), '    '));
+    for (const link of linkLines(step)) lines.push(indent(paint(style, 'dim', link), '    '));
+    if (step.kind === 'edit') lines.push(indent(colourDiff(shownDiff(step.diff), style), '    '));
   });
   if (plan.steps.some((s) => s.kind === 'edit')) {
     lines.push(paint(style, 'dim', 'Edits are written atomically (a temp file renamed over the original), keeping its mode and owner, with a backup beside it (NAME.bak-<time>). A failed step puts edited files back.'));

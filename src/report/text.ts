@@ -3,6 +3,7 @@
 import { LAYER_ORDER, LAYER_TITLES, type Finding, type Report, type Evidence } from '../analyze/types.js';
 import { paint, severityLabel, severityMark, type Style, PLAIN } from './style.js';
 import { pathLines } from './path.js';
+import { shownDiff } from '../fixes/describe.js';
 
 function indent(text: string, by: string): string {
   return text
@@ -33,7 +34,7 @@ function findingBlock(f: Finding, style: Style): string {
   }
   for (const fix of f.fixes) {
     lines.push(`    ${paint(style, 'cyan', 'fix')} ${fix.title}  ${paint(style, 'dim', `(mcp-tunnel-triage fix ${fix.id})`)}${fix.destructive ? paint(style, 'red', '  destructive') : ''}`);
-    if (fix.diff) lines.push(indent(colourDiff(fix.diff, style), '      '));
+    if (fix.diff) lines.push(indent(colourDiff(shownDiff(fix.diff), style), '      '));
     for (const cmd of fix.commands ?? []) lines.push(`      $ ${cmd}`);
     for (const step of fix.steps ?? []) lines.push(indent(wrap(`- ${step}`, 94), '      '));
   }

@@ -273,7 +273,15 @@ export function normalizePrefixed({ rest: afterPrefix, origin, outerTime, source
  * Such lines can be matched before the second stage runs, if it ever does.
  */
 export function standsAlone(rest: string): boolean {
-  const c0 = rest.charCodeAt(0);
+  // Past the runtime's stamp (`docker logs -t`, `kubectl logs --timestamps`): the program's line decides.
+  let c0 = rest.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57 && rest.charCodeAt(10) === 84) {
+    const m = RFC3339.exec(rest);
+    if (m) {
+      rest = rest.slice(m[0].length);
+      c0 = rest.charCodeAt(0);
+    }
+  }
   if (c0 === 32 || c0 === 9 || rest.length === 0) return false;
   let k = rest.length - 1;
   while (k >= 0 && (rest.charCodeAt(k) === 32 || rest.charCodeAt(k) === 9)) k--;

@@ -1,19 +1,20 @@
 // Bundles (SPEC section 5): a snapshot on disk, to send to someone or to analyze later.
 //   manifest.json  logs/<source>.log  files/<path>  state/state.json  state/files.json
 // The reader accepts partial, hand-made bundles; the writer redacts and writes atomically.
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile, mkdtemp } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LOG_SOURCES, emptySnapshot, type FileRole, type LogSource, type Snapshot, type SnapshotFile } from './types.js';
-import { redact, REDACTED } from './redact.js';
-import { resolveRoles } from './roles.js';
+import { redact, redactSnapshot, redactStrings, REDACTED } from './redact.js';
+import { COMPOSE_NAMES, DEFAULT_CONFIG, VALUES_NAMES, resolveRoles } from './roles.js';
 import { resolveTunnelDomain } from './tunnel-domain.js';
 import { decodeText } from './text.js';
+import { errnoText } from '../errors.js';
 
 export const BUNDLE_FORMAT = 'mcp-tunnel-triage-bundle/1';
 /** Files larger than this are noted, not read (a deployment file is a few kB; a log is tailed). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** A bundled log is read up to this size, keeping its end, which holds the latest state. */
-export const MAX_LOG_BYTES = 64 * 1024 * 1024;
+export const MAX_LOG_BYTES = 8 * 1024 * 1024;
 
 /** Something the user must fix about the bundle: one line, exit 2. */
 export class BundleError extends Error {
@@ -55,59 +56,133 @@ function errCode(err: unknown): string {
   return e?.code ?? (e instanceof Error ? e.message : String(err));
 }
 
-async function readJson<T>(path: string, what: string): Promise<T | undefined> {
+/** Largest JSON file read from a bundle (state.json of a big Helm release is well under 1 MB). */
+const MAX_JSON_BYTES = 32 * 1024 * 1024;
+/** Most bytes of files/ read in all; the deployment's own files come first, the rest is listed as not read. */
+export const FILES_BUDGET = 48 * 1024 * 1024;
+/** Most entries listed under files/ or logs/ (a deployment has a dozen). */
+const MAX_ENTRIES = 5000;
+
+/**
+ * A bundle path that must be its own (a folder or a regular file, not a link out of the bundle); false when
+ * it is absent. A symlink is refused: `files -> /usr` would read the host.
+ */
+async function ownEntry(root: string, dir: string, rel: string, kind: 'folder' | 'file'): Promise<boolean> {
+  let info;
+  try {
+    info = await lstat(join(root, rel));
+  } catch (err) {
+    if (errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR') return false;
+    throw new BundleError(`cannot read ${rel} in bundle ${dir} (${errCode(err)})`);
+  }
+  const shown = kind === 'folder' ? `${rel}/` : rel;
+  if (info.isSymbolicLink()) {
+    const to = await readlink(join(root, rel)).catch(() => '?');
+    throw new BundleError(`bundle ${dir}: ${shown} is a symlink (to ${to}); a bundle holds its own files, so it is not read (copy the file in instead)`);
+  }
+  if (kind === 'folder' ? !info.isDirectory() : !info.isFile()) throw new BundleError(`bundle ${dir}: ${shown} is not a ${kind === 'folder' ? 'folder' : 'regular file'}`);
+  return true;
+}
+
+type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } };
+
+/** A bundle's JSON file: its own, not too large, not too deep, and of the shape its schema says; else one line. */
+async function readJson<T>(root: string, dir: string, rel: string, schema: (s: typeof import('./bundle-schema.js')) => Schema<T>): Promise<T | undefined> {
+  if (!(await ownEntry(root, dir, rel, 'file'))) return undefined;
+  const full = join(root, rel);
+  const again = `fix it, or delete the file to read the bundle without it`;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const size = (await stat(full)).size;
+    if (size > MAX_JSON_BYTES) throw new BundleError(`${rel} is ${Math.round(size / 1024 / 1024)} MB, larger than a bundle's ${rel} ever is; ${again}`);
+    text = await readFile(full, 'utf8');
   } catch (err) {
-    if (errCode(err) === 'ENOENT') return undefined;
-    throw new BundleError(`cannot read ${what} (${errCode(err)}); check the bundle's permissions`);
+    if (err instanceof BundleError) throw err;
+    throw new BundleError(`cannot read ${rel} (${errCode(err)}); check the bundle's permissions`);
   }
+  const checks = await import('./bundle-schema.js');
+  if (checks.jsonDepth(text) > checks.MAX_JSON_DEPTH) throw new BundleError(`${rel}: nested more than ${checks.MAX_JSON_DEPTH} levels deep, which no bundle is; ${again}`);
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as T;
+    parsed = JSON.parse(text);
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : 'invalid JSON';
-    throw new BundleError(`${what} is not valid JSON (${why}); fix it, or delete it to read the bundle without it`);
+    throw new BundleError(`${rel} is not valid JSON (${why}); ${again}`);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BundleError(`${rel} is not a JSON object; ${again}`);
+  const result = schema(checks).safeParse(parsed);
+  if (!result.success) throw new BundleError(`${rel}: ${checks.schemaProblem(result.error)}; ${again}`);
+  return result.data;
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if (errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR') return out;
-    throw new BundleError(`cannot list ${dir} (${errCode(err)})`);
-  }
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out.sort();
+interface Listed {
+  rel: string;
+  full: string;
+  size: number;
 }
 
-async function readBundleFile(full: string): Promise<SnapshotFile> {
+/** Regular files under `rel` (a folder of the bundle), refusing symlinks; at most MAX_ENTRIES. */
+async function listFiles(root: string, dir: string, rel: string, notes: string[]): Promise<Listed[]> {
+  const out: Listed[] = [];
+  if (!(await ownEntry(root, dir, rel, 'folder'))) return out;
+  const folders = [rel];
+  let listed = 0;
+  while (folders.length) {
+    const folder = folders.shift()!;
+    let entries;
+    try {
+      entries = await readdir(join(root, folder), { withFileTypes: true });
+    } catch (err) {
+      throw new BundleError(`cannot list ${folder} in bundle ${dir} (${errCode(err)})`);
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = `${folder}/${entry.name}`;
+      if (++listed > MAX_ENTRIES) {
+        notes.push(`stopped listing ${rel}/ after ${MAX_ENTRIES} entries: a deployment has a few dozen files`);
+        return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
+      }
+      if (entry.isSymbolicLink()) {
+        const to = await readlink(join(root, child)).catch(() => '?');
+        throw new BundleError(`bundle ${dir}: ${child} is a symlink (to ${to}); a bundle holds its own files, so it is not read (copy the file in instead)`);
+      }
+      if (entry.isDirectory()) folders.push(child);
+      else if (entry.isFile()) {
+        const size = await lstat(join(root, child)).then((i) => i.size, () => 0);
+        out.push({ rel: child, full: join(root, child), size });
+      } else notes.push(`ignored ${child}: not a regular file`);
+    }
+  }
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
+}
+
+/** The deployment's own files first (named by the manifest or by their usual names), then the smallest. */
+function readingOrder(files: Listed[], named: string[]): Listed[] {
+  const usual = new Set<string>([...named, ...COMPOSE_NAMES, DEFAULT_CONFIG, ...VALUES_NAMES, '.env'].map((p) => `files/${p}`));
+  const rank = (f: Listed) => (usual.has(f.rel) ? 0 : f.rel.startsWith('files/data/') || f.rel.startsWith('files/config/') ? 1 : 2);
+  return [...files].sort((a, b) => rank(a) - rank(b) || a.size - b.size || (a.rel < b.rel ? -1 : 1));
+}
+
+async function readBundleFile(full: string, size: number): Promise<SnapshotFile> {
   try {
-    const info = await stat(full);
-    if (info.size > MAX_FILE_BYTES) return { error: `too large to read (${info.size} bytes)` };
+    if (size > MAX_FILE_BYTES) return { error: `too large to read (${size} bytes)` };
     const bytes = await readFile(full);
     const text = decodeText(bytes);
-    return text === undefined ? { base64: bytes.toString('base64') } : { text };
+    if (text === undefined) return { base64: bytes.toString('base64') };
+    // A hand-made bundle may hold what ours never would: hide it before it reaches a diff or a report.
+    const clean = redact(text);
+    return clean === text ? { text } : { text: clean, redacted: true };
   } catch (err) {
     return { error: errCode(err) };
   }
 }
 
-async function readLogTail(full: string): Promise<{ text: string; truncated: boolean }> {
+async function readLogTail(full: string, max = MAX_LOG_BYTES): Promise<{ text: string; truncated: boolean }> {
   const info = await stat(full);
-  if (info.size <= MAX_LOG_BYTES) return { text: (await readFile(full)).toString('utf8'), truncated: false };
-  const { open } = await import('node:fs/promises');
+  if (info.size <= max) return { text: (await readFile(full)).toString('utf8'), truncated: false };
   const handle = await open(full, 'r');
   try {
-    const buffer = Buffer.alloc(MAX_LOG_BYTES);
-    await handle.read(buffer, 0, MAX_LOG_BYTES, info.size - MAX_LOG_BYTES);
+    const buffer = Buffer.alloc(max);
+    await handle.read(buffer, 0, max, info.size - max);
     const text = buffer.toString('utf8');
     return { text: text.slice(text.indexOf('\n') + 1), truncated: true };
   } finally {
@@ -129,47 +204,57 @@ export async function readBundle(dir: string, opts: ReadBundleOptions = {}): Pro
   }
   if (!info.isDirectory()) throw new BundleError(`bundle ${dir} is not a folder; pass the folder that \`bundle -o\` wrote (unpack an archive first)`);
 
-  const manifest = await readJson<Partial<Manifest>>(join(root, 'manifest.json'), 'manifest.json');
-  if (manifest !== undefined && (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest))) {
-    throw new BundleError('manifest.json is not a JSON object; fix it, or delete it to read the bundle without it');
-  }
+  const notes: string[] = [];
+  const manifest = (await readJson(root, dir, 'manifest.json', (c) => c.manifestSchema)) as Partial<Manifest> | undefined;
   if (manifest?.format !== undefined && manifest.format !== BUNDLE_FORMAT) {
     throw new BundleError(`manifest.json has format ${JSON.stringify(manifest.format)}, not ${BUNDLE_FORMAT}; this tool reads only its own bundles`);
   }
+  await ownEntry(root, dir, 'state', 'folder');
 
   const s = emptySnapshot({ origin: 'bundle', inputs: { ...(manifest?.inputs ?? {}), ...(opts.inputs ?? {}) } });
   if (typeof manifest?.created === 'string' && !Number.isNaN(Date.parse(manifest.created))) s.createdAt = manifest.created;
-  const notes: string[] = [];
 
-  const filesDir = join(root, 'files');
-  for (const full of await walk(filesDir)) {
-    const rel = relative(filesDir, full).split(sep).join('/');
-    s.files[rel] = await readBundleFile(full);
+  // files/: the deployment's own files first, within a budget, so memory stays bounded whatever the bundle holds.
+  const named = Object.values(manifest?.deployment?.paths ?? {}).filter((p): p is string => typeof p === 'string');
+  let budget = FILES_BUDGET;
+  const unread: string[] = [];
+  for (const f of readingOrder(await listFiles(root, dir, 'files', notes), named)) {
+    const rel = f.rel.slice('files/'.length);
+    if (f.size > budget) {
+      unread.push(f.rel);
+      s.files[rel] = { error: `not read: the bundle's files exceed ${FILES_BUDGET / 1024 / 1024} MB` };
+      continue;
+    }
+    budget -= Math.min(f.size, MAX_FILE_BYTES);
+    s.files[rel] = await readBundleFile(f.full, f.size);
   }
-  const facts = (await readJson<FileFacts>(join(root, 'state', 'files.json'), 'state/files.json')) ?? {};
-  for (const [path, fact] of Object.entries(facts)) {
-    if (fact && typeof fact === 'object') s.files[path] = { ...fact, ...(s.files[path] ?? {}) };
-  }
+  if (unread.length) notes.push(`${unread[0]}${unread.length > 1 ? ` and ${unread.length - 1} more` : ''} were not read: the bundle's files exceed ${FILES_BUDGET / 1024 / 1024} MB (the deployment's own files were read first)`);
+  const facts = (await readJson(root, dir, 'state/files.json', (c) => c.fileFactsSchema)) ?? {};
+  for (const [path, fact] of Object.entries(facts)) s.files[path] = { ...fact, ...(s.files[path] ?? {}) };
 
-  for (const full of await walk(join(root, 'logs'))) {
-    const name = basename(full).replace(/\.(log|txt)$/, '');
-    const source = LOG_ALIASES[name];
+  // logs/: each source keeps at most MAX_LOG_BYTES, its latest part, however many files feed it.
+  for (const f of await listFiles(root, dir, 'logs', notes)) {
+    const name = basename(f.rel);
+    const source = LOG_ALIASES[name.replace(/\.(log|txt)$/, '')];
     if (!source) {
-      notes.push(`ignored logs/${basename(full)}: log files are named ${LOG_SOURCES.map((l) => `${l}.log`).join(', ')}`);
+      notes.push(`ignored logs/${name}: log files are named ${LOG_SOURCES.map((l) => `${l}.log`).join(', ')}`);
       continue;
     }
     try {
-      const { text, truncated } = await readLogTail(full);
+      const { text, truncated } = await readLogTail(f.full);
       const existing = s.logs[source];
-      s.logs[source] = { text: existing ? `${existing.text}\n${text}` : text, origin: `logs/${basename(full)}`, ...(truncated ? { truncated } : {}) };
-      if (truncated) notes.push(`logs/${basename(full)} is larger than ${MAX_LOG_BYTES / 1024 / 1024} MB: read its last part only`);
+      let joined = existing ? `${existing.text}\n${text}` : text;
+      const cut = joined.length > MAX_LOG_BYTES;
+      if (cut) joined = joined.slice(joined.indexOf('\n', joined.length - MAX_LOG_BYTES) + 1);
+      s.logs[source] = { text: joined, origin: existing ? `${existing.origin}, ${f.rel}` : f.rel, ...(truncated || cut || existing?.truncated ? { truncated: true } : {}) };
+      if (truncated || cut) notes.push(`${f.rel}: the ${source} log is larger than ${MAX_LOG_BYTES / 1024 / 1024} MB: read its last part only`);
     } catch (err) {
-      notes.push(`cannot read logs/${basename(full)} (${errCode(err)})`);
+      notes.push(`cannot read ${f.rel} (${errCode(err)})`);
     }
   }
 
-  const state = await readJson<Snapshot['state']>(join(root, 'state', 'state.json'), 'state/state.json');
-  if (state && typeof state === 'object') s.state = state;
+  const state = await readJson(root, dir, 'state/state.json', (c) => c.stateSchema);
+  if (state) s.state = state as Snapshot['state'];
 
   const paths = { ...resolveRoles(s.files, (manifest?.deployment?.paths ?? {}) as Partial<Record<FileRole, string>>) };
   const kind = manifest?.deployment?.kind ?? (paths.compose ? 'compose' : paths.values ? 'helm' : 'unknown');
@@ -186,11 +271,23 @@ export async function readBundle(dir: string, opts: ReadBundleOptions = {}): Pro
   if (Object.keys(s.files).length === 0 && Object.keys(s.logs).length === 0 && !state) {
     throw new BundleError(`bundle ${dir} holds nothing to analyze: expected logs/<source>.log, files/<path> or manifest.json`);
   }
-  return s;
+  return redactSnapshot(s);
 }
 
 /** Writes the snapshot as a bundle, redacted, into a new folder (atomically: a temp folder, then rename). */
 export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
+  try {
+    return await writeBundleFiles(s, dir);
+  } catch (err) {
+    if (err instanceof BundleError) throw err;
+    // A full disk, a read-only mount, no permission: one line with what to do, never an internal error.
+    const why = errnoText(err);
+    if (why) throw new BundleError(`cannot write the bundle to ${dir}: ${why}; ${/ENOSPC|EDQUOT/.test(why) ? 'free some space or choose another folder' : 'choose another folder'}`);
+    throw err;
+  }
+}
+
+async function writeBundleFiles(s: Snapshot, dir: string): Promise<Manifest> {
   const target = resolve(dir);
   try {
     const existing = await readdir(target);
@@ -232,9 +329,9 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
       if (clean !== log.text || log.redacted) redacted.push({ path: `logs/${source}.log`, what: `secrets replaced by ${REDACTED}` });
       await put(`logs/${source}.log`, clean);
     }
-    await put('state/files.json', redact(JSON.stringify(facts, null, 2)) + '\n');
+    await put('state/files.json', jsonText(facts));
     const stateText = JSON.stringify(s.state, null, 2);
-    const cleanState = redact(stateText);
+    const cleanState = jsonText(s.state).trimEnd();
     if (cleanState !== stateText) redacted.push({ path: 'state/state.json', what: `secrets replaced by ${REDACTED}` });
     redacted.push(...(s.state.redactions ?? []));
     await put('state/state.json', cleanState + '\n');
@@ -253,7 +350,7 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
       ...(s.state.commands?.length ? { commands: s.state.commands.map((c) => redact(c.argv.map(quoteArg).join(' '))) } : {}),
       ...(Object.keys(logOrigins).length ? { logs: logOrigins } : {}),
     };
-    await writeFile(join(tmp, 'manifest.json'), redact(JSON.stringify(manifest, null, 2)) + '\n', { mode: 0o600 });
+    await writeFile(join(tmp, 'manifest.json'), jsonText(manifest), { mode: 0o600 });
     await rm(target, { recursive: true, force: true }); // only ever an empty folder here (checked above)
     await rename(tmp, target);
     return manifest;
@@ -261,6 +358,11 @@ export async function writeBundle(s: Snapshot, dir: string): Promise<Manifest> {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** JSON with every string (and key) redacted before it is written: a rule never cuts through an escape. */
+function jsonText(value: unknown): string {
+  return `${JSON.stringify(redactStrings(value), null, 2)}\n`;
 }
 
 /** An argument as a shell would need it, for the manifest's list of commands. */

@@ -57,7 +57,7 @@ export function Wizard({ init, services, onExit, signals }: WizardProps) {
 
   useEffect(() => {
     if (!signals) return;
-    const onSignal = () => dispatch({ type: 'interrupt' });
+    const onSignal = (exitCode?: number) => dispatch({ type: 'interrupt', ...(exitCode === undefined ? {} : { exitCode }) });
     signals.on('interrupt', onSignal);
     return () => void signals.off('interrupt', onSignal);
   }, [signals]);

@@ -3,10 +3,17 @@
 import type { Finding } from '../analyze/types.js';
 import { shellQuote } from '../fixes/describe.js';
 import { fixKeys } from './fix-keys.js';
+import { redact } from '../snapshot/redact.js';
+import { printable } from '../snapshot/printable.js';
 
 const DELIMITER = 'MCP_TUNNEL_TRIAGE_PATCH';
 
+/** The script, redacted once more as a whole: what reaches the clipboard leaves this tool. */
 export function copyText(finding: Finding, dir: string | undefined): string {
+  return printable(redact(scriptOf(finding, dir)));
+}
+
+function scriptOf(finding: Finding, dir: string | undefined): string {
   const keys = fixKeys(finding.fixes);
   const blocks = finding.fixes.map((fix, i) => {
     const lines = [`# (${keys[i]}) ${fix.title}${fix.destructive ? ' [destructive]' : ''}`];

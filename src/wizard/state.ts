@@ -143,6 +143,8 @@ export interface WizardState {
   /** Started as `watch` on a terminal: until checks are run, the exit code is watch's (SPEC: events). */
   startedAs?: 'watch';
   exitCode?: number;
+  /** A fatal signal arrived: the exit code it asks for (128+n), used when the wizard quits. */
+  signalExit?: number;
 }
 
 export interface WizardWatch {
@@ -196,7 +198,8 @@ export type Action =
   | { type: 'copied'; text: string; ok: boolean }
   | { type: 'content'; lines: number }
   | { type: 'notice'; text: string; tone: 'info' | 'error' | 'ok' }
-  | { type: 'interrupt' }
+  /** Ctrl-C as a signal, or SIGTERM / SIGHUP: `exitCode` (128+n) is what the wizard exits with once the fix stopped. */
+  | { type: 'interrupt'; exitCode?: number }
   | { type: 'watch-open'; forMs?: number }
   | { type: 'watch-started'; since: string; followers: FollowerInfo[]; target: MetricsTarget }
   | { type: 'watch-failed'; message: string }

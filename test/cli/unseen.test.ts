@@ -10,6 +10,8 @@ import { makeScenario, type Rule } from '../helpers/stand-ins.js';
 import { toolError } from '../helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { FAKE_TOKEN } from '../helpers/token.js';
+import { haveRealKubectl } from '../helpers/kube-api.js';
+import { closedPort, startKubeScenario, TWO_REPLICAS } from '../helpers/kube-scenario.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -106,19 +108,41 @@ describe('nothing gathered is never healthy', () => {
     expect(r.json.checks.find((c) => c.id === 'runtime.container-down')?.status).toBe('skipped');
     expect(r.text).toMatch(/\? Not seen: .*did not answer and were killed/);
   }, 60_000);
+});
+
+// The real kubectl against the API server harness: what an operator's kubectl says, not a recording.
+describe.skipIf(!haveRealKubectl)('nothing gathered is never healthy: a cluster that cannot be read (real kubectl)', () => {
+  async function cluster(o: Parameters<typeof startKubeScenario>[1]) {
+    const k = await startKubeScenario(TWO_REPLICAS, o);
+    cleanups.push(k.cleanup);
+    return k;
+  }
 
   it('the cluster refuses the connection (--kube)', async () => {
-    const refused = { ...toolError('kubectl-localhost-refused') };
-    const sc = await scenarioOf([{ tool: 'helm', args: [], match: 'prefix', ...toolError('helm-cluster-unreachable') }], { tool: 'kubectl', ...refused }, ['kubectl', 'helm']);
-    await sc.setRules([{ tool: 'helm', args: [], match: 'prefix', ...toolError('helm-cluster-unreachable') }, { tool: 'kubectl', args: [], match: 'prefix', ...refused }]);
-    const r = await both(['--dir', helm, '--kube'], sc.env);
-    expectUnseen(r, /could not examine the release's pods \(kubectl: .*was refused.*\); check the kube context, KUBECONFIG and your VPN, or pass --context/);
+    const port = await closedPort();
+    const k = await cluster({ kubeconfig: { server: `https://127.0.0.1:${port}` } });
+    const r = await both(['--dir', helm, '--kube'], k.env);
+    expectUnseen(r, new RegExp(`could not examine the release's pods \\(kubectl: The connection to the server 127\\.0\\.0\\.1:${port} was refused.*\\); check the kube context, KUBECONFIG and your VPN, or pass --context`));
   }, 120_000);
 
-  it('the cluster does not accept our credentials (Unauthorized)', async () => {
-    const unauthorized = { stderr: 'error: You must be logged in to the server (Unauthorized)\n', exitCode: 1 };
-    const sc = await scenarioOf([{ tool: 'helm', args: [], match: 'prefix', stderr: 'Error: Kubernetes cluster unreachable: the server has asked for the client to provide credentials\n', exitCode: 1 }, { tool: 'kubectl', args: [], match: 'prefix', ...unauthorized }], undefined, ['kubectl', 'helm']);
-    const r = await both(['--dir', helm, '--kube'], sc.env);
-    expectUnseen(r, /could not examine the release's pods \(kubectl: error: You must be logged in to the server \(Unauthorized\)\); use credentials that may read the namespace/);
+  it('the cluster does not accept our credentials (401)', async () => {
+    const k = await cluster({ api: { mode: 'unauthorized' } });
+    const r = await both(['--dir', helm, '--kube'], k.env);
+    expectUnseen(r, /could not examine the release's pods \(kubectl: error: You must be logged in to the server \(the server has asked for the client to provide credentials\)\); log in to the cluster again/);
+  }, 120_000);
+
+  it('an API server that never answers: could not check, no verdict on the pods', async () => {
+    const k = await cluster({ api: { mode: 'hang' } });
+    const r = await both(['--dir', helm, '--kube', '--timeout', '8'], k.env);
+    expectUnseen(r, /could not examine the release's pods \(kubectl: .*\); check the kube context/);
+    expect(r.json.findings.some((f) => f.id === 'runtime.container-down')).toBe(false);
+    expect(r.json.checks.find((c) => c.id === 'runtime.container-down')?.status).toBe('skipped');
+  }, 120_000);
+
+  it('credentials that may not list the pods (403): the rest is reported, and the run exits 2', async () => {
+    const k = await cluster({ api: { forbid: [{ resource: 'pods', verb: 'list' }] } });
+    const r = await both(['--dir', helm, '--kube'], k.env);
+    expectUnseen(r, /could not examine the release's pods \(kubectl: Error from server \(Forbidden\): pods is forbidden: .*\); use credentials that may read the namespace/, false);
+    expect(r.json.findings.map((f) => f.id)).toContain('setup.job-left-behind');
   }, 120_000);
 });

@@ -237,7 +237,7 @@ describe('tool failures become runtime.tool-missing, never a crash', () => {
     const dir = await project();
     const spec: ComposeSpec = { flavor: 'v2-lines', project: projectOf(dir), dir, containers: containers(), logs: LOGS };
     const sc = await scenario([{ tool: 'docker', args: ['compose', 'logs', 'cloudflared'], match: 'contains', hang: true }, ...composeRules(spec)]);
-    // 3 s: long enough for every other stand-in call on a busy machine, short for the test.
+    // 3 s: long enough that a stand-in starting on a loaded machine is not what hangs.
     const s = await gatherSnapshot(options(dir, { timeoutMs: 3_000 }), undefined, { env: sc.env });
     const hung = s.state.commands!.find((c) => c.timedOut)!;
     expect(hung.argv).toEqual(['docker', 'compose', 'logs', '--no-color', '--timestamps', '--tail', '2000', 'cloudflared']);

@@ -29,6 +29,7 @@ export interface Call {
   args: string[];
   cwd: string;
   at: number;
+  /** The stand-in's own process (to check that nothing was left running). */
   pid: number;
 }
 

@@ -19,6 +19,8 @@ export interface TmuxSession {
   /** Polls until the bin has exited; its exit code. */
   exitCode(timeoutMs?: number): Promise<number>;
   kill(): Promise<void>;
+  /** The bin's process id (the child of the pane's shell). */
+  pid(): Promise<number>;
 }
 
 function shellQuote(s: string): string {
@@ -89,6 +91,13 @@ export async function startTmux(args: string[], opts: { cwd: string; env?: Recor
     },
     async kill() {
       await tmux('kill-server');
+    },
+    async pid() {
+      const shell = (await tmux('list-panes', '-F', '#{pane_pid}')).stdout.trim();
+      const children = await execa('ps', ['-o', 'pid=', '--ppid', shell], { reject: false });
+      const pid = Number(children.stdout.trim().split('\n')[0]);
+      if (!pid) throw new Error(`no process under the pane's shell ${shell}`);
+      return pid;
     },
   };
 }

@@ -32,10 +32,10 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker CLIs, daemon down
     await rm(sockets, { recursive: true, force: true });
   });
 
-  async function diagnoseWith(host: string): Promise<{ exitCode: number; report: Report; text: string; stderr: string }> {
+  async function diagnoseWith(host: string, args: string[] = []): Promise<{ exitCode: number; report: Report; text: string; stderr: string }> {
     const p = project!;
-    const json = await p.triage(['diagnose', '--json'], { DOCKER_HOST: host, TUNNEL_TOKEN: token });
-    const text = await p.triage(['diagnose'], { DOCKER_HOST: host, TUNNEL_TOKEN: token });
+    const json = await p.triage(['diagnose', '--json', ...args], { DOCKER_HOST: host, TUNNEL_TOKEN: token });
+    const text = await p.triage(['diagnose', ...args], { DOCKER_HOST: host, TUNNEL_TOKEN: token });
     expect(json.exitCode).toBe(text.exitCode);
     return { exitCode: json.exitCode, report: JSON.parse(json.stdout) as Report, text: text.stdout, stderr: json.stderr + text.stderr };
   }
@@ -75,5 +75,29 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker CLIs, daemon down
     expect(existsSync(path)).toBe(true);
     const host = `unix://${path}`;
     expectDaemonDown(await diagnoseWith(host), host);
+  }, 120_000);
+
+  it('a daemon that hangs (stopped with SIGSTOP: its socket accepts, nothing answers): could not check, exit 2', async () => {
+    const path = join(sockets, 'hung.sock');
+    // A process that listens on the socket, then is stopped: the kernel still accepts connections for it.
+    const daemon = execa(process.execPath, ['-e', `require('net').createServer(() => {}).listen(${JSON.stringify(path)}, () => process.stdout.write('up\\n'))`], { reject: false });
+    try {
+      await new Promise<void>((resolve) => daemon.stdout!.once('data', () => resolve()));
+      process.kill(daemon.pid!, 'SIGSTOP');
+      const host = `unix://${path}`;
+      const r = await diagnoseWith(host, ['--timeout', '3']);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^mcp-tunnel-triage: could not examine the deployment: could not examine the containers of Compose project ${project!.name} \\(docker: \`docker version [^\`]*\` timed out after 3 s and was killed\\); the daemon or API server does not answer`));
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(2); // one line per run
+      expect(r.report.blocked).toMatch(/^could not examine the containers/);
+      // Could not check: nothing about the deployment is said from a tool that did not answer.
+      expect(r.text).not.toMatch(/no problems found|never started|has no container/);
+      expect(byId(r.report, 'runtime.container-down')).toEqual([]);
+      expect(r.report.checks.find((c) => c.id === 'runtime.container-down')?.status).toBe('skipped');
+      expect(r.text).toMatch(/\? Not seen: .*did not answer and were killed/);
+    } finally {
+      process.kill(daemon.pid!, 'SIGKILL');
+      await daemon;
+    }
   }, 120_000);
 });

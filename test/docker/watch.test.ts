@@ -1,7 +1,7 @@
 // Real Docker, the real cloudflared: watch follows a Compose project while requests go through the tunnel.
 // The stand-in proxy runs with network_mode none and the real cloudflared 2025.5.0 in its namespace (so it
 // reaches nothing but loopback: its README), dialling the test's fake edge on 127.0.0.1:7844 / 127.0.0.2:7844
-// (test/helpers/fake-edge.mjs, started in that namespace with nsenter), which it trusts through --cacert and
+// (scripts/fake-edge.mjs --stdin, started in that namespace with nsenter), which it trusts through --cacert and
 // which sends it requests over HTTP/2. Three requests: one routed to an upstream on loopback (200), one for
 // a host with no route (404), one with the proxy stopped (cloudflared answers 502). `watch --json` and the
 // Watch screen in tmux (the built bin, CI=true) both show each at its hop; no follower outlives either.

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { liveProject, DOMAIN, dockerStatus, proxyConfig, skipReason, waitFor, buildRealCloudflared, realCloudflaredPath, type Images } from './harness.js';
+import { liveProject, DOMAIN, dockerStatus, proxyConfig, skipReason, waitFor, buildRealCloudflaredImage, realCloudflaredPath, type Images } from './harness.js';
 import { edgePki, startFakeEdge, EDGE_FLAGS, type EdgePki, type FakeEdge } from '../helpers/fake-edge.js';
 import { alive, startWatchRun, type WatchRun } from '../helpers/watch-run.js';
 import { tempDir } from '../helpers/cli.js';
@@ -17,7 +17,7 @@ import { startTmux, type TmuxSession } from '../ui/tmux.js';
 
 const docker = await dockerStatus();
 const binary = realCloudflaredPath();
-const why = skipReason(docker) ?? (binary ? undefined : 'the real cloudflared is not at ../shared/tools/cloudflared/cloudflared (or MTT_CLOUDFLARED)');
+const why = skipReason(docker) ?? (binary ? undefined : 'the real cloudflared is not at ../shared/tools/cloudflared/cloudflared (or MTT_REAL_CLOUDFLARED)');
 if (docker.ok && !binary) console.warn(`real-cloudflared watch test skipped: ${why}`);
 
 const LABEL = 'watch';
@@ -73,7 +73,7 @@ describe.skipIf(why !== undefined)('real Docker + the real cloudflared: watch sh
   let scratch: { dir: string; cleanup: () => Promise<void> } | undefined;
   beforeAll(async () => {
     if (!docker.ok) return;
-    real = await buildRealCloudflared(docker, LABEL, binary!);
+    real = await buildRealCloudflaredImage(docker, LABEL, binary!);
     pki = await edgePki();
     scratch = await tempDir('mtt-watch-e2e-');
   }, 120_000);

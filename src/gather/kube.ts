@@ -1,10 +1,11 @@
 // Live gathering for a Helm deployment: the release (helm status, values), every pod of the Deployment and
 // the logs of every replica's mcp-proxy and cloudflared (kubectl --prefix names the pod on each line), the
 // setup Job and its log, Services, the `kubernetes` service IP, ConfigMaps and the Secret's key names.
-import type { KubeState, LogSource, Snapshot, SnapshotLog } from '../snapshot/types.js';
-import { redact } from '../snapshot/redact.js';
+import { LOG_SOURCES, type KubeState, type LogSource, type Snapshot } from '../snapshot/types.js';
 import type { LogBounds } from './compose-commands.js';
-import { displayArgv, runStep, type GatherContext } from './context.js';
+import { runStep, type GatherContext, type RunStepOptions } from './context.js';
+import { ProgressGroup } from './events.js';
+import { keepLog, logOfParts, logReadNote, type GatheredPart } from './gathered-log.js';
 import { kubeCommands, type KubeTarget } from './kube-commands.js';
 import { parseConfigMaps, parseHelmStatus, parseHelmValues, parseJobs, parsePods, parseSecretKeys, parseServices, tunnelPods } from './kube-parse.js';
 import { classifyFailure, isBlocking } from './tool-errors.js';
@@ -27,18 +28,6 @@ export function applyHelmStatus(kube: KubeState, r: RunResult): boolean {
   return true;
 }
 
-function joinLogs(parts: { argv: string[]; r: RunResult }[]): SnapshotLog | undefined {
-  const text = parts.map(({ r }) => r.stdout).filter((t) => t.trim() !== '').map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('');
-  const failed = parts.filter(({ r }) => r.exitCode !== 0 && !r.truncated);
-  if (!text && failed.length === 0) return undefined;
-  const clean = redact(text);
-  const log: SnapshotLog = { text: clean, origin: parts.map(({ argv }) => displayArgv(argv)).join(' + ') };
-  if (clean !== text) log.redacted = true;
-  if (parts.some(({ r }) => r.truncated)) log.truncated = true;
-  if (failed.length && !text) log.error = failed[0]!.r.error ?? 'kubectl logs failed';
-  return log;
-}
-
 /**
  * Everything about the release. `status` is the `helm status` answer already read by detection, if any;
  * otherwise it is asked here, at the same time as everything else.
@@ -48,7 +37,7 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
   kube.namespace = target.namespace;
   kube.release = target.release;
   const bounds: LogBounds = { tail: ctx.tail, ...(ctx.opts.since ? { since: ctx.opts.since } : {}) };
-  const k = (argv: string[], id: string, expected?: (r: RunResult) => boolean) => runStep(ctx, argv, { id, tool: 'kubectl', expected });
+  const k = (argv: string[], id: string, expected?: (r: RunResult) => boolean, more: RunStepOptions = {}) => runStep(ctx, argv, { id, tool: 'kubectl', expected, ...more });
   const h = (argv: string[], id: string, expected?: (r: RunResult) => boolean) => runStep(ctx, argv, { id, tool: 'helm', expected });
 
   const [statusRun, values, allValues, pods, jobs, services, kubeIP, secrets, configMaps, setupLog] = await Promise.all([
@@ -61,7 +50,7 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
     k(kubeCommands.kubernetesServiceIP(target), 'kubectl get service kubernetes', notFoundAnswer),
     k(kubeCommands.secretKeys(target), 'kubectl get secrets (key names)'),
     k(kubeCommands.configMaps(target), 'kubectl get configmaps'),
-    k(kubeCommands.setupLogs(target, bounds), 'logs setup', notFoundAnswer),
+    k(kubeCommands.setupLogs(target, bounds), 'logs setup', notFoundAnswer, { log: true }),
   ]);
 
   if (!applyHelmStatus(kube, statusRun) && releaseMissing(statusRun)) {
@@ -96,26 +85,42 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
     ctx.redactions.push({ path: 'state/state.json#kube.secretKeys', what });
   }
   if (configMaps.exitCode === 0) kube.configMaps = parseConfigMaps(configMaps.stdout);
-  const setup = joinLogs([{ argv: setupLog.argv, r: setupLog }]);
-  if (setup && !(setupLog.exitCode !== 0 && notFoundAnswer(setupLog))) s.logs.setup = setup;
+  const parts: Partial<Record<LogSource, GatheredPart[]>> = {};
+  // A setup Job that is not there any more is an answer: no log.
+  if (!(setupLog.exitCode !== 0 && notFoundAnswer(setupLog))) parts.setup = [keepLog(ctx.logs, setupLog.argv, setupLog, setupLog.stdout)];
 
   // Round 2: every replica's logs; a restarted container's previous instance too (it holds the crash).
-  const logRuns = Object.entries(POD_CONTAINERS).map(async ([source, container]) => {
-    const parts = await Promise.all(
-      (mine ?? [])
-        .filter((p) => !nameProblem('pod', p.name) && p.containers.some((c) => c.name === container))
-        .flatMap((p) => {
-          const c = p.containers.find((x) => x.name === container)!;
-          const previous = (c.restartCount ?? 0) > 0 && c.state === 'running';
-          const argvs = [kubeCommands.podLogs(target, p.name, container, bounds)];
-          if (previous) argvs.unshift(kubeCommands.podLogs(target, p.name, container, bounds, true));
-          return argvs.map(async (argv) => ({ argv, r: await k(argv, `logs ${p.name} ${container}${argv.includes('--previous') ? ' (previous)' : ''}`, notFoundAnswer) }));
-        }),
-    );
-    const log = joinLogs(parts);
-    if (log) s.logs[source as LogSource] = log;
-  });
-  await Promise.all(logRuns);
+  // One progress step for all of them (`logs 57/200 pods`), counted by pod.
+  const readable = (mine ?? []).filter((p) => !nameProblem('pod', p.name));
+  const group = readable.length ? new ProgressGroup(ctx.onEvent, 'logs', 'logs', readable.length, 'pods') : undefined;
+  const byPod = await Promise.all(
+    readable.map(async (p) => {
+      const runs = Object.entries(POD_CONTAINERS).flatMap(([source, container]) => {
+        const c = p.containers.find((x) => x.name === container);
+        if (!c) return [];
+        const argvs = [kubeCommands.podLogs(target, p.name, container, bounds)];
+        if ((c.restartCount ?? 0) > 0 && c.state === 'running') argvs.unshift(kubeCommands.podLogs(target, p.name, container, bounds, true));
+        return argvs.map(async (argv) => {
+          const r = await k(argv, `logs ${p.name} ${container}${argv.includes('--previous') ? ' (previous)' : ''}`, notFoundAnswer, { log: true, group });
+          return { source: source as LogSource, ok: r.exitCode === 0 || notFoundAnswer(r), part: keepLog(ctx.logs, argv, r, r.stdout) };
+        });
+      });
+      const done = await Promise.all(runs);
+      group?.tick(done.every((d) => d.ok));
+      return done;
+    }),
+  );
+  group?.end(`${byPod.reduce((n, d) => n + d.length, 0)} kubectl logs`);
+  // In pod order, a previous instance before the current one, as each source's log.
+  for (const { source, part } of byPod.flat()) (parts[source] ??= []).push(part);
+  ctx.logs.finish();
+  for (const source of LOG_SOURCES) {
+    const log = logOfParts(parts[source] ?? [], 'when-empty');
+    if (!log) continue;
+    s.logs[source] = log;
+    const note = logReadNote(source, log, ctx.logs);
+    if (note) ctx.notes.push(note);
+  }
   const shown = (mine ?? []).map((p) => `${p.name} ${p.phase ?? '?'}${p.ready ? '' : ' (not ready)'}`);
   if (mine) ctx.notes.push(mine.length ? `pods: ${shown.join(', ')}` : `no pods with mcp-proxy or cloudflared in namespace ${target.namespace}`);
 }

@@ -15,6 +15,7 @@ export interface Rule {
   stdout?: string;
   stdoutFile?: string;
   stderr?: string;
+  stderrFile?: string;
   exitCode?: number;
   sleepMs?: number;
   hang?: boolean;

@@ -1,0 +1,252 @@
+// bench:scale — one row per row of issue 14's table, each measured in its own child process (so its peak
+// RSS is its own), with the stand-ins answering every docker / kubectl / helm call after 0.3 s and 2,000
+// log lines per container. Prints wall time, the number of commands and the sum of their own times, the
+// ratio wall / sequential sum, and peak RSS, against the goals. Never a test: the machine is shared.
+// Run: npm run bench:scale   (BENCH_CASES=helm-200,bundle-100mb for some rows; BENCH_RUNS=2 to repeat)
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { gatherSnapshot } from '../src/gather/index.js';
+import { analyze } from '../src/analyze/index.js';
+import { defaultOptions } from '../src/options.js';
+import { loadSnapshot } from '../src/commands/load.js';
+import { makeScenario, type Rule } from '../test/helpers/stand-ins.js';
+import { composeRules, kubeRules, type ContainerSpec, type PodSpec } from '../test/helpers/deployment-scenarios.js';
+import { DOCUMENTED_COMPOSE, proxyConfig } from '../test/helpers/snapshot.js';
+
+const SLEEP_MS = 300;
+const LINES = 2000;
+const MB = 1024 * 1024;
+
+interface Outcome {
+  wallMs: number;
+  rssMb: number;
+  calls?: number;
+  sumMs?: number;
+  timedOut?: number;
+  findings?: number;
+  note?: string;
+}
+
+interface Case {
+  name: string;
+  title: string;
+  goal: string;
+  /** Builds the inputs in the parent (so the child's RSS is the product's alone); returns what the child needs. */
+  prepare(work: string): Promise<Record<string, unknown>>;
+  /** Runs in the child. */
+  run(input: Record<string, unknown>): Promise<Outcome>;
+  met(o: Outcome): boolean;
+}
+
+/** A day of ordinary cloudflared / mcp-proxy lines, a few of them known failures. */
+function logLines(role: string, n: number, seed: number, failure?: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = (i * 7919 + seed) % 1000;
+    if (failure && k < 5) out.push(failure);
+    else if (role === 'cloudflared') out.push(`INF Updated to new configuration config="{\\"ingress\\":[{\\"service\\":\\"http://localhost:8080\\"}]}" version=${k} connIndex=${i % 4}`);
+    else out.push(`time=2026-11-28T03:00:00.000Z level=INFO msg="request" method=POST host=mcp.abcd1234.tunnel.anthropic.com route=mcp upstream=http://10.20.0.15:8080 status=200 dur=${(k / 10).toFixed(1)}ms`);
+  }
+  return out;
+}
+
+/** Moves large outputs out of scenario.json into files the stand-in streams (as a real tool would print them). */
+function spill(rules: Rule[]): { rules: Rule[]; files: Record<string, string> } {
+  const files: Record<string, string> = {};
+  const out = rules.map((r, i) => {
+    if ((r.stdout?.length ?? 0) < 4096 && (r.stderr?.length ?? 0) < 4096) return r;
+    const copy = { ...r };
+    if ((r.stdout?.length ?? 0) >= 4096) {
+      files[`out-${i}.txt`] = r.stdout!;
+      copy.stdoutFile = `out-${i}.txt`;
+      delete copy.stdout;
+    }
+    if ((r.stderr?.length ?? 0) >= 4096) {
+      files[`err-${i}.txt`] = r.stderr!;
+      copy.stderrFile = `err-${i}.txt`;
+      delete copy.stderr;
+    }
+    return copy;
+  });
+  return { rules: out, files };
+}
+
+async function scenarioDir(rules: Rule[]): Promise<{ dir: string; env: Record<string, string> }> {
+  const { rules: small, files } = spill(rules);
+  const sc = await makeScenario(small, { tools: ['docker', 'docker-compose', 'kubectl', 'helm'], files });
+  return { dir: sc.dir, env: sc.env };
+}
+
+async function composeProject(work: string): Promise<{ dir: string; project: string }> {
+  const dir = await mkdtemp(join(work, 'project-'));
+  await mkdir(join(dir, 'config'));
+  await writeFile(join(dir, 'docker-compose.yaml'), `${DOCUMENTED_COMPOSE}  setup:\n    image: mcp-proxy:latest\n    profiles: [setup]\n    entrypoint: ["/setup"]\n`);
+  await writeFile(join(dir, 'config/mcp-proxy.yaml'), proxyConfig('routes:\n  mcp: http://10.0.0.5:8080\n'));
+  return { dir, project: basename(dir).toLowerCase().replace(/[^-_a-z0-9]/g, '') };
+}
+
+function pods(n: number, crashloop: boolean): { pods: PodSpec[]; logs: Record<string, Record<string, string[]>> } {
+  const list: PodSpec[] = [];
+  const logs: Record<string, Record<string, string[]>> = {};
+  for (let i = 0; i < n; i++) {
+    const name = `mcp-tunnel-6b7f9c8d4-${String(i).padStart(5, '0')}`;
+    list.push({
+      name,
+      ip: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`,
+      containers: [
+        crashloop ? { name: 'mcp-proxy', state: 'crashloop', restartCount: 7, exitCode: 1 } : { name: 'mcp-proxy', state: 'running', restartCount: 1 },
+        { name: 'cloudflared', state: 'running' },
+      ],
+    });
+    logs[name] = {
+      'mcp-proxy': logLines('mcp-proxy', LINES, i, 'time=2026-11-28T03:00:00.000Z level=ERROR msg="open /data/tls.key: permission denied"'),
+      cloudflared: logLines('cloudflared', LINES, i),
+    };
+  }
+  return { pods: list, logs };
+}
+
+async function live(input: Record<string, unknown>): Promise<Outcome> {
+  const start = performance.now();
+  const s = await gatherSnapshot(defaultOptions({ dir: input.dir as string, network: false, ...(input.kube ? { kube: true } : {}) }), undefined, { env: input.env as Record<string, string> });
+  const report = analyze(s);
+  const wallMs = performance.now() - start;
+  const commands = s.state.commands ?? [];
+  const cut = s.notes.filter((n) => /budget|newest|more than/.test(n));
+  const big = input.bigLog as string | undefined;
+  let note = cut.length ? cut.join('; ').slice(0, 160) : undefined;
+  if (big) {
+    const text = s.logs.cloudflared?.text ?? '';
+    note = `kept ${(text.length / MB).toFixed(1)} MB; newest line kept: ${text.includes(big) ? 'yes' : 'NO'}; oldest line kept: ${text.includes('line 000000 ') ? 'yes' : 'no'}`;
+  }
+  return {
+    wallMs,
+    rssMb: process.resourceUsage().maxRSS / 1024,
+    calls: commands.length,
+    sumMs: commands.reduce((n, c) => n + c.ms, 0),
+    timedOut: commands.filter((c) => c.timedOut).length,
+    findings: report.findings.length,
+    ...(note ? { note } : {}),
+  };
+}
+
+const CASES: Case[] = [
+  {
+    name: 'helm-200',
+    title: 'Helm, 200 pods, live',
+    goal: '<= 8 s, <= 250 MB',
+    async prepare(work) {
+      const dir = await mkdtemp(join(work, 'helm-'));
+      const p = pods(200, false);
+      const sc = await scenarioDir(kubeRules({ namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods: p.pods, logs: p.logs, jobs: [{ name: 'mcp-tunnel-setup' }], sleepMs: SLEEP_MS }));
+      return { dir, env: sc.env, kube: true };
+    },
+    run: live,
+    met: (o) => o.wallMs <= 8000 && o.rssMb <= 250 && o.timedOut === 0,
+  },
+  {
+    name: 'helm-300',
+    title: 'Helm, 300 pods, live',
+    goal: 'no false timeouts',
+    async prepare(work) {
+      const dir = await mkdtemp(join(work, 'helm-'));
+      const p = pods(300, false);
+      const sc = await scenarioDir(kubeRules({ namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods: p.pods, logs: p.logs, jobs: [{ name: 'mcp-tunnel-setup' }], sleepMs: SLEEP_MS }));
+      return { dir, env: sc.env, kube: true };
+    },
+    run: live,
+    met: (o) => o.timedOut === 0,
+  },
+  {
+    name: 'compose-v1-200',
+    title: 'Compose v1, 200 containers, live',
+    goal: '<= 5 s, <= 250 MB',
+    async prepare(work) {
+      const { dir, project } = await composeProject(work);
+      const containers: ContainerSpec[] = [];
+      for (let i = 1; i <= 100; i++) containers.push({ service: 'mcp-proxy', state: 'running', number: i }, { service: 'cloudflared', state: 'running', number: i });
+      const logs = { 'mcp-proxy': logLines('mcp-proxy', LINES, 1), cloudflared: logLines('cloudflared', LINES, 2) };
+      const sc = await scenarioDir(composeRules({ flavor: 'v1', project, dir, containers, logs, sleepMs: SLEEP_MS }));
+      return { dir, env: sc.env };
+    },
+    run: live,
+    met: (o) => o.wallMs <= 5000 && o.rssMb <= 250,
+  },
+  {
+    name: 'compose-v2-big-log',
+    title: 'Compose v2, a 12 MB log',
+    goal: 'keeps the newest lines',
+    async prepare(work) {
+      const { dir, project } = await composeProject(work);
+      const containers: ContainerSpec[] = [{ service: 'mcp-proxy', state: 'running' }, { service: 'cloudflared', state: 'running' }];
+      const pad = 'x'.repeat(6000);
+      const lines = Array.from({ length: LINES }, (_, i) => `INF line ${String(i).padStart(6, '0')} ${pad}`);
+      const logs = { 'mcp-proxy': logLines('mcp-proxy', 20, 1), cloudflared: lines };
+      const sc = await scenarioDir(composeRules({ flavor: 'v2-lines', project, dir, containers, logs, sleepMs: SLEEP_MS }));
+      return { dir, env: sc.env, bigLog: `line ${String(LINES - 1).padStart(6, '0')} ` };
+    },
+    run: live,
+    met: (o) => /newest line kept: yes; oldest line kept: no/.test(o.note ?? ''),
+  },
+  {
+    name: 'compose-v2-small',
+    title: 'live gather, Compose v2, calls of 0.7 s',
+    goal: 'wall <= 45% of the sum',
+    async prepare(work) {
+      const { dir, project } = await composeProject(work);
+      const containers: ContainerSpec[] = [{ service: 'mcp-proxy', state: 'restarting', exitCode: 1, restartCount: 3 }, { service: 'cloudflared', state: 'running' }];
+      const logs = { 'mcp-proxy': ['level=ERROR msg="load config"'], cloudflared: ['INF Registered tunnel connection connIndex=0'] };
+      const sc = await scenarioDir(composeRules({ flavor: 'v2-lines', project, dir, containers, logs, sleepMs: 700 }));
+      return { dir, env: sc.env };
+    },
+    run: live,
+    met: (o) => o.wallMs <= 0.45 * (o.sumMs ?? 0),
+  },
+];
+
+// ── parent / child ──────────────────────────────────────────────────────────────────────────────────
+
+const caseArg = process.argv.indexOf('--case');
+if (caseArg > 0) {
+  const c = CASES.find((x) => x.name === process.argv[caseArg + 1])!;
+  const input = JSON.parse(process.env.BENCH_INPUT ?? '{}') as Record<string, unknown>;
+  const o = await c.run(input);
+  process.stdout.write(`BENCH_RESULT=${JSON.stringify(o)}\n`);
+  process.exit(0);
+}
+
+const self = process.env.BENCH_SELF;
+if (!self) throw new Error('run through bench/run-ts.mjs (it sets BENCH_SELF)');
+const wanted = process.env.BENCH_CASES?.split(',');
+const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
+const work = await mkdtemp(join(tmpdir(), 'mtt-bench-scale-'));
+const rows: { c: Case; o: Outcome }[] = [];
+try {
+  for (const c of CASES.filter((x) => !wanted || wanted.includes(x.name))) {
+    const input = await c.prepare(work);
+    for (let i = 0; i < runs; i++) {
+      const r = spawnSync(process.execPath, [self, '--case', c.name], { env: { ...process.env, BENCH_INPUT: JSON.stringify(input) }, encoding: 'utf8', maxBuffer: 64 * MB });
+      const line = /BENCH_RESULT=(.*)/.exec(r.stdout)?.[1];
+      if (!line) throw new Error(`case ${c.name} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+      rows.push({ c, o: JSON.parse(line) as Outcome });
+    }
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+console.log(`stand-ins answer after ${SLEEP_MS} ms (the small Compose row: 700 ms), ${LINES} log lines per container; load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`${pad('case', 42)}${pad('calls', 7)}${pad('wall', 9)}${pad('sum', 10)}${pad('ratio', 7)}${pad('RSS', 9)}${pad('timeouts', 10)}${pad('goal', 22)}`);
+let ok = true;
+for (const { c, o } of rows) {
+  const met = c.met(o);
+  ok &&= met;
+  const ratio = o.sumMs ? `${((o.wallMs / o.sumMs) * 100).toFixed(0)}%` : '';
+  console.log(`${pad(c.title, 42)}${pad(String(o.calls ?? ''), 7)}${pad(`${(o.wallMs / 1000).toFixed(2)} s`, 9)}${pad(o.sumMs ? `${(o.sumMs / 1000).toFixed(1)} s` : '', 10)}${pad(ratio, 7)}${pad(`${o.rssMb.toFixed(0)} MB`, 9)}${pad(String(o.timedOut ?? ''), 10)}${pad(c.goal, 22)}${met ? 'met' : 'NOT met'}`);
+  if (o.note) console.log(`${' '.repeat(4)}${o.note}`);
+}
+console.log(ok ? 'all goals met' : 'some goals NOT met');
+process.exitCode = ok ? 0 : 1;

@@ -14,6 +14,7 @@ import { loadSnapshot } from '../src/commands/load.js';
 import { makeScenario, type Rule } from '../test/helpers/stand-ins.js';
 import { composeRules, kubeRules, type ContainerSpec, type PodSpec } from '../test/helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../test/helpers/snapshot.js';
+import { fastStandIns } from './fast-stand-ins.js';
 
 const SLEEP_MS = 300;
 const LINES = 2000;
@@ -73,9 +74,17 @@ function spill(rules: Rule[]): { rules: Rule[]; files: Record<string, string> } 
   return { rules: out, files };
 }
 
+/** BENCH_STANDIN=node: the tests' node stand-ins; default: the same rules as dash scripts (fast-stand-ins.ts). */
+const STAND_IN = process.env.BENCH_STANDIN === 'node' ? 'node' : 'dash';
+
+const cleanups: (() => Promise<void>)[] = [];
+let work = tmpdir();
+
 async function scenarioDir(rules: Rule[]): Promise<{ dir: string; env: Record<string, string> }> {
+  if (STAND_IN === 'dash') return fastStandIns(rules, undefined, work);
   const { rules: small, files } = spill(rules);
   const sc = await makeScenario(small, { tools: ['docker', 'docker-compose', 'kubectl', 'helm'], files });
+  cleanups.push(sc.cleanup);
   return { dir: sc.dir, env: sc.env };
 }
 
@@ -111,8 +120,14 @@ function pods(n: number, crashloop: boolean): { pods: PodSpec[]; logs: Record<st
 async function live(input: Record<string, unknown>): Promise<Outcome> {
   const start = performance.now();
   const s = await gatherSnapshot(defaultOptions({ dir: input.dir as string, network: false, ...(input.kube ? { kube: true } : {}) }), undefined, { env: input.env as Record<string, string> });
+  const gatherMs = performance.now() - start;
+  const gatherRss = process.resourceUsage().maxRSS / 1024;
   const report = analyze(s);
   const wallMs = performance.now() - start;
+  if (process.env.BENCH_DEBUG) {
+    const m = process.memoryUsage();
+    console.error(`gather ${gatherMs.toFixed(0)} ms, peak RSS after gather ${gatherRss.toFixed(0)} MB; now rss ${(m.rss / MB).toFixed(0)} heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} external ${(m.external / MB).toFixed(0)} MB`);
+  }
   const commands = s.state.commands ?? [];
   const cut = s.notes.filter((n) => /budget|newest|more than/.test(n));
   const big = input.bigLog as string | undefined;
@@ -221,13 +236,15 @@ const self = process.env.BENCH_SELF;
 if (!self) throw new Error('run through bench/run-ts.mjs (it sets BENCH_SELF)');
 const wanted = process.env.BENCH_CASES?.split(',');
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
-const work = await mkdtemp(join(tmpdir(), 'mtt-bench-scale-'));
+work = await mkdtemp(join(tmpdir(), 'mtt-bench-scale-'));
 const rows: { c: Case; o: Outcome }[] = [];
 try {
   for (const c of CASES.filter((x) => !wanted || wanted.includes(x.name))) {
     const input = await c.prepare(work);
     for (let i = 0; i < runs; i++) {
-      const r = spawnSync(process.execPath, [self, '--case', c.name], { env: { ...process.env, BENCH_INPUT: JSON.stringify(input) }, encoding: 'utf8', maxBuffer: 64 * MB });
+      const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+      const r = spawnSync(process.execPath, [...prof, self, '--case', c.name], { env: { ...process.env, BENCH_INPUT: JSON.stringify(input) }, encoding: 'utf8', maxBuffer: 64 * MB });
+      if (process.env.BENCH_DEBUG) process.stderr.write(r.stderr);
       const line = /BENCH_RESULT=(.*)/.exec(r.stdout)?.[1];
       if (!line) throw new Error(`case ${c.name} failed (${r.status}): ${r.stderr.slice(-2000)}`);
       rows.push({ c, o: JSON.parse(line) as Outcome });
@@ -235,10 +252,11 @@ try {
   }
 } finally {
   await rm(work, { recursive: true, force: true });
+  for (const c of cleanups) await c();
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`stand-ins answer after ${SLEEP_MS} ms (the small Compose row: 700 ms), ${LINES} log lines per container; load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`${STAND_IN} stand-ins answer after ${SLEEP_MS} ms (the small Compose row: 700 ms), ${LINES} log lines per container; load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`${pad('case', 42)}${pad('calls', 7)}${pad('wall', 9)}${pad('sum', 10)}${pad('ratio', 7)}${pad('RSS', 9)}${pad('timeouts', 10)}${pad('goal', 22)}`);
 let ok = true;
 for (const { c, o } of rows) {

@@ -1,7 +1,8 @@
 // Where a run's snapshot comes from: a bundle, the demo, or this host.
 import type { TriageOptions } from '../options.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { readBundle } from '../snapshot/bundle.js';
+import { readBundle, readLogFile, type ReadBundleOptions } from '../snapshot/bundle.js';
+import { prepareLogIndex } from '../signatures/log-index.js';
 import { gatherSnapshot, inputsOf } from '../gather/index.js';
 import { gatherDemo, prepareDemo } from '../gather/demo.js';
 import type { GatherListener } from '../gather/events.js';
@@ -13,9 +14,19 @@ export interface Loaded {
   cleanup: () => Promise<void>;
 }
 
+/**
+ * A bundle, ready for analysis: its logs stay on disk and are streamed once through the signature
+ * scanner here (never held whole), so a bundle of 100 MB of logs costs the time of one read.
+ */
+export async function readBundleForAnalysis(dir: string, opts: ReadBundleOptions = {}): Promise<Snapshot> {
+  const snapshot = await readBundle(dir, opts);
+  await prepareLogIndex(snapshot, readLogFile);
+  return snapshot;
+}
+
 export async function loadSnapshot(opts: TriageOptions, onEvent?: GatherListener): Promise<Loaded> {
   if (opts.fromBundle) {
-    const snapshot = await readBundle(opts.fromBundle, { inputs: inputsOf(opts) });
+    const snapshot = await readBundleForAnalysis(opts.fromBundle, { inputs: inputsOf(opts) });
     if (opts.ca) await attachCaFile(snapshot, opts.ca, process.cwd());
     return { snapshot, cleanup: async () => {} };
   }

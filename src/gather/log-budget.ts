@@ -3,7 +3,7 @@
 // a small log keeps all of it, the large ones share what is left), always dropping their oldest lines.
 // The final sizes do not depend on the order the commands finished in: the common size is computed from
 // each part's size before any cut, it only ever goes down, and at the end every part over it is cut to it.
-import { keepNewest } from './tail-bytes.js';
+import { keepNewest } from '../snapshot/text.js';
 
 const MB = 1024 * 1024;
 /** Total bytes of log text kept across all logs (a 200-pod release prints several times this). */

@@ -1,7 +1,7 @@
 // The newest bytes of a stream, in bounded memory: a log keeps its latest lines (they hold the current
 // state), never its oldest. What is kept starts at a line start; a single line longer than the limit is
 // kept by its end, from a character boundary.
-const NEWLINE = 10;
+import { keepNewest } from '../snapshot/text.js';
 
 export class TailBytes {
   private chunks: Buffer[] = [];
@@ -39,17 +39,4 @@ export class TailBytes {
   text(): string {
     return this.bytes().toString('utf8');
   }
-}
-
-/** The newest whole lines of `buf` that fit in `limit` bytes (a longer last line: its end). */
-export function keepNewest(buf: Buffer, limit: number): Buffer {
-  if (buf.length <= limit) return buf;
-  const from = buf.length - limit;
-  // A kept part starts right after a newline at or after `from` (the byte before `from` may be one too).
-  const nl = buf.indexOf(NEWLINE, from - 1);
-  if (nl !== -1 && nl + 1 < buf.length) return buf.subarray(nl + 1);
-  // One line longer than the limit: its last `limit` bytes, from the start of a character.
-  let start = from;
-  while (start < buf.length && (buf[start]! & 0xc0) === 0x80) start++;
-  return buf.subarray(start);
 }

@@ -14,7 +14,7 @@ import { loadSnapshot } from '../src/commands/load.js';
 import { makeScenario, type Rule } from '../test/helpers/stand-ins.js';
 import { composeRules, kubeRules, type ContainerSpec, type PodSpec } from '../test/helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../test/helpers/snapshot.js';
-import { fastStandIns } from './fast-stand-ins.js';
+import { fastStandIns } from '../test/helpers/fast-stand-ins.js';
 
 const SLEEP_MS = 300;
 const LINES = 2000;
@@ -81,7 +81,7 @@ const cleanups: (() => Promise<void>)[] = [];
 let work = tmpdir();
 
 async function scenarioDir(rules: Rule[]): Promise<{ dir: string; env: Record<string, string> }> {
-  if (STAND_IN === 'dash') return fastStandIns(rules, undefined, work);
+  if (STAND_IN === 'dash') return fastStandIns(rules, { base: work });
   const { rules: small, files } = spill(rules);
   const sc = await makeScenario(small, { tools: ['docker', 'docker-compose', 'kubectl', 'helm'], files });
   cleanups.push(sc.cleanup);

@@ -7,6 +7,8 @@ import { gatherSnapshot, inputsOf } from '../gather/index.js';
 import { gatherDemo, prepareDemo } from '../gather/demo.js';
 import type { GatherListener } from '../gather/events.js';
 import { attachCaFile } from '../gather/file-facts.js';
+import type { Io } from '../io.js';
+import { stderrProgress } from './progress.js';
 
 export interface Loaded {
   snapshot: Snapshot;
@@ -40,4 +42,14 @@ export async function loadSnapshot(opts: TriageOptions, onEvent?: GatherListener
     }
   }
   return { snapshot: await gatherSnapshot(opts, onEvent), cleanup: async () => {} };
+}
+
+/** loadSnapshot for the headless commands: how the gather is going goes to stderr (progress.ts). */
+export async function loadWithProgress(opts: TriageOptions, io: Io): Promise<Loaded> {
+  const progress = stderrProgress(io);
+  try {
+    return await loadSnapshot(opts, progress.listener);
+  } finally {
+    progress.done();
+  }
 }

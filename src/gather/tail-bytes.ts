@@ -16,8 +16,9 @@ export class TailBytes {
     this.total += chunk.length;
     this.chunks.push(chunk);
     this.held += chunk.length;
-    // Drop whole chunks that lie entirely before the newest `limit` bytes.
-    while (this.chunks.length > 1 && this.held - this.chunks[0]!.length >= this.limit) this.held -= this.chunks.shift()!.length;
+    // Drop whole chunks that lie entirely before the newest `limit` + 1 bytes (the byte before the kept
+    // part tells whether it starts a line).
+    while (this.chunks.length > 1 && this.held - this.chunks[0]!.length > this.limit) this.held -= this.chunks.shift()!.length;
   }
 
   /** Bytes seen but not kept (the oldest). */

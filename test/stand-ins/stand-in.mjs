@@ -20,6 +20,8 @@ if (!dir) {
   process.exit(127);
 }
 appendFileSync(join(dir, 'calls.jsonl'), `${JSON.stringify({ tool, args, cwd: process.cwd(), at: Date.now(), pid: process.pid })}\n`);
+// When each call ended (by pid), so tests can tell how many ran at the same time.
+process.on('exit', () => appendFileSync(join(dir, 'ends.jsonl'), `${JSON.stringify({ pid: process.pid, at: Date.now() })}\n`));
 
 const scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
 mkdirSync(join(dir, 'used'), { recursive: true });

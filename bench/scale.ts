@@ -1,8 +1,11 @@
 // bench:scale — one row per row of issue 14's table, each measured in its own child process (so its peak
 // RSS is its own), with the stand-ins answering every docker / kubectl / helm call after 0.3 s and 2,000
-// log lines per container. Prints wall time, the number of commands and the sum of their own times, the
-// ratio wall / sequential sum, and peak RSS, against the goals. Never a test: the machine is shared.
-// Run: npm run bench:scale   (BENCH_CASES=helm-200,bundle-100mb for some rows; BENCH_RUNS=2 to repeat)
+// log lines per container. Prints wall time, the product's own CPU time, the number of commands and the
+// sum of their own times, the ratio wall / sequential sum, and peak RSS, against the goals; with
+// BENCH_BASELINE=1 each row is measured a second time the old way in the same run (every command at once
+// and no log budget; bundle logs read whole into text), with the ratio of the two. Never a test.
+// Run: npm run bench:scale   (BENCH_CASES=helm-200,bundle-100mb for some rows; BENCH_RUNS=2 to repeat;
+// BENCH_STANDIN=node for the tests' node stand-ins instead of dash ones)
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +13,10 @@ import { basename, join } from 'node:path';
 import { gatherSnapshot } from '../src/gather/index.js';
 import { analyze } from '../src/analyze/index.js';
 import { defaultOptions } from '../src/options.js';
-import { loadSnapshot } from '../src/commands/load.js';
+import { readBundleForAnalysis } from '../src/commands/load.js';
+import { readBundle } from '../src/snapshot/bundle.js';
+import type { Snapshot } from '../src/snapshot/types.js';
+import { writeMixedLog } from './scan-log.mjs';
 import { makeScenario, type Rule } from '../test/helpers/stand-ins.js';
 import { composeRules, kubeRules, type ContainerSpec, type PodSpec } from '../test/helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../test/helpers/snapshot.js';
@@ -22,6 +28,8 @@ const MB = 1024 * 1024;
 
 interface Outcome {
   wallMs: number;
+  /** The product's own CPU time (user + system), less sensitive to a shared machine than wall time. */
+  cpuMs: number;
   rssMb: number;
   calls?: number;
   sumMs?: number;
@@ -36,8 +44,8 @@ interface Case {
   goal: string;
   /** Builds the inputs in the parent (so the child's RSS is the product's alone); returns what the child needs. */
   prepare(work: string): Promise<Record<string, unknown>>;
-  /** Runs in the child. */
-  run(input: Record<string, unknown>): Promise<Outcome>;
+  /** Runs in the child; `before`: the old way (every command at once, no log budget; bundle logs read whole). */
+  run(input: Record<string, unknown>, before: boolean): Promise<Outcome>;
   met(o: Outcome): boolean;
 }
 
@@ -117,11 +125,28 @@ function pods(n: number, crashloop: boolean): { pods: PodSpec[]; logs: Record<st
   return { pods: list, logs };
 }
 
-async function live(input: Record<string, unknown>): Promise<Outcome> {
+async function live(input: Record<string, unknown>, before: boolean): Promise<Outcome> {
   const start = performance.now();
-  const s = await gatherSnapshot(defaultOptions({ dir: input.dir as string, network: false, ...(input.kube ? { kube: true } : {}) }), undefined, { env: input.env as Record<string, string> });
+  const cpu = process.cpuUsage();
+  const old = before ? { poolSize: 1_000_000, logBudget: Infinity } : {};
+  const samples: string[] = [];
+  const sampler = process.env.BENCH_DEBUG
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        samples.push(`${((performance.now() - start) / 1000).toFixed(1)}s rss ${(m.rss / MB).toFixed(0)} heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} ext ${(m.external / MB).toFixed(0)} ab ${(m.arrayBuffers / MB).toFixed(0)}`);
+      }, 1000)
+    : undefined;
+  const s = await gatherSnapshot(defaultOptions({ dir: input.dir as string, network: false, ...(input.kube ? { kube: true } : {}) }), undefined, { env: input.env as Record<string, string>, ...old });
   const gatherMs = performance.now() - start;
+  if (sampler) {
+    clearInterval(sampler);
+    console.error(samples.join('\n'));
+  }
   const gatherRss = process.resourceUsage().maxRSS / 1024;
+  if (process.env.BENCH_DEBUG) {
+    const d = process.cpuUsage(cpu);
+    console.error(`gather cpu: user ${(d.user / 1e6).toFixed(1)} s, system ${(d.system / 1e6).toFixed(1)} s`);
+  }
   const report = analyze(s);
   const wallMs = performance.now() - start;
   if (process.env.BENCH_DEBUG) {
@@ -138,6 +163,7 @@ async function live(input: Record<string, unknown>): Promise<Outcome> {
   }
   return {
     wallMs,
+    cpuMs: cpuMsSince(cpu),
     rssMb: process.resourceUsage().maxRSS / 1024,
     calls: commands.length,
     sumMs: commands.reduce((n, c) => n + c.ms, 0),
@@ -145,6 +171,43 @@ async function live(input: Record<string, unknown>): Promise<Outcome> {
     findings: report.findings.length,
     ...(note ? { note } : {}),
   };
+}
+
+const cpuMsSince = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
+/** The old read path: every bundle log read whole into a string (then scanned from a copy of its bytes). */
+async function asText(s: Snapshot): Promise<Snapshot> {
+  const { readFile } = await import('node:fs/promises');
+  const logs: Snapshot['logs'] = {};
+  for (const [source, log] of Object.entries(s.logs)) {
+    const texts = await Promise.all((log!.files ?? []).map(async (f) => (await readFile(f.path)).toString('utf8')));
+    logs[source as keyof Snapshot['logs']] = { text: texts.join('\n') };
+  }
+  return { ...s, logs };
+}
+
+async function bundleRun(input: Record<string, unknown>, before: boolean): Promise<Outcome> {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const s = before ? await asText(await readBundle(input.dir as string)) : await readBundleForAnalysis(input.dir as string);
+  const report = analyze(s);
+  return { wallMs: performance.now() - start, cpuMs: cpuMsSince(cpu), rssMb: process.resourceUsage().maxRSS / 1024, findings: report.findings.length, note: `${report.findings.length} findings: ${[...new Set(report.findings.map((f) => f.id))].join(', ')}`.slice(0, 150) };
+}
+
+async function writeBundleDir(work: string, logs: Record<string, string | ((path: string) => void)>, state?: unknown): Promise<string> {
+  const dir = await mkdtemp(join(work, 'bundle-'));
+  await mkdir(join(dir, 'logs'));
+  await mkdir(join(dir, 'state'));
+  for (const [name, content] of Object.entries(logs)) {
+    if (typeof content === 'string') await writeFile(join(dir, 'logs', name), content);
+    else content(join(dir, 'logs', name));
+  }
+  if (state) await writeFile(join(dir, 'state/state.json'), JSON.stringify(state));
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ format: 'mcp-tunnel-triage-bundle/1', created: '2026-11-28T04:00:00.000Z', deployment: { kind: 'helm', how: 'bench', paths: {}, release: 'mcp-tunnel', namespace: 'mcp-tunnel' } }));
+  return dir;
 }
 
 const CASES: Case[] = [
@@ -219,6 +282,35 @@ const CASES: Case[] = [
     run: live,
     met: (o) => o.wallMs <= 0.45 * (o.sumMs ?? 0),
   },
+  {
+    name: 'bundle-crashloop-200',
+    title: 'bundle, 200 pods in CrashLoopBackOff',
+    goal: '<= 3 s',
+    async prepare(work) {
+      const p = pods(200, true);
+      const prefixed = (container: string) =>
+        `${p.pods.map((pod) => p.logs[pod.name]![container]!.map((l, i) => `[pod/${pod.name}/${container}] 2026-11-28T03:${String(10 + Math.floor(i / 60) % 50).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000000000Z ${l}`).join('\n')).join('\n')}\n`;
+      const containers = p.pods.flatMap((pod) => [
+        { service: 'mcp-proxy', name: 'mcp-proxy', pod: pod.name, state: 'waiting', reason: 'CrashLoopBackOff', restartCount: 7, lastTermination: { exitCode: 1, reason: 'Error' } },
+        { service: 'cloudflared', name: 'cloudflared', pod: pod.name, state: 'running' },
+      ]);
+      const state = { kube: { namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods: p.pods.map((pod) => ({ name: pod.name, phase: 'Running', ready: false, containers: containers.filter((c) => c.pod === pod.name) })) }, containers };
+      return { dir: await writeBundleDir(work, { 'mcp-proxy.log': prefixed('mcp-proxy'), 'cloudflared.log': prefixed('cloudflared') }, state) };
+    },
+    run: bundleRun,
+    met: (o) => o.wallMs <= 3000,
+  },
+  {
+    name: 'bundle-100mb',
+    title: 'bundle, 100 MB of logs',
+    goal: '<= 1.2 s, <= 120 MB',
+    async prepare(work) {
+      const half = (path: string) => writeMixedLog(path, 50 * MB);
+      return { dir: await writeBundleDir(work, { 'cloudflared.log': half, 'mcp-proxy.log': half }) };
+    },
+    run: bundleRun,
+    met: (o) => o.wallMs <= 1200 && o.rssMb <= 120,
+  },
 ];
 
 // ── parent / child ──────────────────────────────────────────────────────────────────────────────────
@@ -227,7 +319,7 @@ const caseArg = process.argv.indexOf('--case');
 if (caseArg > 0) {
   const c = CASES.find((x) => x.name === process.argv[caseArg + 1])!;
   const input = JSON.parse(process.env.BENCH_INPUT ?? '{}') as Record<string, unknown>;
-  const o = await c.run(input);
+  const o = await c.run(input, process.argv.includes('--before'));
   process.stdout.write(`BENCH_RESULT=${JSON.stringify(o)}\n`);
   process.exit(0);
 }
@@ -237,17 +329,22 @@ if (!self) throw new Error('run through bench/run-ts.mjs (it sets BENCH_SELF)');
 const wanted = process.env.BENCH_CASES?.split(',');
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 work = await mkdtemp(join(tmpdir(), 'mtt-bench-scale-'));
-const rows: { c: Case; o: Outcome }[] = [];
+const baseline = process.env.BENCH_BASELINE === '1';
+const rows: { c: Case; o: Outcome; before?: Outcome }[] = [];
+const child = (c: Case, input: Record<string, unknown>, before: boolean): Outcome => {
+  const prof = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+  const r = spawnSync(process.execPath, [...prof, self, '--case', c.name, ...(before ? ['--before'] : [])], { env: { ...process.env, BENCH_INPUT: JSON.stringify(input) }, encoding: 'utf8', maxBuffer: 64 * MB });
+  if (process.env.BENCH_DEBUG) process.stderr.write(r.stderr + r.stdout);
+  const line = /BENCH_RESULT=(.*)/.exec(r.stdout)?.[1];
+  if (!line) throw new Error(`case ${c.name} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(line) as Outcome;
+};
 try {
   for (const c of CASES.filter((x) => !wanted || wanted.includes(x.name))) {
     const input = await c.prepare(work);
     for (let i = 0; i < runs; i++) {
-      const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-      const r = spawnSync(process.execPath, [...prof, self, '--case', c.name], { env: { ...process.env, BENCH_INPUT: JSON.stringify(input) }, encoding: 'utf8', maxBuffer: 64 * MB });
-      if (process.env.BENCH_DEBUG) process.stderr.write(r.stderr);
-      const line = /BENCH_RESULT=(.*)/.exec(r.stdout)?.[1];
-      if (!line) throw new Error(`case ${c.name} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-      rows.push({ c, o: JSON.parse(line) as Outcome });
+      const before = baseline ? child(c, input, true) : undefined;
+      rows.push({ c, o: child(c, input, false), ...(before ? { before } : {}) });
     }
   }
 } finally {
@@ -257,14 +354,21 @@ try {
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${STAND_IN} stand-ins answer after ${SLEEP_MS} ms (the small Compose row: 700 ms), ${LINES} log lines per container; load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`${pad('case', 42)}${pad('calls', 7)}${pad('wall', 9)}${pad('sum', 10)}${pad('ratio', 7)}${pad('RSS', 9)}${pad('timeouts', 10)}${pad('goal', 22)}`);
+console.log(`${pad('case', 42)}${pad('calls', 7)}${pad('wall', 9)}${pad('cpu', 9)}${pad('sum', 10)}${pad('ratio', 7)}${pad('RSS', 9)}${pad('timeouts', 10)}${pad('goal', 22)}`);
+const line = (title: string, o: Outcome, goal: string) => {
+  const ratio = o.sumMs ? `${((o.wallMs / o.sumMs) * 100).toFixed(0)}%` : '';
+  const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  return `${pad(title, 42)}${pad(String(o.calls ?? ''), 7)}${pad(sec(o.wallMs), 9)}${pad(sec(o.cpuMs), 9)}${pad(o.sumMs ? `${(o.sumMs / 1000).toFixed(1)} s` : '', 10)}${pad(ratio, 7)}${pad(`${o.rssMb.toFixed(0)} MB`, 9)}${pad(String(o.timedOut ?? ''), 10)}${goal}`;
+};
 let ok = true;
-for (const { c, o } of rows) {
+for (const { c, o, before } of rows) {
   const met = c.met(o);
   ok &&= met;
-  const ratio = o.sumMs ? `${((o.wallMs / o.sumMs) * 100).toFixed(0)}%` : '';
-  console.log(`${pad(c.title, 42)}${pad(String(o.calls ?? ''), 7)}${pad(`${(o.wallMs / 1000).toFixed(2)} s`, 9)}${pad(o.sumMs ? `${(o.sumMs / 1000).toFixed(1)} s` : '', 10)}${pad(ratio, 7)}${pad(`${o.rssMb.toFixed(0)} MB`, 9)}${pad(String(o.timedOut ?? ''), 10)}${pad(c.goal, 22)}${met ? 'met' : 'NOT met'}`);
+  console.log(line(c.title, o, `${pad(c.goal, 22)}${met ? 'met' : 'NOT met'}`));
   if (o.note) console.log(`${' '.repeat(4)}${o.note}`);
+  if (before) {
+    console.log(line('  the old way, same run', before, `now/old: wall ${(o.wallMs / before.wallMs).toFixed(2)}x, cpu ${(o.cpuMs / before.cpuMs).toFixed(2)}x, RSS ${(o.rssMb / before.rssMb).toFixed(2)}x`));
+  }
 }
 console.log(ok ? 'all goals met' : 'some goals NOT met');
 process.exitCode = ok ? 0 : 1;

@@ -11,7 +11,7 @@ import { composeProjectName } from './compose-project.js';
 import { mergeContainer, mergeTimestamped, parseInspect, parsePs, type PsRow } from './compose-parse.js';
 import { displayArgv, noteProblem, runStep, type GatherContext } from './context.js';
 import { ProgressGroup } from './events.js';
-import { keepLog, logOfParts, logReadNote, type GatheredPart } from './gathered-log.js';
+import { hasText, keepLog, logOfParts, logReadNote, stdoutOf, type GatheredPart } from './gathered-log.js';
 import { classifyFailure, isBlocking } from './tool-errors.js';
 import { nameProblem } from './names.js';
 import { firstLine, quote, type RunResult } from './run.js';
@@ -98,7 +98,8 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
     for (const { role, argv, r } of runs) {
       if (!pluginV2) continue;
       if (!minorFailure(r)) noteProblem(ctx, 'compose', r);
-      if (r.stdout.trim() || r.exitCode !== 0) v2Parts[role] = keepLog(ctx.logs, argv, r, r.stdout);
+      const out = stdoutOf(r);
+      if (hasText(out) || r.exitCode !== 0) v2Parts[role] = keepLog(ctx.logs, argv, r, out);
     }
   });
   if (isBlocking(dockerProblem)) {
@@ -158,7 +159,7 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
       const argv = composeCommands.dockerLogs(row.name, bounds);
       const r = await runStep(ctx, argv, { id: `logs ${row.name}`, tool: 'docker', expected: minorFailure, log: true, group });
       group?.tick(r.exitCode === 0);
-      return keepLog(ctx.logs, argv, r, mergeTimestamped(r.stdout, r.stderr));
+      return keepLog(ctx.logs, argv, r, dockerLogOf(r));
     });
     labelLogs = Promise.all(parts).then((done) => {
       done.forEach((part, i) => (labelParts[mine[i]!.role] ??= []).push(part));
@@ -171,7 +172,7 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
   // By label, `docker logs` speaks for a role when it printed anything; else Compose's own answer does.
   setLogs(ctx, s, (role) => {
     const byDocker = labelParts[role] ?? [];
-    if (byDocker.some((p) => p.part.text.trim())) return byDocker;
+    if (byDocker.some((p) => hasText(p.part.data))) return byDocker;
     return v2Parts[role] ? [v2Parts[role]!] : byDocker;
   });
 
@@ -181,6 +182,14 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
   s.state.containers = containers;
   const summary = containers.map((c) => `${c.name} ${c.state}${roleOf(c.service, target) ? '' : ' (not a tunnel service)'}`);
   ctx.notes.push(containers.length ? `containers: ${summary.join(', ')}` : `no containers found for Compose project ${s.deployment.project ?? '?'}`);
+}
+
+/** `docker logs` keeps a container's stdout and stderr apart: one of them as it is, or both in time order. */
+function dockerLogOf(r: RunResult): Buffer | string {
+  const b = r.bytes;
+  if (b && b.stderr.length === 0) return b.stdout;
+  if (b && b.stdout.length === 0) return b.stderr;
+  return mergeTimestamped(r.stdout, r.stderr);
 }
 
 /** Every log's parts are in: cut them to the budget, then make each role's log and say what was read. */

@@ -6,6 +6,9 @@ import { displayArgv, sizeText } from './context.js';
 import type { LogBudget, LogPart } from './log-budget.js';
 import type { RunResult } from './run.js';
 
+const NEWLINE = Buffer.from('\n');
+const EMPTY = Buffer.alloc(0);
+
 export interface GatheredPart {
   argv: string[];
   exitCode?: number;
@@ -18,30 +21,50 @@ export interface GatheredPart {
  * Hands a log command's text to the budget. Only the budget holds the text from here on (the command's
  * own output is not kept), so cutting it frees the memory.
  */
-export function keepLog(budget: LogBudget, argv: string[], r: RunResult, text: string): GatheredPart {
-  const printed = r.printed ? r.printed.stdout + r.printed.stderr : Buffer.byteLength(text);
-  return { argv, ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.error ? { error: r.error } : {}), part: budget.add(text, printed, r.truncated) };
+export function keepLog(budget: LogBudget, argv: string[], r: RunResult, log: Buffer | string): GatheredPart {
+  const data = typeof log === 'string' ? Buffer.from(log, 'utf8') : log;
+  const printed = r.printed ? r.printed.stdout + r.printed.stderr : data.length;
+  return { argv, ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.error ? { error: r.error } : {}), part: budget.add(data, printed, r.truncated) };
 }
+
+/** Whether a log holds anything but whitespace (as `text.trim() !== ''`, without decoding an ASCII log). */
+export function hasText(data: Buffer | string): boolean {
+  if (typeof data === 'string') return data.trim() !== '';
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i]!;
+    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) continue;
+    return b < 0x80 || data.toString('utf8', i).trim() !== '';
+  }
+  return false;
+}
+
+/** A command's log output as bytes: the kept tail when it has one, else its text. */
+export const stdoutOf = (r: RunResult): Buffer | string => r.bytes?.stdout ?? r.stdout;
 
 /** Which failure makes the log's `error`: any failed command (Compose), or only when nothing was read (pods). */
 export type LogErrorRule = 'any' | 'when-empty';
 
 export function logOfParts(parts: GatheredPart[], rule: LogErrorRule): SnapshotLog | undefined {
   if (parts.length === 0) return undefined;
-  const text = parts
-    .map(({ part }) => part.text)
-    .filter((t) => t.trim() !== '')
-    .map((t) => (t.endsWith('\n') ? t : `${t}\n`))
-    .join('');
+  const read = readOf(parts);
+  const pieces: Buffer[] = [];
+  for (const { part } of parts) {
+    if (!hasText(part.data)) continue;
+    pieces.push(part.data);
+    if (part.data[part.data.length - 1] !== 0x0a) pieces.push(NEWLINE);
+  }
+  const text = Buffer.concat(pieces).toString('utf8');
   const failed = parts.filter((p) => p.exitCode !== 0);
   if (!text && failed.length === 0) return undefined;
+  // The parts are not needed once joined (each held up to its share of the budget).
+  for (const p of parts) p.part.data = EMPTY;
   const clean = redact(text);
   const log: SnapshotLog = { text: clean, origin: parts.map(({ argv }) => displayArgv(argv)).join(' + ') };
   if (clean !== text) log.redacted = true;
   if (parts.some(({ part }) => part.cut)) log.truncated = true;
   const first = failed[0];
   if (first && (rule === 'any' || !text)) log.error = first.error ?? `exited with code ${first.exitCode}`;
-  log.read = readOf(parts);
+  log.read = read;
   return log;
 }
 
@@ -49,7 +72,7 @@ function readOf(parts: GatheredPart[]): LogRead {
   const read: LogRead = {
     commands: parts.length,
     printed: parts.reduce((n, { part }) => n + part.printed, 0),
-    kept: parts.reduce((n, { part }) => n + part.bytes, 0),
+    kept: parts.reduce((n, { part }) => n + part.data.length, 0),
   };
   const cut = parts.filter(({ part }) => part.cut).length;
   if (cut) read.cut = cut;

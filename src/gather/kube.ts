@@ -5,7 +5,7 @@ import { LOG_SOURCES, type KubeState, type LogSource, type Snapshot } from '../s
 import type { LogBounds } from './compose-commands.js';
 import { runStep, type GatherContext, type RunStepOptions } from './context.js';
 import { ProgressGroup } from './events.js';
-import { keepLog, logOfParts, logReadNote, type GatheredPart } from './gathered-log.js';
+import { keepLog, logOfParts, logReadNote, stdoutOf, type GatheredPart } from './gathered-log.js';
 import { kubeCommands, type KubeTarget } from './kube-commands.js';
 import { parseConfigMaps, parseHelmStatus, parseHelmValues, parseJobs, parsePods, parseSecretKeys, parseServices, tunnelPods } from './kube-parse.js';
 import { classifyFailure, isBlocking } from './tool-errors.js';
@@ -87,7 +87,7 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
   if (configMaps.exitCode === 0) kube.configMaps = parseConfigMaps(configMaps.stdout);
   const parts: Partial<Record<LogSource, GatheredPart[]>> = {};
   // A setup Job that is not there any more is an answer: no log.
-  if (!(setupLog.exitCode !== 0 && notFoundAnswer(setupLog))) parts.setup = [keepLog(ctx.logs, setupLog.argv, setupLog, setupLog.stdout)];
+  if (!(setupLog.exitCode !== 0 && notFoundAnswer(setupLog))) parts.setup = [keepLog(ctx.logs, setupLog.argv, setupLog, stdoutOf(setupLog))];
 
   // Round 2: every replica's logs; a restarted container's previous instance too (it holds the crash).
   // One progress step for all of them (`logs 57/200 pods`), counted by pod.
@@ -102,7 +102,7 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
         if ((c.restartCount ?? 0) > 0 && c.state === 'running') argvs.unshift(kubeCommands.podLogs(target, p.name, container, bounds, true));
         return argvs.map(async (argv) => {
           const r = await k(argv, `logs ${p.name} ${container}${argv.includes('--previous') ? ' (previous)' : ''}`, notFoundAnswer, { log: true, group });
-          return { source: source as LogSource, ok: r.exitCode === 0 || notFoundAnswer(r), part: keepLog(ctx.logs, argv, r, r.stdout) };
+          return { source: source as LogSource, ok: r.exitCode === 0 || notFoundAnswer(r), part: keepLog(ctx.logs, argv, r, stdoutOf(r)) };
         });
       });
       const done = await Promise.all(runs);

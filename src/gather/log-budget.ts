@@ -7,15 +7,13 @@ import { keepNewest } from '../snapshot/text.js';
 
 const MB = 1024 * 1024;
 /** Total bytes of log text kept across all logs (a 200-pod release prints several times this). */
-export const LOG_BUDGET_BYTES = 32 * MB;
+export const LOG_BUDGET_BYTES = 16 * MB;
 /** Parts are cut only once they hold this much more than the budget (then down to it): few cuts, bounded memory. */
-const SLACK = 1.5;
+const SLACK = 1.25;
 
 export interface LogPart {
-  /** The newest lines kept (whole lines). */
-  text: string;
-  /** Bytes of `text` (UTF-8). */
-  bytes: number;
+  /** The newest lines kept (whole lines), as bytes: decoded once, when the log is made. */
+  data: Buffer;
   /** Bytes the command printed (within --tail / --since), kept or not. */
   printed: number;
   /** Its oldest lines were dropped: by the per-command limit, or to fit the budget. */
@@ -41,49 +39,43 @@ export class LogBudget {
     return Math.max(1, Math.min(this.perCommand, this.level));
   }
 
-  /** Whether any part was cut to fit the budget (not only by the per-command limit). */
-  get limited(): boolean {
-    return this.level !== Infinity;
-  }
-
   /** The size the budget cut the largest parts to (undefined while nothing was cut for it). */
   get perPart(): number | undefined {
     return this.level === Infinity ? undefined : this.level;
   }
 
-  add(text: string, printed: number, cut: boolean): LogPart {
-    const bytes = Buffer.byteLength(text);
-    const part: LogPart = { text, bytes, printed, cut, read: bytes };
+  add(data: Buffer, printed: number, cut: boolean): LogPart {
+    const part: LogPart = { data, printed, cut, read: data.length };
     this.parts.push(part);
-    this.held += part.bytes;
+    this.held += data.length;
     if (this.held > this.total * SLACK) this.fit();
     return part;
   }
 
-  /** Cuts the parts to the budget; call once every log command has finished, before reading their text. */
+  /**
+   * Cuts the parts to the budget; call once every log command has finished, before reading their text.
+   * The level is computed again from every part's size as read, whatever the cuts so far left.
+   */
   finish(): void {
-    if (this.held > this.total) this.fit();
-    else if (this.level !== Infinity) this.cutTo(this.level);
+    this.fit();
   }
 
   private fit(): void {
     this.level = Math.min(this.level, waterLevel(this.parts.map((p) => p.read), this.total));
-    this.cutTo(this.level);
+    if (this.level !== Infinity) this.cutTo(this.level);
   }
 
   private cutTo(level: number): void {
     for (const part of this.parts) {
-      if (part.bytes <= level) continue;
-      // A fresh string: a slice would keep the whole original alive.
-      const kept = keepNewest(Buffer.from(part.text, 'utf8'), level);
-      this.held -= part.bytes - kept.length;
-      part.text = kept.toString('utf8');
-      part.bytes = kept.length;
+      if (part.data.length <= level) continue;
+      const kept = keepNewest(part.data, level);
+      this.held -= part.data.length - kept.length;
+      // A copy when most of it goes, so the rest is freed; otherwise a view of it.
+      part.data = kept.length < part.data.length / 2 ? Buffer.from(kept) : kept;
       part.cut = true;
     }
   }
 }
-
 /** The largest L with sum(min(size, L)) <= total. */
 export function waterLevel(sizes: readonly number[], total: number): number {
   const sorted = [...sizes].sort((a, b) => a - b);

@@ -2,6 +2,7 @@
 // state), never its oldest. What is kept starts at a line start; a single line longer than the limit is
 // kept by its end, from a character boundary.
 import { keepNewest } from '../snapshot/text.js';
+import type { RunResult } from './run.js';
 
 export class TailBytes {
   private chunks: Buffer[] = [];
@@ -39,5 +40,24 @@ export class TailBytes {
 
   text(): string {
     return this.bytes().toString('utf8');
+  }
+}
+
+/**
+ * A command's kept tails into its result: the bytes, how much it printed, and stdout / stderr as text
+ * decoded only if something reads them (a log is handed on as bytes; an error message is read as text).
+ */
+export function keepTails(result: RunResult, tails: { stdout: TailBytes; stderr: TailBytes }): void {
+  const bytes = { stdout: tails.stdout.bytes(), stderr: tails.stderr.bytes() };
+  result.bytes = bytes;
+  result.printed = { stdout: tails.stdout.total, stderr: tails.stderr.total };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let text: string | undefined;
+    Object.defineProperty(result, stream, {
+      enumerable: true,
+      configurable: true,
+      get: () => (text ??= bytes[stream].toString('utf8')),
+      set: (v: string) => (text = v),
+    });
   }
 }

@@ -8,7 +8,7 @@ import { keepNewest } from '../../src/snapshot/text.js';
 import { LogBudget, waterLevel } from '../../src/gather/log-budget.js';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { defaultOptions } from '../../src/options.js';
-import { makeScenario } from '../helpers/stand-ins.js';
+import { fastStandIns } from '../helpers/fast-stand-ins.js';
 import { kubeRules, type PodSpec } from '../helpers/deployment-scenarios.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -85,9 +85,9 @@ describe('the byte budget across all logs', () => {
         const texts = counts.map((n, i) => lines(n, `log${i}`));
         const run = (order: number[]) => {
           const budget = new LogBudget(total, 1e9);
-          const parts = new Map(order.map((i) => [i, budget.add(texts[i]!, Buffer.byteLength(texts[i]!), false)]));
+          const parts = new Map(order.map((i) => [i, budget.add(Buffer.from(texts[i]!), Buffer.byteLength(texts[i]!), false)]));
           budget.finish();
-          return { budget, texts: texts.map((_, i) => parts.get(i)!.text) };
+          return { budget, texts: texts.map((_, i) => parts.get(i)!.data.toString()) };
         };
         const inOrder = run(texts.map((_, i) => i));
         const shuffled = run(texts.map((_, i) => i).sort((a, b) => ((a * 7919 + seed) % 101) - ((b * 7919 + seed) % 101)));
@@ -112,9 +112,9 @@ describe('the byte budget across all logs', () => {
   it('gathering 12 pods with a small budget keeps every log newest-first and says what the budget cut', async () => {
     const pods: PodSpec[] = Array.from({ length: 12 }, (_, i) => ({ name: `mcp-tunnel-6b7f9c8d4-b${String(i).padStart(2, '0')}`, ip: `127.0.0.${30 + i}`, containers: [{ name: 'mcp-proxy', state: 'running' }, { name: 'cloudflared', state: 'running' }] }));
     const logs = Object.fromEntries(pods.map((p) => [p.name, { 'mcp-proxy': Array.from({ length: 300 }, (_, i) => `proxy ${p.name} line ${String(i).padStart(4, '0')}`), cloudflared: [`INF cloudflared ${p.name} only line`] }]));
-    const sc = await makeScenario(kubeRules({ namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods, logs }));
+    const sc = await fastStandIns(kubeRules({ namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods, logs }));
     const dir = await mkdtemp(join(tmpdir(), 'mtt-budget-'));
-    cleanups.push(sc.cleanup, () => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(sc.dir, { recursive: true, force: true }), () => rm(dir, { recursive: true, force: true }));
     const budget = 64 * 1024;
     const s = await gatherSnapshot(defaultOptions({ dir, kube: true, network: false }), undefined, { env: sc.env, logBudget: budget });
     const proxy = s.logs['mcp-proxy']!;

@@ -29,6 +29,8 @@ export interface GatherSettings {
   poolSize?: number;
   /** Most bytes of log text kept across all logs. */
   logBudget?: number;
+  /** Once aborted (the wizard quits), commands still waiting for a slot are not started. */
+  signal?: AbortSignal;
 }
 
 export interface GatherContext {
@@ -39,6 +41,7 @@ export interface GatherContext {
   tail: number;
   pool: CommandPool;
   logs: LogBudget;
+  signal?: AbortSignal;
   onEvent?: GatherListener;
   commands: CommandRecord[];
   /** The first problem seen per tool (a later, different problem does not overwrite it). */
@@ -57,6 +60,7 @@ export function makeContext(opts: TriageOptions, settings: GatherSettings = {}, 
     tail: opts.tail ?? DEFAULT_TAIL,
     pool: new CommandPool(settings.poolSize ?? defaultPoolSize()),
     logs: new LogBudget(settings.logBudget ?? LOG_BUDGET_BYTES, maxBytes),
+    ...(settings.signal ? { signal: settings.signal } : {}),
     onEvent,
     commands: [],
     problems: {},
@@ -90,6 +94,7 @@ export function displayArgv(argv: readonly string[]): string {
 export async function runStep(ctx: GatherContext, argv: string[], o: RunStepOptions = {}): Promise<RunResult> {
   const id = o.id ?? argv.slice(0, 3).join(' ');
   const r = await ctx.pool.run(() => {
+    if (ctx.signal?.aborted) return Promise.resolve(cancelled(argv)); // 500 queued logs are not started to be killed
     const exec = () =>
       ctx.exec(argv, { timeoutMs: ctx.opts.timeoutMs, maxBytes: o.log ? ctx.logs.cap() : ctx.maxBytes, cwd: o.cwd, env: ctx.env, ...(o.log ? { keep: 'tail' as const } : {}) });
     return o.group ? exec() : step(ctx.onEvent, id, displayArgv(argv), exec, (res) => res.exitCode === 0 && !res.timedOut);
@@ -99,6 +104,10 @@ export async function runStep(ctx: GatherContext, argv: string[], o: RunStepOpti
   if (r.truncated && !o.log) ctx.notes.push(`\`${displayArgv(argv)}\` printed more than ${sizeText(ctx.maxBytes)}: the rest was not read`);
   if (o.tool && !(o.expected?.(r) ?? false)) noteProblem(ctx, o.tool, r);
   return r;
+}
+
+function cancelled(argv: string[]): RunResult {
+  return { argv: [...argv], stdout: '', stderr: '', ms: 0, timedOut: false, truncated: false, notFound: false, error: 'cancelled' };
 }
 
 /** The first problem a tool showed (later, different ones do not overwrite it). */

@@ -62,7 +62,7 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
       demo ??= await prepareDemo();
       return gatherDemo({ ...o, dir: demo.dir }, demo, onEvent);
     }
-    return gatherSnapshot(o, onEvent, { exec, ...(env ? { env } : {}) });
+    return gatherSnapshot(o, onEvent, { exec, signal: session.signal, ...(env ? { env } : {}) });
   };
 
   const context = (plan: Plan | undefined, s: Snapshot): FixRunContext => {

@@ -108,4 +108,15 @@ describe('gathering through the pool', () => {
     const starts = calls.map((c) => c.at).sort((a, b) => a - b);
     expect(starts[starts.length - 1]! - starts[0]!).toBeGreaterThan(2_500);
   });
+
+  it('starts nothing more once the session is aborted (the wizard quit): queued commands are not spawned to be killed', async () => {
+    const { sc, dir } = await scenario(pods(30), 20);
+    const session = new AbortController();
+    const s = await gatherSnapshot(defaultOptions({ dir, kube: true, network: false }), (e) => e.id === 'logs' && e.type === 'start' && session.abort(), { env: sc.env, poolSize: 2, signal: session.signal });
+    const commands = s.state.commands!;
+    expect(commands.filter((c) => c.argv[1] === 'logs').length).toBe(30 * 2 + 1);
+    const spawned = (await sc.spans()).length;
+    expect(spawned).toBeLessThan(13 + 2 + 1); // the first round, and at most what already held a slot
+    expect(commands.filter((c) => c.error === 'cancelled').length).toBe(commands.length - spawned);
+  });
 });

@@ -16,6 +16,7 @@ import { defaultOptions } from '../src/options.js';
 import { readBundleForAnalysis } from '../src/commands/load.js';
 import { readBundle } from '../src/snapshot/bundle.js';
 import type { Snapshot } from '../src/snapshot/types.js';
+import type { GatherEvent } from '../src/gather/events.js';
 import { writeMixedLog } from './scan-log.mjs';
 import { makeScenario, type Rule } from '../test/helpers/stand-ins.js';
 import { composeRules, kubeRules, type ContainerSpec, type PodSpec } from '../test/helpers/deployment-scenarios.js';
@@ -136,7 +137,10 @@ async function live(input: Record<string, unknown>, before: boolean): Promise<Ou
         samples.push(`${((performance.now() - start) / 1000).toFixed(1)}s rss ${(m.rss / MB).toFixed(0)} heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} ext ${(m.external / MB).toFixed(0)} ab ${(m.arrayBuffers / MB).toFixed(0)}`);
       }, 1000)
     : undefined;
-  const s = await gatherSnapshot(defaultOptions({ dir: input.dir as string, network: false, ...(input.kube ? { kube: true } : {}) }), undefined, { env: input.env as Record<string, string>, ...old });
+  const timeline: string[] = [];
+  const onEvent = process.env.BENCH_DEBUG ? (e: GatherEvent) => timeline.push(`${(performance.now() - start).toFixed(0).padStart(6)} ms ${e.type} ${e.id}`) : undefined;
+  const s = await gatherSnapshot(defaultOptions({ dir: input.dir as string, network: false, ...(input.kube ? { kube: true } : {}) }), onEvent, { env: input.env as Record<string, string>, ...old });
+  if (timeline.length < 60) console.error(timeline.join('\n'));
   const gatherMs = performance.now() - start;
   if (sampler) {
     clearInterval(sampler);

@@ -62,7 +62,12 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
   // Round 1, all at once: the docker CLI and daemon, which Compose answers, and, betting on the v2 plugin
   // (most hosts have it), the project's containers and logs through it: none of them waits on another's
   // answer. They are judged once the version says v2; a v1-only host answers them at once with an error,
-  // which is dropped.
+  // which is dropped. The versions are started first: they decide what the rest means.
+  const versions = Promise.all([
+    runStep(ctx, composeCommands.composeV2Version(), { id: 'docker compose version', expected: () => true }),
+    runStep(ctx, composeCommands.dockerVersion(), { id: 'docker version', tool: 'docker' }),
+    runStep(ctx, composeCommands.composeV1Version(), { id: 'docker-compose version', expected: () => true }),
+  ]);
   const psV2Argv = composeCommands.psV2(target);
   const psV2 = runStep(ctx, psV2Argv, { id: 'compose ps', cwd: dir });
   const logsV2 = LOG_SOURCES.flatMap((role) => {
@@ -71,11 +76,7 @@ export async function gatherCompose(ctx: GatherContext, s: Snapshot, dir: string
     const argv = composeCommands.logsV2(target, service, bounds);
     return [runStep(ctx, argv, { id: `logs ${role}`, cwd: dir, log: true }).then((r) => ({ role, argv, r }))];
   });
-  const [docker, v2, v1] = await Promise.all([
-    runStep(ctx, composeCommands.dockerVersion(), { id: 'docker version', tool: 'docker' }),
-    runStep(ctx, composeCommands.composeV2Version(), { id: 'docker compose version', expected: () => true }),
-    runStep(ctx, composeCommands.composeV1Version(), { id: 'docker-compose version', expected: () => true }),
-  ]);
+  const [v2, docker, v1] = await versions;
   const dv = versionOf(docker);
   const dockerProblem = ctx.problems.docker;
   tools.docker = dockerProblem

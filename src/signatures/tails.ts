@@ -59,6 +59,10 @@ export class LogTails {
       this.flushCarry();
       pos = nl + 1;
     }
+    const last = buf.lastIndexOf(NEWLINE);
+    // No pod prefix in the chunk: only its last lines can matter (a Compose or plain log costs a few
+    // lastIndexOf, not a look at every line).
+    if (last >= pos && buf.indexOf(POD, pos) === -1) pos = this.lastLinesFrom(buf, pos, last);
     for (;;) {
       const nl = buf.indexOf(NEWLINE, pos);
       if (nl === -1) break;
@@ -78,6 +82,20 @@ export class LogTails {
     const ring = pod === undefined ? this.all : this.pods.get(pod);
     if (!ring || n <= 0) return [];
     return ring.lines.slice(-n).map((l) => l.text ?? decode(l));
+  }
+
+  /** Where the last `keep` non-empty lines of buf[from, end] start (end: the last newline). */
+  private lastLinesFrom(buf: Buffer, from: number, end: number): number {
+    let found = 0;
+    let lineEnd = end;
+    while (lineEnd > from) {
+      const nl = buf.lastIndexOf(NEWLINE, lineEnd - 1);
+      const start = nl < from ? from : nl + 1;
+      if (nonEmpty(buf, start, lineEnd) && ++found === this.keep) return start;
+      if (nl < from) return from;
+      lineEnd = nl;
+    }
+    return from;
   }
 
   private addCarry(buf: Buffer, from: number, to: number): void {

@@ -22,20 +22,26 @@ export class TailBytes {
     while (this.chunks.length > 1 && this.held - this.chunks[0]!.length > this.limit) this.held -= this.chunks.shift()!.length;
   }
 
-  /** Bytes seen but not kept (the oldest). */
-  get dropped(): number {
-    return this.total - this.bytes().length;
-  }
-
   get truncated(): boolean {
     return this.total > this.limit;
   }
 
+  /** The kept bytes, in one buffer of their own (no view into a larger chunk is kept alive). */
   bytes(): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = all.length ? [all] : [];
-    if (this.total <= this.limit) return all;
-    return keepNewest(all, this.limit);
+    if (this.chunks.length === 0) return Buffer.alloc(0);
+    // Only the newest limit + 1 bytes can be kept (the one before tells whether they start a line).
+    const want = Math.min(this.held, this.total > this.limit ? this.limit + 1 : this.held);
+    const out = Buffer.allocUnsafe(want);
+    let at = want;
+    for (let i = this.chunks.length - 1; i >= 0 && at > 0; i--) {
+      const c = this.chunks[i]!;
+      const n = Math.min(at, c.length);
+      c.copy(out, at - n, c.length - n);
+      at -= n;
+    }
+    this.chunks = [out];
+    this.held = out.length;
+    return this.total <= this.limit ? out : keepNewest(out, this.limit);
   }
 
   text(): string {

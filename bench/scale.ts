@@ -22,6 +22,7 @@ import { makeScenario, type Rule } from '../test/helpers/stand-ins.js';
 import { composeRules, kubeRules, type ContainerSpec, type PodSpec } from '../test/helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../test/helpers/snapshot.js';
 import { fastStandIns } from '../test/helpers/fast-stand-ins.js';
+import { compileStandIn, nativeStandIns } from './native-stand-ins.js';
 
 const SLEEP_MS = 300;
 const LINES = 2000;
@@ -83,13 +84,18 @@ function spill(rules: Rule[]): { rules: Rule[]; files: Record<string, string> } 
   return { rules: out, files };
 }
 
-/** BENCH_STANDIN=node: the tests' node stand-ins; default: the same rules as dash scripts (fast-stand-ins.ts). */
-const STAND_IN = process.env.BENCH_STANDIN === 'node' ? 'node' : 'dash';
+/**
+ * Which stand-ins answer: by default the C one (bench/stand-in.c, about a millisecond of CPU a call) when
+ * `cc` is there, else dash scripts (fast-stand-ins.ts); BENCH_STANDIN=node|dash|c to choose.
+ */
+let STAND_IN = process.env.BENCH_STANDIN ?? 'c';
+let nativeBinary: string | undefined;
 
 const cleanups: (() => Promise<void>)[] = [];
 let work = tmpdir();
 
 async function scenarioDir(rules: Rule[]): Promise<{ dir: string; env: Record<string, string> }> {
+  if (STAND_IN === 'c') return nativeStandIns(nativeBinary!, rules, work);
   if (STAND_IN === 'dash') return fastStandIns(rules, { base: work });
   const { rules: small, files } = spill(rules);
   const sc = await makeScenario(small, { tools: ['docker', 'docker-compose', 'kubectl', 'helm'], files });
@@ -333,6 +339,10 @@ if (!self) throw new Error('run through bench/run-ts.mjs (it sets BENCH_SELF)');
 const wanted = process.env.BENCH_CASES?.split(',');
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 work = await mkdtemp(join(tmpdir(), 'mtt-bench-scale-'));
+if (STAND_IN === 'c') {
+  nativeBinary = compileStandIn(work);
+  if (!nativeBinary) STAND_IN = 'dash';
+}
 const baseline = process.env.BENCH_BASELINE === '1';
 const rows: { c: Case; o: Outcome; before?: Outcome }[] = [];
 const child = (c: Case, input: Record<string, unknown>, before: boolean): Outcome => {

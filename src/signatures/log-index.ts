@@ -6,7 +6,7 @@
 import { LOG_SOURCES, type LogFilePart, type LogSource, type Snapshot, type SnapshotLog } from '../snapshot/types.js';
 import { LogScanner, type ScanStats } from './scanner.js';
 import { LogTails } from './tails.js';
-import type { LogRecord, Signature } from './types.js';
+import type { LogRecord, Signature, SignatureMatch } from './types.js';
 
 /**
  * Per signature, at most this many hits are kept: the first ones and the latest ones (a log of millions

@@ -199,8 +199,8 @@ async function fileTail(full: string, size: number, max: number): Promise<Buffer
  * The parts of one source's log files that are read: the newest MAX_LOG_BYTES of them together (the
  * last file's end first); true when something older was left out.
  */
-function newestParts(parts: LogFilePart[]): { parts: LogFilePart[]; cut: boolean } {
-  let left = MAX_LOG_BYTES;
+export function newestParts(parts: LogFilePart[], max = MAX_LOG_BYTES): { parts: LogFilePart[]; cut: boolean } {
+  let left = max;
   const kept: LogFilePart[] = [];
   for (const p of [...parts].reverse()) {
     if (left <= 0) break;

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readBundle } from '../../src/snapshot/bundle.js';
+import { newestParts, readBundle, readLogFile } from '../../src/snapshot/bundle.js';
 import { readBundleForAnalysis } from '../../src/commands/load.js';
 import { analyze } from '../../src/analyze/index.js';
 import { logIndex } from '../../src/signatures/log-index.js';
@@ -103,5 +103,30 @@ describe('bundle logs streamed from disk', () => {
     const root = await bundle();
     const raw = await readBundle(root);
     expect(() => logIndex(raw)).toThrow(/prepareLogIndex\(\) must read it before analysis/);
+  });
+
+  it('reads the newest bytes of a source over its limit, the last file first, however many files feed it', () => {
+    const parts = [
+      { path: 'a', from: 0, to: 100 },
+      { path: 'b', from: 0, to: 50 },
+    ];
+    expect(newestParts(parts, 200)).toEqual({ parts, cut: false });
+    expect(newestParts(parts, 120)).toEqual({ parts: [{ path: 'a', from: 30, to: 100 }, { path: 'b', from: 0, to: 50 }], cut: true });
+    expect(newestParts(parts, 40)).toEqual({ parts: [{ path: 'b', from: 10, to: 50 }], cut: true });
+  });
+
+  it('streams a part that starts inside a file from its next whole line', async () => {
+    const t = await tempDir('mtt-bundle-part-');
+    cleanups.push(t.cleanup);
+    const path = join(t.dir, 'x.log');
+    await writeFile(path, 'first line\nsecond line\nthird line\n');
+    const read = async (from: number) => {
+      const out: Buffer[] = [];
+      for await (const c of readLogFile({ path, from, to: 34 })) out.push(Buffer.from(c));
+      return Buffer.concat(out).toString();
+    };
+    expect(await read(0)).toBe('first line\nsecond line\nthird line\n');
+    expect(await read(3)).toBe('second line\nthird line\n');
+    expect(await read(11)).toBe('third line\n'); // at a line start, the part before it counts as cut
   });
 });

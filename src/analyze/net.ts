@@ -63,4 +63,22 @@ export function narrowestCoveringCidr(ips: readonly string[]): string | undefine
   return `${intToIpv4(first & maskOf(prefix))}/${prefix}`;
 }
 
+/** First and last address of a CIDR. */
+export function cidrBounds(cidr: string): { first: string; last: string } | undefined {
+  const parsed = parseCidr(cidr);
+  if (!parsed) return undefined;
+  const first = ipv4ToInt(parsed.network);
+  return { first: parsed.network, last: intToIpv4((first | (~maskOf(parsed.prefix) >>> 0)) >>> 0) };
+}
+
+/** Whether `list` covers every address of `cidr` (its first and last address in one entry: lists are CIDRs). */
+export function coversCidr(list: readonly string[], cidr: string): boolean {
+  const b = cidrBounds(cidr);
+  if (!b) return false;
+  return list.some((entry) => {
+    const one = blockListOf([entry]);
+    return one.check(b.first, 'ipv4') && one.check(b.last, 'ipv4');
+  });
+}
+
 export { isIP, isIPv4 };

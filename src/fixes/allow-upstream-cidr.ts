@@ -9,7 +9,7 @@ import { Scalar, isMap, isSeq, type Node } from 'yaml';
 import type { Snapshot } from '../snapshot/types.js';
 import { readableProxyConfigs, scalarValue, stringList, viewKeyName, type ProxyConfigView } from '../analyze/proxy-config.js';
 import { upstreamsOf, type Upstream } from '../analyze/upstreams.js';
-import { RFC1918, blockListOf, isIPv4, isOpenCidr, narrowestCoveringCidr, parseCidr, rfc1918RangeOf } from '../analyze/net.js';
+import { RFC1918, blockListOf, coversCidr, isIPv4, isOpenCidr, narrowestCoveringCidr, parseCidr, rfc1918RangeOf } from '../analyze/net.js';
 import { restartProxySteps } from './restart-proxy.js';
 import { dataString, manualPlan, nothingToDo, planOf, yamlEdit } from './plan-kit.js';
 import type { YamlPatch } from './yaml-patch.js';
@@ -62,6 +62,12 @@ export function allowedIpsChange(s: Snapshot, view: ProxyConfigView, data?: Reco
   if (current.length === 0 || removed.length > 0) {
     for (const range of RFC1918) add(range, routesIn(range).length ? `route ${routesIn(range).join(', ')}` : 'RFC1918 default, kept');
   }
+  // The cluster's Service range as gather learnt it (ServiceCIDR objects or the API server's own answer):
+  // the whole range, so a Service created later is allowed too. First: it covers the Service
+  // addresses the upstreams resolve to.
+  const rangeSource = dataString(data, 'rangeSource');
+  const serviceRanges = Array.isArray(data?.serviceRanges) ? (data.serviceRanges as unknown[]).filter((x): x is string => typeof x === 'string' && parseCidr(x) !== undefined) : [];
+  for (const range of serviceRanges) if (!coversCidr(list, range)) add(range, `the cluster's Service range${rangeSource ? ` (from ${rangeSource})` : ''}`);
   for (const u of upstreams) {
     const v4 = u.addresses.filter((a) => isIPv4(a));
     const privateOut = v4.filter((ip) => !covers(list, ip) && rfc1918RangeOf(ip));
@@ -80,7 +86,7 @@ export function allowedIpsChange(s: Snapshot, view: ProxyConfigView, data?: Reco
     const cidr = acceptable(given) && outside.every((a) => covers([given], a)) && !rfc1918RangeOf(outside[0]!) ? given : undefined;
     const host = dataString(data, 'host');
     const route = dataString(data, 'route');
-    const why = host ? `${host}${route ? ` (route ${route})` : ''}` : data?.from === 'log' ? 'refused in the proxy log' : 'Kubernetes Services (the cluster\'s Service CIDR may be wider)';
+    const why = host ? `${host}${route ? ` (route ${route})` : ''}` : data?.from === 'log' ? 'refused in the proxy log' : 'the Kubernetes Service IPs seen (the cluster\'s Service range could not be read and may be wider)';
     for (const a of outside.filter((x) => rfc1918RangeOf(x))) add(rfc1918RangeOf(a)!, why);
     const pub = outside.filter((x) => !rfc1918RangeOf(x));
     if (pub.length) add(cidr ?? narrowestCoveringCidr(pub)!, why);

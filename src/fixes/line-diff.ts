@@ -35,7 +35,8 @@ export function unifiedDiffText(path: string, before: string, after: string, sma
       .filter((line) => !line.startsWith('====='))
       .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.trimEnd() : line))
       .join('\n')
-      .trimEnd();
+      // Only the final newline goes: a last context line that is an empty line is ' ', and must stay.
+      .replace(/\n+$/, '');
   }
   return format(path, operations(a, b, small));
 }

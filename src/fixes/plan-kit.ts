@@ -34,6 +34,7 @@ export type YamlEditResult = { step: EditStep } | { unchanged: true } | { proble
 export function yamlEdit(s: Snapshot, path: string, why: string, mutate: (p: YamlPatch) => void): YamlEditResult {
   const file = s.files[path];
   if (file?.text === undefined) return { problem: `${path} could not be read` };
+  if (file.virtual) return { problem: `${path} is ${file.virtual}, not a file on this host` };
   const run = (text: string): { after: string; changed: boolean } => {
     const patch = new YamlPatch(text);
     mutate(patch);

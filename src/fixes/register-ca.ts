@@ -28,7 +28,11 @@ export const registerCa: Fix = {
   plan(s) {
     const ca = caFacts(s);
     const tunnel = s.tunnelDomain ? `the tunnel ${s.tunnelDomain.value}` : 'the tunnel';
-    const which = ca ? `${ca.path}${ca.subject ? ` (subject ${ca.subject}` : ''}${ca.sha256 ? `, SHA-256 ${ca.sha256})` : ca.subject ? ')' : ''}` : 'the CA certificate that signed data/tls.crt (data/ca.crt when setup made it)';
+    const inSecret = ca ? s.state.kube?.tlsSources?.[ca.path] : undefined;
+    const where = inSecret && s.deployment.namespace
+      ? `the CA in Secret ${inSecret.secret} (key ${inSecret.key}; save it with \`kubectl -n ${s.deployment.namespace} get secret ${inSecret.secret} -o jsonpath='{.data.${inSecret.key.replace(/\./g, '\\.')}}' | base64 -d > ca.crt\`)`
+      : ca?.path;
+    const which = ca ? `${where}${ca.subject ? ` (subject ${ca.subject}` : ''}${ca.sha256 ? `, SHA-256 ${ca.sha256})` : ca.subject ? ')' : ''}` : 'the CA certificate that signed data/tls.crt (data/ca.crt when setup made it)';
     return manualPlan(this, [
       `In the Console, open ${tunnel} and register ${which} as one of its CA certificates (PEM, one certificate; a tunnel has at most two active CAs).`,
       'The server certificate must be signed directly by that CA (no intermediates). Once the tunnel has an active certificate it appears in the + MCP Server picker of sessions in its workspace: open the session in the workspace the tunnel was created in.',

@@ -17,6 +17,13 @@ export const renewCert: Fix = {
     if (s.deployment.kind === 'helm') {
       const t = helmTarget(s);
       if (!t) return undefined;
+      // A certificate in a Secret the chart does not manage (external.serverCertSecretName) is renewed where it is issued.
+      const source = s.state.kube?.tlsSources?.[s.deployment.paths.tlsCert ?? ''];
+      if (source && source.secret !== helmFullname(t.release)) {
+        return manualPlan(this, [
+          `The server certificate is key ${source.key} of Secret ${source.secret} (${source.why}), which the chart's cert-renew CronJob does not write. Renew it where it is issued (cert-manager, your CA): signed directly by the registered CA, SAN *.${domain}, valid now, RSA >= 2048 or ECDSA >= P-256, SHA-256; then update the Secret (kubectl -n ${t.namespace} create secret tls ${source.secret} --cert=tls.crt --key=tls.key --dry-run=client -o yaml | kubectl apply -f -). The proxy reloads it from the Secret.`,
+        ]);
+      }
       const cron = `${helmFullname(t.release)}-cert-renew`;
       // The Job's name comes from the snapshot's clock, so the plan stays a pure function of the snapshot.
       const job = `${cron}-manual-${Math.floor(Date.parse(s.createdAt) / 1000)}`.slice(-63).replace(/^-+/, '');

@@ -73,31 +73,56 @@ function releaseOnlyKeys(s: Snapshot, valuesText: string | undefined): string[] 
   return Object.keys(release).filter((k) => !fileKeys.has(k));
 }
 
-export function helmUpgradeStep(s: Snapshot): PlanStep | undefined {
+/** A chart reference that is safe in argv (no flag, no space). */
+export function isChartRef(ref: string | undefined): ref is string {
+  return ref !== undefined && ref !== '' && !ref.startsWith('-') && !/\s/.test(ref);
+}
+
+/**
+ * The chart `helm upgrade` uses, best first: the one given (--chart, or typed in the wizard), a local copy
+ * beside the values file, a local repository that serves the deployed chart at its version (`helm search
+ * repo`). Helm's release record names the chart and its version, never the repository it came from.
+ */
+export function upgradeChart(s: Snapshot, given?: string): { ref: string; from: 'given' | 'local' | 'repo' } | undefined {
+  const chosen = given ?? s.inputs.chart;
+  if (chosen !== undefined) return { ref: chosen, from: 'given' };
+  if (s.deployment.chart) return { ref: s.deployment.chart, from: 'local' };
+  const repo = s.state.kube?.helm?.repoChart;
+  return repo ? { ref: repo, from: 'repo' } : undefined;
+}
+
+/** `helm upgrade` of the release with its values; `given`: a chart reference typed for this plan. */
+export function helmUpgradeStep(s: Snapshot, given?: string): PlanStep | undefined {
   const { release = 'mcp-tunnel', namespace = 'mcp-tunnel', context, dir } = s.deployment;
   if (!isKubeName(release) || !isKubeName(namespace) || (context !== undefined && !isContextName(context))) return undefined;
-  const values = s.deployment.paths.values;
-  const local = s.inputs.chart === undefined && s.deployment.chart !== undefined;
-  const chart = s.inputs.chart ?? s.deployment.chart;
-  const version = local || (chart && /^[./]/.test(chart)) ? undefined : deployedChartVersion(s);
+  // Values read from the cluster (no file here) are the release's own: --reuse-values keeps them.
+  const values = s.deployment.paths.values && !s.files[s.deployment.paths.values]?.virtual ? s.deployment.paths.values : undefined;
+  const chart = upgradeChart(s, given);
+  const version = chart?.from === 'local' || (chart && /^[./]/.test(chart.ref)) ? undefined : deployedChartVersion(s);
   const valuesArgs = values && dir ? ['-f', values.startsWith('/') ? values : `${dir}/${values}`] : ['--reuse-values'];
   const tail = [...(version ? ['--version', version] : []), ...valuesArgs, ...(context ? ['--kube-context', context] : [])];
   const dropped = releaseOnlyKeys(s, values ? s.files[values]?.text : undefined);
+  const helm = s.state.kube?.helm;
   const why = [
     'the chart renders the config into a ConfigMap; an upgrade rolls the pods',
     values ? `values from ${values}` : 'the release keeps its current values',
+    chart?.from === 'repo' ? `${chart.ref}: the local repository that serves the deployed chart (helm search repo)` : '',
     version ? `chart version pinned to the deployed ${version}` : '',
     dropped.length ? `the release also has ${dropped.join(', ')} (not in ${values}): an upgrade with -f ${values} drops them; add them to ${values} first` : '',
   ].filter(Boolean).join('; ');
   if (!chart) {
-    const deployed = s.state.kube?.helm?.chart;
     const argv = ['helm', 'upgrade', release, '<CHART>', '-n', namespace, ...tail];
+    const named = helm?.chart ? ` The release record names the chart (${helm.chart}${helm.version && !helm.chart.endsWith(helm.version) ? ` ${helm.version}` : ''}${helm.appVersion ? `, app ${helm.appVersion}` : ''}) but not the repository it came from: Helm does not keep that, and no local repository (\`helm search repo\`) serves it.` : ` \`helm status\` does not say which chart it came from.`;
     return manual(
-      `Roll the proxy with helm upgrade. helm needs the chart you installed from, which \`helm status\` does not say${deployed ? ` (the release runs ${deployed})` : ''}: re-run with --chart REF (the repo/chart or oci:// reference, or a folder), or run \`${commandLine(argv)}\` yourself.`,
+      `Roll the proxy with helm upgrade. helm needs the chart you installed from.${named} Give it with --chart REF (the repo/chart or oci:// reference, or a folder), or type it in the wizard, or run \`${commandLine(argv)}\` yourself.`,
     );
   }
-  if (chart.startsWith('-') || /\s/.test(chart)) return undefined;
-  return { kind: 'command', argv: ['helm', 'upgrade', release, chart, '-n', namespace, ...tail], cwd: dir, why };
+  if (!isChartRef(chart.ref)) return undefined;
+  const argv = ['helm', 'upgrade', release, chart.ref, '-n', namespace, ...tail];
+  if (s.state.tools?.helm?.problem === 'not-found') {
+    return manual(`Roll the proxy with helm upgrade: helm is not on PATH here (the release was read from its Secret). Install helm 3, then run \`${commandLine(argv)}\`.`);
+  }
+  return { kind: 'command', argv, cwd: dir, why };
 }
 
 export const composeRestartProxy: Fix = {
@@ -121,9 +146,14 @@ export const helmUpgrade: Fix = {
   title: 'Roll the proxy with helm upgrade (the release\'s values)',
   kind: 'command',
   findings: ['routing.config-not-reloaded', 'routing.no-route-for-host'],
-  plan(s) {
+  plan(s, data) {
     if (s.deployment.kind !== 'helm') return undefined;
-    const step = helmUpgradeStep(s);
-    return step ? planOf(this, [step]) : undefined;
+    const given = dataString(data, 'chart');
+    if (given !== undefined && !isChartRef(given)) return undefined;
+    const step = helmUpgradeStep(s, given);
+    if (!step) return undefined;
+    const plan = planOf(this, [step]);
+    if (!upgradeChart(s, given)) plan.ask = { key: 'chart', question: 'The chart the release was installed from', hint: 'repo/mcp-tunnel, an oci:// reference, or a folder with Chart.yaml; the deployed version is pinned' };
+    return plan;
   },
 };

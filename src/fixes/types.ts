@@ -80,6 +80,11 @@ export interface Plan {
   confirmWord?: string;
   /** Set when there is nothing to do (already applied): the reason, said to the user. */
   nothingToDo?: string;
+  /**
+   * A value this (manual) plan lacks, which the user can type for it to become runnable: the wizard asks and
+   * plans again with it in the finding's data under `key`.
+   */
+  ask?: { key: 'chart'; question: string; hint: string };
   /** The fix would change something it must not (outside the project): its steps say what, and nothing runs. */
   refused?: boolean;
 }

@@ -8,12 +8,24 @@ import type { Snapshot, ToolStatus } from '../snapshot/types.js';
 import { runStep, type GatherContext } from './context.js';
 import { gatherCompose } from './compose.js';
 import { applyHelmStatus, gatherKube, releaseMissing } from './kube.js';
+import { parseReleaseSecrets } from './kube-parse.js';
+import { isBlocking } from './tool-errors.js';
 import { kubeCommands, type KubeTarget } from './kube-commands.js';
 import { isValidName, nameProblem } from './names.js';
 import { quote, type RunResult } from './run.js';
 
 export const DEFAULT_RELEASE = 'mcp-tunnel';
 export const DEFAULT_NAMESPACE = 'mcp-tunnel';
+
+/**
+ * kubectl's per-request limit, so kubectl names a dead API server itself before the command is killed: for
+ * the first call (`share` 2) the gcloud dispatcher's own /version and kubectl's request each get half of
+ * `--timeout` less 3 s of slack for starting two processes; later calls get `--timeout` less 1 s.
+ */
+export function requestTimeoutFor(timeoutMs: number, share = 1): string {
+  const slack = share > 1 ? 3 : 1;
+  return `${Math.max(1, Math.floor((timeoutMs / 1000 - slack) / share))}s`;
+}
 
 /** The release to look at; undefined (with a note) when a name would not be safe to pass on. */
 function kubeTargetOf(ctx: GatherContext): KubeTarget | undefined {
@@ -24,7 +36,7 @@ function kubeTargetOf(ctx: GatherContext): KubeTarget | undefined {
     ctx.notes.push(`Kubernetes was not examined: ${problem}`);
     return undefined;
   }
-  return { namespace, release, ...(context ? { context } : {}) };
+  return { namespace, release, ...(context ? { context } : {}), requestTimeout: requestTimeoutFor(ctx.opts.timeoutMs) };
 }
 
 function explicitKube(ctx: GatherContext): string | undefined {
@@ -33,28 +45,37 @@ function explicitKube(ctx: GatherContext): string | undefined {
   return named.length ? named.join(', ') : undefined;
 }
 
-/** kubectl / helm versions and the context in use, concurrently with whatever else runs. */
+/**
+ * kubectl (client and API server) and helm versions and the context in use, concurrently with `also`. The
+ * version call is the first to reach the API server, with half the time each for the dispatcher's own
+ * /version and kubectl's, so a dead server is named by kubectl before the call is killed.
+ */
 async function kubeTools(ctx: GatherContext, s: Snapshot, target: KubeTarget): Promise<void> {
+  const versionTarget = { ...target, requestTimeout: requestTimeoutFor(ctx.opts.timeoutMs, 2) };
   const [helm, kubectl, current] = await Promise.all([
     runStep(ctx, kubeCommands.helmVersion(), { id: 'helm version', tool: 'helm' }),
-    runStep(ctx, kubeCommands.kubectlVersion(), { id: 'kubectl version', tool: 'kubectl' }),
+    runStep(ctx, kubeCommands.kubectlVersion(versionTarget), { id: 'kubectl version', tool: 'kubectl' }),
     target.context ? Promise.resolve(undefined) : runStep(ctx, kubeCommands.currentContext(), { id: 'kubectl config current-context', expected: () => true }),
   ]);
   const tools = (s.state.tools ??= {});
   if (helm.exitCode === 0) tools.helm = { present: true, version: quote(helm.stdout) };
-  if (kubectl.exitCode === 0) {
-    try {
-      const v = JSON.parse(kubectl.stdout) as { clientVersion?: { gitVersion?: string } };
-      tools.kubectl = { present: true, version: quote(v.clientVersion?.gitVersion ?? '?') };
-    } catch {
-      tools.kubectl = { present: true };
-    }
+  // kubectl prints its own version even when the server does not answer.
+  let v: { clientVersion?: { gitVersion?: string }; serverVersion?: { gitVersion?: string } } | undefined;
+  try {
+    v = JSON.parse(kubectl.stdout) as typeof v;
+  } catch {
+    v = undefined;
   }
+  if (!kubectl.notFound) tools.kubectl = { ...tools.kubectl, present: true, ...(v?.clientVersion?.gitVersion ? { version: quote(v.clientVersion.gitVersion) } : {}) };
   const kube = (s.state.kube ??= {});
+  if (v?.serverVersion?.gitVersion) kube.serverVersion = v.serverVersion.gitVersion;
   const ctxName = target.context ?? (current?.exitCode === 0 ? current.stdout.trim() : undefined);
   if (ctxName && isValidName('context', ctxName)) kube.context = ctxName;
   kube.kubeconfig = ctx.env.KUBECONFIG || join(homedir(), '.kube', 'config');
 }
+
+/** kubectl cannot reach the cluster at all: every later kubectl call would fail the same way. */
+const kubectlBlocked = (ctx: GatherContext) => isBlocking(ctx.problems.kubectl);
 
 function describeKube(target: KubeTarget, kube: Snapshot['state']['kube'], how: string): string {
   const context = kube?.context ? `context ${kube.context}; ` : '';
@@ -68,9 +89,11 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
   if (named && !target) return;
   if (named && target) {
     if (s.deployment.paths.compose) ctx.notes.push(`${s.deployment.paths.compose} in ${dir} was not examined: ${named} asks for the Helm release`);
-    await Promise.all([kubeTools(ctx, s, target), gatherKube(ctx, s, target)]);
+    await kubeTools(ctx, s, target);
+    if (!kubectlBlocked(ctx)) await gatherKube(ctx, s, target);
+    else ctx.notes.push(`Kubernetes: nothing more was asked (kubectl: ${ctx.problems.kubectl?.message ?? ctx.problems.kubectl?.problem})`);
     setHelm(s, target, `named with ${named}`);
-    markNeeded(s, ['kubectl', 'helm'], 'the Helm release');
+    markNeeded(s, helmNeeded(ctx, s) ? ['kubectl', 'helm'] : ['kubectl'], 'the Helm release');
     return;
   }
   if (s.deployment.paths.compose) {
@@ -82,7 +105,7 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
     markNeeded(s, ['docker', 'compose'], 'the Compose deployment');
     return;
   }
-  // Nothing named and no Compose file: look for the documented release.
+  // Nothing named and no Compose file: look for the documented release, with helm, else by its Secrets.
   if (!target) return;
   let status: RunResult | undefined;
   await Promise.all([
@@ -91,12 +114,27 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
   ]);
   const found = status !== undefined && applyHelmStatus((s.state.kube ??= {}), status);
   if (found) {
-    await gatherKube(ctx, s, target, status);
+    await gatherKube(ctx, s, target, { status });
     setHelm(s, target, `found with \`helm status ${target.release} -n ${target.namespace}\``);
     markNeeded(s, ['kubectl', 'helm'], 'the Helm release');
     return;
   }
-  const why = status && releaseMissing(status) ? `no release ${target.release} in namespace ${target.namespace}` : ctx.problems.helm?.message ?? 'helm did not answer';
+  // helm missing or failing: the release's Secrets say whether there is one (their labels; no value read).
+  let secrets: RunResult | undefined;
+  if (status && !releaseMissing(status) && !kubectlBlocked(ctx)) {
+    secrets = await runStep(ctx, kubeCommands.secretKeys(target), { id: 'kubectl get secrets (key names)', tool: 'kubectl' });
+    if (secrets.exitCode === 0 && parseReleaseSecrets(secrets.stdout, target.release).length) {
+      await gatherKube(ctx, s, target, { status, secrets });
+      setHelm(s, target, `found by its release Secrets in namespace ${target.namespace} (${status.notFound ? 'helm is not on PATH' : 'helm failed'})`);
+      markNeeded(s, helmNeeded(ctx, s) ? ['kubectl', 'helm'] : ['kubectl'], 'the Helm release');
+      return;
+    }
+  }
+  const why = status && releaseMissing(status)
+    ? `no release ${target.release} in namespace ${target.namespace}`
+    : secrets?.exitCode === 0
+      ? `no release Secret sh.helm.release.v1.${target.release}.v* in namespace ${target.namespace}${status?.notFound ? '; helm is not on PATH' : ''}`
+      : ctx.problems.helm?.message ?? 'helm did not answer';
   if (s.deployment.kind === 'helm') {
     // values.yaml in the folder but the release could not be read: the tools are the problem.
     s.deployment.how = `${s.deployment.paths.values} in ${dir}; the release could not be read (${why})`;
@@ -107,6 +145,14 @@ export async function gatherLive(ctx: GatherContext, s: Snapshot, dir: string): 
   s.deployment.how = `no Compose file in ${dir}, and no Helm release found (${why})`;
 }
 
+/**
+ * helm is needed unless it is not installed and the release was read without it (then its absence is a note:
+ * only the fixes need it). An installed helm that fails stays a finding: the fixes that run it would fail too.
+ */
+function helmNeeded(ctx: GatherContext, s: Snapshot): boolean {
+  return !(s.state.kube?.helm?.source === 'secret' && ctx.problems.helm?.problem === 'not-found');
+}
+
 function setHelm(s: Snapshot, target: KubeTarget, how: string): void {
   s.deployment.kind = 'helm';
   s.deployment.release = target.release;
@@ -114,6 +160,8 @@ function setHelm(s: Snapshot, target: KubeTarget, how: string): void {
   const context = s.state.kube?.context;
   if (context) s.deployment.context = context;
   s.deployment.how = describeKube(target, s.state.kube, how);
+  const helm = s.state.kube?.helm;
+  if (helm?.source === 'secret') s.deployment.how += `; release record read from its Secret ${helm.secret} with kubectl (no working helm)`;
 }
 
 function markNeeded(s: Snapshot, tools: ('docker' | 'compose' | 'kubectl' | 'helm')[], what: string): void {

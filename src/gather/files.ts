@@ -59,6 +59,14 @@ export async function readDeploymentFile(abs: string, secret: boolean, opts: { p
   } catch (err) {
     return { meta, error: errCode(err) };
   }
+  return { meta, ...fileFromBytes(bytes, secret, opts) };
+}
+
+/**
+ * A file's bytes as the snapshot keeps them: text (redacted), binary as base64, or a private key withheld
+ * with only its public facts. Also used for what is read from a Kubernetes Secret (src/gather/kube-tls.ts).
+ */
+export function fileFromBytes(bytes: Buffer, secret: boolean, opts: { privateKey?: boolean } = {}): SnapshotFile {
   const latin = bytes.toString('latin1');
   const looksLikeKey = /PRIVATE KEY-----/.test(latin);
   // A certificate file that also holds its key keeps the certificates; the key block is redacted below.
@@ -66,14 +74,14 @@ export async function readDeploymentFile(abs: string, secret: boolean, opts: { p
   if ((secret || looksLikeKey) && !alsoCertificate) {
     rememberWithheld(latin, looksLikeKey);
     // The file the proxy uses as its key gets key facts even when it is not PEM: "does not parse" is a finding.
-    return { meta, withheld: true, ...(looksLikeKey || opts.privateKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
+    return { withheld: true, ...(looksLikeKey || opts.privateKey ? { keyInfo: keyInfoOf(bytes) } : {}) };
   }
   const text = decodeText(bytes);
-  if (text === undefined) return { meta, base64: bytes.toString('base64') };
+  if (text === undefined) return { base64: bytes.toString('base64') };
   const clean = redact(text);
-  const file: SnapshotFile = clean === text ? { meta, text } : { meta, text: clean, redacted: true };
+  const file: SnapshotFile = clean === text ? { text } : { text: clean, redacted: true };
   if (alsoCertificate) {
-    if (/PRIVATE KEY-----\s*[A-Za-z0-9+/]{16}/.test(clean)) return { meta, withheld: true, keyInfo: keyInfoOf(bytes) }; // never keep key material
+    if (/PRIVATE KEY-----\s*[A-Za-z0-9+/]{16}/.test(clean)) return { withheld: true, keyInfo: keyInfoOf(bytes) }; // never keep key material
     file.keyInfo = keyInfoOf(bytes);
   }
   return file;

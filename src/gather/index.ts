@@ -2,8 +2,9 @@
 import { resolve } from 'node:path';
 import type { TriageOptions } from '../options.js';
 import { emptySnapshot, type Snapshot } from '../snapshot/types.js';
-import { resolveTunnelDomain } from '../snapshot/tunnel-domain.js';
+import { isDomainName, resolveTunnelDomain } from '../snapshot/tunnel-domain.js';
 import { redactSnapshot } from '../snapshot/redact.js';
+import { valuesTunnelDomain } from './kube-tls.js';
 import type { RoleHints } from '../snapshot/roles.js';
 import { gatherFiles, projectPath } from './files.js';
 import { step, type GatherListener } from './events.js';
@@ -56,6 +57,7 @@ export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListen
   await gatherFileFacts(s, opts, dir, roleHintsOf(opts, dir), settings);
   if (typeof process.getuid === 'function') s.state.runAs = { uid: process.getuid(), gid: process.getgid?.() ?? -1 };
   if (live) await gatherLive(ctx, s, dir);
+  if (live && s.deployment.kind === 'helm') clusterTunnelDomain(s);
   if (s.deployment.kind === 'helm') {
     const chart = await findLocalChart(dir, paths.values);
     if (chart) s.deployment.chart = chart;
@@ -65,6 +67,27 @@ export async function gatherSnapshot(opts: TriageOptions, onEvent?: GatherListen
   else if (live) s.notes.push('network probes skipped (--no-network)');
   if (live) finishState(ctx, s);
   return redactSnapshot(s);
+}
+
+/**
+ * On Helm the tunnel domain is in the cluster: the chart's Secret key `tunnel-domain` (written by setup, read
+ * as `secret/<name>/tunnel-domain`), else `gateway.config.tunnel_domain` in the release values. A domain from
+ * the flag or a file here stays; one guessed from the certificate gives way.
+ */
+function clusterTunnelDomain(s: Snapshot): void {
+  const before = s.tunnelDomain;
+  if (before && !before.source.startsWith('certificate')) return;
+  let next = resolveTunnelDomain(s);
+  if (!next || next.source.startsWith('certificate')) {
+    const fromValues = valuesTunnelDomain(s.state.kube);
+    if (fromValues && isDomainName(fromValues)) next = { value: fromValues, source: 'the release values (gateway.config.tunnel_domain)' };
+  }
+  if (!next || (before && next.value === before.value && next.source === before.source)) return;
+  s.tunnelDomain = next;
+  const line = `tunnel domain ${next.value} from ${next.source}`;
+  const at = s.notes.findIndex((n) => n.startsWith('tunnel domain '));
+  if (at >= 0) s.notes[at] = line;
+  else s.notes.push(line);
 }
 
 /** What ran, the tools' final status, the bounds used and what was left out, into the snapshot. */

@@ -107,8 +107,44 @@ export function parsePods(text: string): KubePod[] {
     if (ip) out.ip = ip;
     const start = str(obj(pod.status).startTime);
     if (start) out.startTime = start;
+    const mounts = secretMountsOf(pod);
+    if (mounts.length) out.secretMounts = mounts;
     return out;
   });
+}
+
+/** Which Secret each container sees where: `secret` volumes and the Secret sources of `projected` ones. */
+function secretMountsOf(pod: Json): NonNullable<KubePod['secretMounts']> {
+  const spec = obj(pod.spec);
+  const volumes = new Map<string, { secret: string; items?: { key: string; path: string }[] }[]>();
+  const itemsOf = (v: Json) => {
+    const list = arr(v.items).map((i) => ({ key: str(i.key) ?? '', path: str(i.path) ?? '' })).filter((i) => i.key && i.path);
+    return list.length ? { items: list } : {};
+  };
+  for (const v of arr(spec.volumes)) {
+    const name = str(v.name);
+    if (!name) continue;
+    const direct = str(obj(v.secret).secretName);
+    const sources = direct ? [{ secret: direct, ...itemsOf(obj(v.secret)) }] : [];
+    for (const src of arr(obj(v.projected).sources)) {
+      const secret = str(obj(src.secret).name);
+      if (secret) sources.push({ secret, ...itemsOf(obj(src.secret)) });
+    }
+    if (sources.length) volumes.set(name, sources);
+  }
+  const out: NonNullable<KubePod['secretMounts']> = [];
+  for (const c of arr(spec.containers)) {
+    const container = str(c.name);
+    if (!container) continue;
+    for (const m of arr(c.volumeMounts)) {
+      const mountPath = str(m.mountPath);
+      const sources = volumes.get(str(m.name) ?? '');
+      if (!mountPath || !sources) continue;
+      const subPath = str(m.subPath);
+      for (const src of sources) out.push({ container, mountPath, ...(subPath ? { subPath } : {}), ...src });
+    }
+  }
+  return out;
 }
 
 /** The pods of this release's Deployment: labelled with the release and holding a tunnel container. */
@@ -169,21 +205,41 @@ export function parseConfigMaps(text: string): NonNullable<KubeState['configMaps
   return out;
 }
 
+export const RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
+
 /**
- * The go-template output `name<TAB>type<TAB>key key ...` per Secret (see kube-commands.ts): key names only,
- * Helm's own release records left out.
+ * The go-template output `name<TAB>type<TAB>key key ...<TAB>owner/name/version/status` per Secret (see
+ * kube-commands.ts): key names only, Helm's own release records left out.
  */
 export function parseSecretKeys(text: string, dropped: { count: number } = { count: 0 }): NonNullable<KubeState['secretKeys']> {
   const out: NonNullable<KubeState['secretKeys']> = {};
   for (const line of text.split('\n')) {
     const [name, type, keys = ''] = line.split('\t');
-    if (!name || type === 'helm.sh/release.v1') continue;
+    if (!name || type === RELEASE_SECRET_TYPE) continue;
     const words = keys.split(' ').filter(Boolean);
     const names = words.filter(isSecretKeyName);
     dropped.count += words.length - names.length;
     out[name] = names.sort();
   }
   return out;
+}
+
+/** The same output's release records of `release`, by revision (from their labels and names; no data). */
+export function parseReleaseSecrets(text: string, release: string): NonNullable<KubeState['history']> {
+  const out: NonNullable<KubeState['history']> = [];
+  const prefix = `sh.helm.release.v1.${release}.v`;
+  for (const line of text.split('\n')) {
+    const [name, type, , labels = ''] = line.split('\t');
+    if (!name || type !== RELEASE_SECRET_TYPE || !name.startsWith(prefix)) continue;
+    const [owner, labelName, version, status] = labels.split('/').map((x) => (x === '<no value>' || x === '' ? undefined : x));
+    if (owner !== undefined && owner !== 'helm') continue;
+    if (labelName !== undefined && labelName !== release) continue;
+    const fromName = Number(name.slice(prefix.length));
+    const revision = version !== undefined && /^\d+$/.test(version) ? Number(version) : fromName;
+    if (!Number.isInteger(revision) || revision <= 0) continue;
+    out.push({ revision, ...(status ? { status } : {}), secret: name });
+  }
+  return out.sort((a, b) => a.revision - b.revision);
 }
 
 /**
@@ -214,6 +270,20 @@ export function parseHelmStatus(text: string): { helm: NonNullable<KubeState['he
   set('lastDeployed', str(info.last_deployed));
   set('firstDeployed', str(info.first_deployed));
   set('description', str(info.description) && redact(str(info.description)!));
+  // Hooks: what ran and how it ended; their manifests (which may hold secrets) are never kept.
+  const hooks = arr(v.hooks).map((h) => {
+    const hook: NonNullable<NonNullable<KubeState['helm']>['hooks']>[number] = { name: str(h.name) ?? '?' };
+    const kind = str(h.kind);
+    if (kind) hook.kind = kind;
+    const events = Array.isArray(h.events) ? h.events.filter((e): e is string => typeof e === 'string') : [];
+    if (events.length) hook.events = events;
+    const phase = str(obj(h.last_run).phase);
+    if (phase) hook.phase = phase;
+    const policies = Array.isArray(h.delete_policies) ? h.delete_policies.filter((e): e is string => typeof e === 'string') : [];
+    if (policies.length) hook.deletePolicies = policies;
+    return hook;
+  });
+  if (hooks.length) helm.hooks = hooks;
   return { helm, ...(str(v.namespace) ? { namespace: str(v.namespace) } : {}) };
 }
 

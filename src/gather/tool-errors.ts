@@ -1,5 +1,5 @@
 // A failed docker / docker-compose / kubectl / helm call, classified from the real tools' real messages
-// (recorded from docker CLI 28, docker-compose 1.29, kubectl 1.32 and helm 3). The classified line is kept
+// (recorded from docker CLI 28, docker-compose 1.29, kubectl 1.27-1.33 and helm 3). The classified line is kept
 // as the message: it is what the user would have seen had they typed the command.
 import type { ToolName, ToolStatus } from '../snapshot/types.js';
 import { redact } from '../snapshot/redact.js';
@@ -22,17 +22,30 @@ const DOCKER: Pattern[] = [
   { problem: 'daemon-down', re: /error during connect: .*(docker_engine|dockerDesktopLinuxEngine|docker\.sock)/ },
 ];
 
+// kubectl's messages as recorded from the real client (1.27, 1.31, 1.32, 1.33) against an API server on
+// loopback (test/gather/kube-real.test.ts); helm's from helm 3 reports. Order matters: the first pattern
+// that matches any line wins, and kubectl's klog lines (`memcache.go ... couldn't get current server API
+// group list: ...`) come before its own last line.
 const KUBE: Pattern[] = [
-  // kubectl: `The connection to the server localhost:8080 was refused - did you specify the right host or port?`
+  // 401: kubectl `error: You must be logged in to the server (the server has asked for the client to provide
+  // credentials)` (older: `(Unauthorized)`); helm `Error: Kubernetes cluster unreachable: the server has asked ...`
+  { problem: 'unauthorized', re: /You must be logged in to the server|the server has asked for the client to provide credentials|\(Unauthorized\)/ },
+  // A server certificate the kubeconfig's CA does not vouch for: kubectl `Unable to connect to the server: tls:
+  // failed to verify certificate: x509: certificate signed by unknown authority` (or `is valid for X, not Y`, expired).
+  { problem: 'cluster-unreachable', re: /tls: failed to verify certificate: x509: .*|x509: certificate (signed by unknown authority|is valid for|has expired)/ },
+  // kubectl: `The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?`
   { problem: 'cluster-unreachable', re: /The connection to the server \S+ was refused/ },
-  // kubectl: `Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout`
+  // kubectl: `Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout`; an API server that accepts and
+  // never answers: `Unable to connect to the server: context deadline exceeded` (`--request-timeout` ran out).
   { problem: 'cluster-unreachable', re: /Unable to connect to the server/ },
   // helm: `Error: Kubernetes cluster unreachable: Get "http://localhost:8080/version": dial tcp ...` (lowercase in newer helm)
   { problem: 'cluster-unreachable', re: /Kubernetes cluster unreachable/i },
   // kubectl: `Error in configuration: context was not found for specified context: foo`; `error: current-context is not set`
   { problem: 'cluster-unreachable', re: /context "[^"]*" does not exist|no context exists with the name|context was not found for specified context|current-context is not set/ },
-  // kubectl/helm: `Error from server (Forbidden): pods is forbidden: User "x" cannot list resource ...`
-  { problem: 'forbidden', re: /\(Forbidden\)|is forbidden: User|You must be logged in to the server|\(Unauthorized\)/ },
+  // kubectl: `Error from server (Forbidden): pods is forbidden: User "x" cannot list resource "pods" in API group "" in the namespace "y"`
+  { problem: 'forbidden', re: /\(Forbidden\)|is forbidden: User/ },
+  // kubectl get namespace: `Error from server (NotFound): namespaces "nope" not found`
+  { problem: 'namespace-not-found', re: /\(NotFound\): namespaces "[^"]+" not found/ },
   // helm: `Error: release: not found`
   { problem: 'release-not-found', re: /Error: release: not found/ },
 ];
@@ -40,7 +53,8 @@ const KUBE: Pattern[] = [
 function matchLine(text: string, patterns: Pattern[]): { problem: Pattern['problem']; line: string } | undefined {
   const lines = text.split('\n').map((l) => l.trim());
   for (const p of patterns) {
-    const line = lines.find((l) => p.re.test(l));
+    // The last line that matches: tools print their own summary after the library's log lines.
+    const line = [...lines].reverse().find((l) => p.re.test(l));
     if (line) return { problem: p.problem, line };
   }
   return undefined;
@@ -67,5 +81,5 @@ function lastMeaningfulLine(text: string): string {
 
 /** Problems that mean the tool cannot be used at all (every later call would fail the same way). */
 export function isBlocking(status: ToolStatus | undefined): boolean {
-  return status !== undefined && ['not-found', 'daemon-down', 'permission-denied', 'cluster-unreachable'].includes(status.problem ?? '');
+  return status !== undefined && ['not-found', 'daemon-down', 'permission-denied', 'cluster-unreachable', 'unauthorized'].includes(status.problem ?? '');
 }

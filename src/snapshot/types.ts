@@ -80,6 +80,11 @@ export interface SnapshotFile {
   error?: string;
   /** The text was redacted on the way in (secrets replaced by [REDACTED]). */
   redacted?: boolean;
+  /**
+   * Not a file on this host but something the cluster holds, named like one (`secret/<name>/<key>`, the
+   * release's values): what it is. Fixes never edit it.
+   */
+  virtual?: string;
 }
 
 export interface SnapshotLog {
@@ -123,7 +128,7 @@ export interface ToolStatus {
   present: boolean;
   version?: string;
   /** Why it cannot be used: binary missing, daemon down, permission denied on the socket, cluster unreachable. */
-  problem?: 'not-found' | 'daemon-down' | 'permission-denied' | 'cluster-unreachable' | 'forbidden' | 'release-not-found' | 'timeout' | 'failed';
+  problem?: 'not-found' | 'daemon-down' | 'permission-denied' | 'cluster-unreachable' | 'unauthorized' | 'forbidden' | 'namespace-not-found' | 'release-not-found' | 'timeout' | 'failed';
   message?: string;
   /** Set when the examined deployment needs this tool (its problem is then a finding, not just a note). */
   neededFor?: string;
@@ -205,16 +210,47 @@ export interface TokenInfo {
 export interface KubeState {
   namespace?: string;
   release?: string;
-  /** `helm status -o json`, reduced: status, chart, revision, last deployed. */
-  helm?: { status?: string; chart?: string; version?: string; revision?: number; lastDeployed?: string; notes?: string; appVersion?: string; description?: string; firstDeployed?: string };
-  /** `helm get values -o json`, redacted. */
+  /**
+   * The release record, reduced: status, chart, revision, last deployed, hooks. From `helm status -o json`, or
+   * (helm missing or failing) from the release's own Secret `sh.helm.release.v1.<release>.v<N>` (`source`).
+   */
+  helm?: {
+    status?: string; chart?: string; version?: string; revision?: number; lastDeployed?: string; notes?: string; appVersion?: string; description?: string; firstDeployed?: string;
+    /** The chart's hooks (the setup Job is a pre-install hook): name, kind, events, how their last run ended. */
+    hooks?: { name: string; kind?: string; events?: string[]; phase?: string; deletePolicies?: string[] }[];
+    /** Where the record was read: `helm` (helm status) or `secret` (the release Secret, with kubectl). */
+    source?: 'helm' | 'secret';
+    /** The Secret it was read from (source `secret`). */
+    secret?: string;
+    /** A local Helm repository that serves this chart at this version (`helm search repo`), e.g. `anthropic/mcp-tunnel`. */
+    repoChart?: string;
+  };
+  /** Every revision's release Secret: revision and status, from their labels (never their data). */
+  history?: { revision: number; status?: string; secret: string }[];
+  /** `helm get values -o json` (or the release record's config), redacted. */
   values?: unknown;
-  /** `helm get values --all -o json` (chart defaults merged in), redacted. */
+  /** `helm get values --all -o json` (or the chart's default values with the config over them), redacted. */
   computedValues?: unknown;
+  /** The API server's version (`kubectl version`). */
+  serverVersion?: string;
+  /** `kubectl get namespace` answered NotFound: the namespace does not exist in this context. */
+  namespaceMissing?: boolean;
+  /**
+   * The cluster's Service IP range(s) and where they were learnt: `servicecidr` (networking.k8s.io
+   * ServiceCIDR objects, 1.31+) or `dry-run` (the API server's own answer to a server-side dry-run Service
+   * create with an out-of-range clusterIP: nothing is created).
+   */
+  serviceCIDR?: { cidrs: string[]; source: 'servicecidr' | 'dry-run'; how: string };
+  /** Secrets the TLS files were read from, by snapshot path (`secret/mcp-tunnel/tls.crt` -> `mcp-tunnel` key `tls.crt`). */
+  tlsSources?: Record<string, { secret: string; key: string; why: string }>;
   /** The kube context the commands used (`--context`, else the current one) and the KUBECONFIG in effect. */
   context?: string;
   kubeconfig?: string;
-  pods?: { name: string; phase?: string; ready?: boolean; containers: ContainerState[]; labels?: Record<string, string>; ip?: string; startTime?: string }[];
+  pods?: {
+    name: string; phase?: string; ready?: boolean; containers: ContainerState[]; labels?: Record<string, string>; ip?: string; startTime?: string;
+    /** Secret volumes and where each container mounts them (names and paths only). */
+    secretMounts?: { container: string; mountPath: string; subPath?: string; secret: string; items?: { key: string; path: string }[] }[];
+  }[];
   /** Services by name (this namespace), for upstream resolution. */
   services?: Record<string, { clusterIP?: string; namespace?: string }>;
   /** `kubectl get svc kubernetes -n default -o jsonpath='{.spec.clusterIP}'`. */

@@ -162,7 +162,9 @@ function scrollBy(scroll: number, delta: number, state: WizardState): number {
 function onKey(state: WizardState, key: Key): WizardState {
   const screen = state.screen;
   const typing =
-    screen.name === 'ask' || (screen.name === 'fix' && screen.fix.phase === 'confirm' && screen.fix.plan?.confirmWord !== undefined) || (screen.name === 'results' && state.filter?.editing === true);
+    screen.name === 'ask' ||
+    (screen.name === 'fix' && screen.fix.phase === 'confirm' && (screen.fix.plan?.confirmWord !== undefined || asking(screen.fix))) ||
+    (screen.name === 'results' && state.filter?.editing === true);
   if (key.name === 'ctrl-c') return interrupt(state);
   // `?` shows every key of the screen; the next key closes it (and does nothing else).
   if (state.help) return key.name === 'char' && key.char.length > 1 ? onKey({ ...state, help: false }, { name: 'char', char: key.char.slice(1) }) : { ...state, help: false };
@@ -272,6 +274,10 @@ function fixKey(state: WizardState, fix: FixState, key: Key): WizardState {
     case 'confirm': {
       if (key.name === 'escape') return back;
       const runnable = fix.plan && !fix.plan.nothingToDo && fix.plan.kind !== 'manual';
+      if (asking(fix)) {
+        if (key.name === 'enter') return submit(state, fix.typed);
+        return key.name === 'char' || key.name === 'backspace' ? withFix(state, { typed: edited(fix.typed, key), problem: undefined }) : state;
+      }
       if (runnable && fix.plan?.confirmWord !== undefined) {
         if (key.name === 'enter') return submit(state, fix.typed);
         return key.name === 'char' || key.name === 'backspace' ? withFix(state, { typed: edited(fix.typed, key), problem: undefined }) : state;
@@ -287,6 +293,11 @@ function fixKey(state: WizardState, fix: FixState, key: Key): WizardState {
     case 'done':
       return key.name === 'escape' || key.name === 'enter' ? back : state;
   }
+}
+
+/** A manual plan that a typed value (the chart reference) would make runnable. */
+export function asking(fix: FixState): boolean {
+  return fix.phase === 'confirm' && fix.plan?.ask !== undefined && fix.plan.kind === 'manual' && !fix.plan.nothingToDo;
 }
 
 function apply(state: WizardState, fix: FixState): WizardState {
@@ -375,6 +386,14 @@ export function reduce(state: WizardState, action: Action): WizardState {
 
 function submit(state: WizardState, value: string): WizardState {
   const screen = state.screen;
+  if (screen.name === 'fix' && asking(screen.fix)) {
+    const ask = screen.fix.plan!.ask!;
+    const typed = value.trim();
+    if (!typed) return withFix(state, { problem: 'Type the chart reference and Enter, or Esc to go back.' });
+    if (typed.startsWith('-') || /\s/.test(typed)) return withFix(state, { problem: `${typed} cannot be a chart reference (no spaces, no leading dash)` });
+    const finding = openFinding(state, screen.fix.findingKey);
+    return addTask(withFix(state, { phase: 'planning', plan: undefined, typed: '', problem: undefined }), { kind: 'plan', fixId: screen.fix.fix.id, data: { ...(finding?.data ?? {}), [ask.key]: typed } });
+  }
   if (screen.name === 'fix' && screen.fix.phase === 'confirm' && screen.fix.plan?.confirmWord !== undefined) {
     if (value.trim() === screen.fix.plan.confirmWord) return apply(state, screen.fix);
     return withFix(state, { problem: `Type ${screen.fix.plan.confirmWord} exactly to go ahead, or Esc to cancel.` });

@@ -1,7 +1,7 @@
 // Every key of every screen, as data: the footer shows the short list, `?` shows all of them. Kept beside
 // the reducer that gives the keys their meaning, so the two cannot drift apart.
 import { fixKeys, fixLabel } from './fix-keys.js';
-import { openFinding } from './reduce.js';
+import { asking, openFinding } from './reduce.js';
 import { findingOfEvent, selectedEvent } from './watch.js';
 import type { WizardState } from './state.js';
 
@@ -46,6 +46,8 @@ export function screenKeys(state: WizardState): ScreenKey[] {
     case 'fix':
       switch (s.fix.phase) {
         case 'confirm':
+          if (asking(s.fix)) return [k('type', `the ${s.fix.plan!.ask!.key} reference`), k('backspace', 'delete a character'), k('enter', 'plan with it', true), k('esc', 'back', true), k('ctrl-c', 'quit', true)];
+          if (!s.fix.plan || s.fix.plan.nothingToDo || s.fix.plan.kind === 'manual') return [k('↑↓', 'scroll', true), k('enter', 'back', true), k('esc', 'back', true), k('?', 'every key of this screen'), k('q', 'quit', true)];
           return s.fix.plan?.confirmWord !== undefined
             ? [k('type', `the word ${s.fix.plan.confirmWord}`), k('enter', 'confirm', true), k('esc', 'cancel', true), k('ctrl-c', 'quit', true)]
             : [k('y', 'run', true), k('n', 'cancel', true), k('↑↓', 'scroll', true), k('esc', 'back', true), k('?', 'every key of this screen'), k('q', 'quit', true)];

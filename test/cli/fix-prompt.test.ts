@@ -9,16 +9,18 @@ import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import type { Io } from '../../src/io.js';
 import { tempDir } from '../helpers/cli.js';
 import { makeScenario, type Rule, type Scenario } from '../helpers/stand-ins.js';
-import { composeRules, kubeRules, toolError, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { composeRules, helmRules, toolError, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { startKubeScenario } from '../helpers/kube-scenario.js';
 import { mutatingCalls } from '../helpers/mutating.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 
 const cleanups: (() => Promise<void>)[] = [];
-const savedEnv = { PATH: process.env.PATH, MTT_STANDIN_SCENARIO: process.env.MTT_STANDIN_SCENARIO };
+const savedEnv: Record<string, string | undefined> = { PATH: process.env.PATH, MTT_STANDIN_SCENARIO: process.env.MTT_STANDIN_SCENARIO };
 afterEach(async () => {
-  process.env.PATH = savedEnv.PATH;
-  if (savedEnv.MTT_STANDIN_SCENARIO === undefined) delete process.env.MTT_STANDIN_SCENARIO;
-  else process.env.MTT_STANDIN_SCENARIO = savedEnv.MTT_STANDIN_SCENARIO;
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   while (cleanups.length) await cleanups.pop()!();
 });
 
@@ -86,7 +88,7 @@ describe('fix on a terminal', { timeout: 120_000 }, () => {
     expect(await readFile(join(dir, 'config/mcp-proxy.yaml'), 'utf8')).toContain('  mcp: http://10.0.0.5:8080');
   });
 
-  describe('helm-cleanup (destructive)', () => {
+  describe('helm-cleanup (destructive), real kubectl against the API server, helm as the stand-in', () => {
     const FAILED: KubeSpec = {
       namespace: 'mcp-tunnel',
       release: 'mcp-tunnel',
@@ -94,41 +96,51 @@ describe('fix on a terminal', { timeout: 120_000 }, () => {
       pods: [],
       jobs: [{ name: 'mcp-tunnel-setup', failed: true, hook: 'pre-install' }],
       helmStatus: 'failed',
+      history: [],
       setupLog: ['level=ERROR msg="token exchange failed" status=400 error=invalid_grant'],
     };
-    // Before the cleanup the cluster shows the failed release and Job; after it, neither.
-    const rules = (): Rule[] => [
-      { tool: 'helm', args: ['uninstall', 'mcp-tunnel', '-n', 'mcp-tunnel', '--kube-context', 'kind-tunnel'], stdout: 'release "mcp-tunnel" uninstalled\n' },
-      { tool: 'kubectl', args: ['--context', 'kind-tunnel', '-n', 'mcp-tunnel', 'delete', 'job', 'mcp-tunnel-setup'], stdout: 'job.batch "mcp-tunnel-setup" deleted\n' },
-      { tool: 'helm', args: ['uninstall', 'mcp-tunnel', '-n', 'mcp-tunnel'], stdout: 'release "mcp-tunnel" uninstalled\n' },
-      { tool: 'kubectl', args: ['-n', 'mcp-tunnel', 'delete', 'job', 'mcp-tunnel-setup'], stdout: 'job.batch "mcp-tunnel-setup" deleted\n' },
-      ...kubeRules(FAILED).map((r) => ({ ...r, once: true })),
+    // helm shows the failed release until it has uninstalled it; the Job is really deleted by kubectl.
+    const helm = (): Rule[] => [
+      { tool: 'helm', args: ['uninstall', 'mcp-tunnel', '-n', 'mcp-tunnel'], match: 'prefix', stdout: 'release "mcp-tunnel" uninstalled\n' },
+      ...helmRules(FAILED).map((r) => (r.args?.[0] === 'status' ? { ...r, once: true } : r)),
       { tool: 'helm', args: ['status'], match: 'prefix', ...toolError('helm-release-not-found') },
-      ...kubeRules({ ...FAILED, jobs: [] }),
     ];
+
+    /** In-process gathering reads this process's environment: the real kubectl, its kubeconfig, the helm stand-in. */
+    async function cluster() {
+      const k = await startKubeScenario(FAILED, { helm: helm() });
+      cleanups.push(k.cleanup);
+      for (const [name, value] of Object.entries(k.env)) {
+        if (!(name in savedEnv)) savedEnv[name] = process.env[name];
+        process.env[name] = value;
+      }
+      return k;
+    }
 
     it('stops unless the release name is typed', async () => {
       const t = await tempDir('mtt-helm-');
       cleanups.push(t.cleanup);
-      const sc = await standIns(rules());
+      const k = await cluster();
       const term = terminal('yes\n');
       expect(await runFix(opts(t.dir, { kube: true }), 'helm-cleanup', term.io)).toBe(1);
       expect(term.out()).toContain('Type mcp-tunnel to go on, anything else to stop: ');
       expect(term.out()).toContain('Stopped: nothing was changed.');
-      expect(mutatingCalls(await sc.calls())).toEqual([]);
+      expect((await k.helm!.calls()).some((c) => c.args[0] === 'uninstall')).toBe(false);
+      expect(k.api.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+      expect(k.api.find('Job', 'mcp-tunnel', 'mcp-tunnel-setup')).toBeDefined();
     });
 
     it('runs the guide\'s two commands when it is typed, and verifies the Job is gone', async () => {
       const t = await tempDir('mtt-helm-');
       cleanups.push(t.cleanup);
-      const sc = await standIns(rules());
+      const k = await cluster();
       const term = terminal('mcp-tunnel\n');
       const code = await runFix(opts(t.dir, { kube: true, context: 'kind-tunnel' }), 'helm-cleanup', term.io);
-      expect(mutatingCalls(await sc.calls()).map((c) => [c.tool, ...c.args])).toEqual([
-        ['helm', 'uninstall', 'mcp-tunnel', '-n', 'mcp-tunnel', '--kube-context', 'kind-tunnel'],
-        ['kubectl', '--context', 'kind-tunnel', '-n', 'mcp-tunnel', 'delete', 'job', 'mcp-tunnel-setup'],
-      ]);
+      expect((await k.helm!.calls()).filter((c) => c.args[0] === 'uninstall').map((c) => c.args)).toEqual([['uninstall', 'mcp-tunnel', '-n', 'mcp-tunnel', '--kube-context', 'kind-tunnel']]);
+      expect(k.api.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /apis/batch/v1/namespaces/mcp-tunnel/jobs/mcp-tunnel-setup']);
+      expect(k.api.find('Job', 'mcp-tunnel', 'mcp-tunnel-setup')).toBeUndefined();
       expect(term.out()).toContain('release "mcp-tunnel" uninstalled');
+      expect(term.out()).toContain('job.batch "mcp-tunnel-setup" deleted');
       expect(term.out()).toContain('Verify: fixed: setup.job-left-behind: gone');
       expect(code).toBe(0);
     });

@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { listenOnLoopback } from '../helpers/listen.js';
 import { makeScenario, type Scenario } from '../helpers/stand-ins.js';
-import { composeRules, kubeRules, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { composeRules, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { startKubeScenario } from '../helpers/kube-scenario.js';
 import { mutatingCalls } from '../helpers/mutating.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
@@ -97,7 +98,7 @@ describe('bundle -o on a live Compose host', () => {
     expect(manifest.collected).toEqual(expect.arrayContaining(['files/docker-compose.yaml', 'files/config/mcp-proxy.yaml', 'logs/cloudflared.log', 'logs/mcp-proxy.log', 'state/state.json', 'manifest.json']));
     expect(manifest.redacted.map((r: { path: string }) => r.path)).toContain('state/state.json#containers');
     expect(mutatingCalls(await sc.calls())).toEqual([]);
-  });
+  }, 120_000); // several CLI runs: slow on a loaded machine
 });
 
 describe('secrets never leave: planted everywhere a deployment holds them', () => {
@@ -164,42 +165,67 @@ describe('secrets never leave: planted everywhere a deployment holds them', () =
     await expectNoLeak(texts, [TOKEN_ENV, TOKEN_COMPOSE, TOKEN_CMD, TOKEN_INSPECT, OPAQUE_ENV, JWT, BEARER, BEARER_CONFIG, keyPem.split('\n')[1]!, keyPem.split('\n')[5]!]);
     const manifest = JSON.parse(texts[join(out, 'manifest.json')]!);
     expect(manifest.redacted.map((r: { path: string }) => r.path)).toEqual(expect.arrayContaining(['files/.env', 'files/data/tls.key', 'logs/cloudflared.log', 'logs/mcp-proxy.log']));
-  });
+  }, 120_000); // four CLI runs: slow on a loaded machine
 
-  it('Helm: values (also inside helm status), Secret data, ConfigMaps, pod and setup logs', async () => {
+  it('Helm (real kubectl): values (also inside the release record), Secret data and the TLS key, ConfigMaps, pod and setup logs', async () => {
     const t = await tempDir('mtt-live-helm-');
     cleanups.push(t.cleanup);
+    const certPem = (await setupStylePki({ domain: 'abcd1234.tunnel.anthropic.com', now: new Date(), serverBits: 2048 })).server.pem;
     const spec: KubeSpec = {
       namespace: 'mcp-tunnel',
       release: 'mcp-tunnel',
       pods: [{ name: 'mcp-tunnel-6b7f9c8d4-4xk2p', ip: '127.0.0.21', containers: [{ name: 'mcp-proxy', state: 'crashloop', restartCount: 4 }, { name: 'cloudflared', state: 'running' }] }],
       jobs: [{ name: 'mcp-tunnel-setup', failed: true, hook: 'pre-install' }],
+      helmStatus: 'failed',
       values: { tunnel: { token: TOKEN_VALUES }, serverCert: { key: keyPem }, gateway: { config: { upstream: { headers: { Authorization: `Bearer ${BEARER}` } } } } },
-      secrets: { 'mcp-tunnel': { 'tunnel-token': TOKEN_SECRET, 'tls.key': keyPem } },
+      // The key is read (beside its certificate) for its public half; the token never is.
+      secrets: { 'mcp-tunnel': { 'tunnel-token': TOKEN_SECRET, 'tls.crt': certPem, 'tls.key': keyPem } },
+      tlsMount: { secret: 'mcp-tunnel' },
       configMaps: { 'mcp-tunnel': { 'config.yaml': `routes:\n  mcp: http://mcp:8080\n# Authorization: Bearer ${BEARER_CM}\n` } },
       logs: { 'mcp-tunnel-6b7f9c8d4-4xk2p': { cloudflared: [`INF token=${TOKEN_ENV}`], 'mcp-proxy': [`DBG assertion ${JWT}`] } },
       setupLog: [`level=DEBUG msg="posting" body="grant_type=jwt-bearer&assertion=${JWT}"`, `Authorization: Bearer ${BEARER}`],
     };
-    const sc = await scenario(kubeRules(spec));
+    // helm on PATH for the first runs; none for the last (the release record is then read from its Secret).
+    const k = await startKubeScenario(spec);
+    cleanups.push(k.cleanup);
+    const noHelm = await startKubeScenario(spec, { helm: false });
+    cleanups.push(noHelm.cleanup);
     const flags = ['--dir', t.dir, '--kube', '--edge', `127.0.0.1:${edgePort}`];
-    const text = await runCli(['diagnose', ...flags], { env: sc.env });
-    const json = await runCli(['diagnose', '--json', ...flags], { env: sc.env });
+    const text = await runCli(['diagnose', ...flags], { env: k.env });
+    const json = await runCli(['diagnose', '--json', ...flags], { env: k.env });
     const out = join(t.dir, 'bundle-out');
-    const bundle = await runCli(['bundle', '-o', out, ...flags], { env: sc.env });
+    const bundle = await runCli(['bundle', '-o', out, ...flags], { env: k.env });
     expect(bundle.exitCode, bundle.stderr).toBe(0);
+    const out2 = join(t.dir, 'bundle-no-helm');
+    const bundle2 = await runCli(['bundle', '-o', out2, ...flags], { env: noHelm.env });
+    expect(bundle2.exitCode, bundle2.stderr).toBe(0);
     expect((JSON.parse(json.stdout).findings as { id: string }[]).map((f) => f.id)).toEqual(expect.arrayContaining(['setup.job-left-behind', 'runtime.container-down']));
-    const texts: Record<string, string> = { 'text report': text.stdout, 'text stderr': text.stderr, '--json': json.stdout, 'json stderr': json.stderr, 'bundle stderr': bundle.stderr };
-    for (const f of await walk(out)) texts[f] = await readFile(f, 'utf8');
+    const texts: Record<string, string> = { 'text report': text.stdout, 'text stderr': text.stderr, '--json': json.stdout, 'json stderr': json.stderr, 'bundle stderr': bundle.stderr, 'bundle 2 stderr': bundle2.stderr };
+    for (const f of [...(await walk(out)), ...(await walk(out2))]) texts[f] = await readFile(f, 'utf8');
     await expectNoLeak(texts, [TOKEN_VALUES, TOKEN_SECRET, TOKEN_ENV, JWT, BEARER, BEARER_CM, keyPem.split('\n')[1]!, keyPem.split('\n')[7]!]);
     const state = JSON.parse(texts[join(out, 'state/state.json')]!);
-    expect(state.kube.secretKeys).toEqual({ 'mcp-tunnel': ['tls.key', 'tunnel-token'] });
+    expect(state.kube.secretKeys).toEqual({ 'mcp-tunnel': ['tls.crt', 'tls.key', 'tunnel-token'] });
     expect(state.kube.values.tunnel.token).toBe('[REDACTED]');
-    // The Secret's values were never even asked for.
-    const secretCalls = (await sc.calls()).filter((c) => c.args.includes('secrets') || c.args.includes('secret'));
-    expect(secretCalls.length).toBeGreaterThan(0);
-    for (const c of secretCalls) expect(c.args.join(' ')).toMatch(/-o go-template=\{\{range \.items\}\}\{\{\.metadata\.name\}\}.*\{\{range \$k, \$v := \.data\}\}\{\{\$k\}\}/);
-    expect(mutatingCalls(await sc.calls())).toEqual([]);
-  });
+    const state2 = JSON.parse(texts[join(out2, 'state/state.json')]!);
+    expect(state2.kube.helm).toMatchObject({ source: 'secret', status: 'failed' });
+    expect(state2.kube.values.tunnel.token).toBe('[REDACTED]');
+    // The key's public half is in the bundle's file facts; the key itself nowhere.
+    const facts = JSON.parse(texts[join(out, 'state/files.json')]!);
+    expect(facts['secret/mcp-tunnel/tls.key']).toMatchObject({ withheld: true, keyInfo: { type: 'rsa', bits: 2048 } });
+    // Secrets were read by the key-name listing, by the TLS keys named in a template, and (without helm) the
+    // newest release record: never the token's key, never -o json / yaml.
+    const manifest = JSON.parse(texts[join(out, 'manifest.json')]!);
+    const manifest2 = JSON.parse(texts[join(out2, 'manifest.json')]!);
+    const secretCommands = [...manifest.commands, ...manifest2.commands].filter((c: string) => / secrets? /.test(c));
+    expect(secretCommands.length).toBeGreaterThan(2);
+    for (const c of secretCommands) {
+      expect(c).not.toMatch(/-o (json|yaml)|tunnel-token/);
+      expect(c).toMatch(/-o '?go-template=|-o 'jsonpath=\{\.data\.release\}' /);
+    }
+    expect(manifest2.commands).toContainEqual(expect.stringMatching(/^kubectl get secret sh\.helm\.release\.v1\.mcp-tunnel\.v3 -n mcp-tunnel -o 'jsonpath=\{\.data\.release\}'/));
+    // Nothing was changed on the cluster: every request was a read.
+    expect([...k.api.requests, ...noHelm.api.requests].filter((r) => r.method !== 'GET')).toEqual([]);
+  }, 120_000);
 });
 
 describe('the demo and bad flags', () => {

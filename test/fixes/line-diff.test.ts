@@ -12,8 +12,14 @@ describe('unifiedDiffText', () => {
   it('below the size limit it is the diff package\'s own output', () => {
     const before = 'a\nb\nc\nd\ne\nf\ng\nh\n';
     const after = 'a\nb\nC\nd\ne\nf\ng\nH\n';
-    const expected = createTwoFilesPatch('a/f.yaml', 'b/f.yaml', before, after, '', '', { context: 3 }).split('\n').filter((l) => !l.startsWith('=====')).map((l) => (l.startsWith('--- ') || l.startsWith('+++ ') ? l.trimEnd() : l)).join('\n').trimEnd();
+    const expected = createTwoFilesPatch('a/f.yaml', 'b/f.yaml', before, after, '', '', { context: 3 }).split('\n').filter((l) => !l.startsWith('=====')).map((l) => (l.startsWith('--- ') || l.startsWith('+++ ') ? l.trimEnd() : l)).join('\n').replace(/\n+$/, '');
     expect(unifiedDiffText('f.yaml', before, after)).toBe(expected);
+  });
+
+  it('keeps a last context line that is an empty line (found by the property below: it was trimmed away)', () => {
+    const diff = unifiedDiffText('f.yaml', '\n', 'a\n\n');
+    expect(diff.endsWith('\n ')).toBe(true);
+    expect(applyPatch('\n', `${diff}\n`)).toBe('a\n\n');
   });
 
   it('the linear path (forced on small inputs) is always a patch that turns before into after', () => {
@@ -25,7 +31,7 @@ describe('unifiedDiffText', () => {
         if (before === after) expect(diff).not.toMatch(/^@@/m);
         else expect(applyPatch(before, `${diff}\n`)).toBe(after);
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 

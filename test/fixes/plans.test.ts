@@ -120,6 +120,32 @@ describe('helm-upgrade', () => {
     expect(commands(planFix('helm-upgrade', s))).toEqual([['helm', 'upgrade', 'mcp-tunnel', '/srv/tunnel/mcp-tunnel', '-n', 'mcp-tunnel', '-f', '/srv/tunnel/values.yaml', '--kube-context', 'prod-eu']]);
   });
 
+  it('a local repository that serves the deployed chart (helm search repo): its reference, the version pinned', () => {
+    const s = snapshotOf({ files: { 'values.yaml': values }, state: { kube: { helm: { status: 'deployed', chart: 'mcp-tunnel', version: '2.1.0', repoChart: 'anthropic/mcp-tunnel' } } } });
+    const p = planFix('helm-upgrade', s)!;
+    expect(commands(p)).toEqual([['helm', 'upgrade', 'mcp-tunnel', 'anthropic/mcp-tunnel', '-n', 'mcp-tunnel', '--version', '2.1.0', '-f', '/srv/tunnel/values.yaml']]);
+    expect((p.steps[0] as CommandStep).why).toMatch(/anthropic\/mcp-tunnel: the local repository that serves the deployed chart \(helm search repo\)/);
+    expect(p.ask).toBeUndefined();
+  });
+
+  it('no reference anywhere: the record\'s chart and version named, the repository said unknown, and the plan asks for it', () => {
+    const s = snapshotOf({ files: { 'values.yaml': values }, state: { kube: { helm: { status: 'deployed', chart: 'mcp-tunnel', version: '2.1.0', appVersion: '1.4.0', source: 'secret' } } } });
+    const p = planFix('helm-upgrade', s)!;
+    expect(p.kind).toBe('manual');
+    expect(manualText(p)).toContain('The release record names the chart (mcp-tunnel 2.1.0, app 1.4.0) but not the repository it came from');
+    expect(p.ask).toEqual({ key: 'chart', question: 'The chart the release was installed from', hint: expect.stringContaining('oci://') });
+    // Typed in the wizard: it comes back in the finding's data.
+    expect(commands(planFix('helm-upgrade', s, { chart: 'oci://registry.example/charts/mcp-tunnel' }))).toEqual([['helm', 'upgrade', 'mcp-tunnel', 'oci://registry.example/charts/mcp-tunnel', '-n', 'mcp-tunnel', '--version', '2.1.0', '-f', '/srv/tunnel/values.yaml']]);
+    expect(planFix('helm-upgrade', s, { chart: '--set x=1' })).toBeUndefined();
+  });
+
+  it('helm not installed (the release was read from its Secret): what to run, as a manual step', () => {
+    const s = snapshotOf({ files: { 'values.yaml': values }, inputs: { chart: 'repo/mcp-tunnel' }, state: { tools: { helm: { present: false, problem: 'not-found' } }, kube: { helm: { status: 'deployed', chart: 'mcp-tunnel', version: '2.1.0', source: 'secret' } } } });
+    const p = planFix('helm-upgrade', s)!;
+    expect(p.kind).toBe('manual');
+    expect(manualText(p)).toMatch(/helm is not on PATH here .*Install helm 3, then run `helm upgrade mcp-tunnel repo\/mcp-tunnel -n mcp-tunnel --version 2\.1\.0 -f \/srv\/tunnel\/values\.yaml`/);
+  });
+
   it('warns when the release has values the file would drop', () => {
     const s = snapshotOf({ files: { 'values.yaml': values }, inputs: { chart: 'repo/mcp-tunnel' }, state: { kube: { values: { gateway: {}, tunnel: { id: 't' } } } } });
     expect((planFix('helm-upgrade', s)!.steps[0] as CommandStep).why).toMatch(/the release also has tunnel \(not in values.yaml\)/);

@@ -18,6 +18,18 @@ describe('tool failures, from the real tools\' messages', () => {
     ['kubectl-forbidden', 'kubectl', 'forbidden', /^Error from server \(Forbidden\)/],
     ['helm-cluster-unreachable', 'helm', 'cluster-unreachable', /^Error: Kubernetes cluster unreachable/],
     ['helm-release-not-found', 'helm', 'release-not-found', /^Error: release: not found$/],
+    // Recorded from the real kubectl against the API server harness.
+    ['kubectl-refused-loopback', 'kubectl', 'cluster-unreachable', /^The connection to the server 127\.0\.0\.1:6443 was refused - did you specify the right host or port\?$/],
+    ['kubectl-get-pods-refused', 'kubectl', 'cluster-unreachable', /^The connection to the server 127\.0\.0\.1:6443 was refused/],
+    ['kubectl-deadline', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: context deadline exceeded$/],
+    ['kubectl-deadline-awaiting-headers', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: net\/http: request canceled \(Client\.Timeout exceeded while awaiting headers\)$/],
+    ['kubectl-deadline-client-timeout', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: context deadline exceeded \(Client\.Timeout exceeded while awaiting headers\)$/],
+    ['kubectl-unauthorized', 'kubectl', 'unauthorized', /^error: You must be logged in to the server \(the server has asked for the client to provide credentials\)$/],
+    ['kubectl-get-pods-unauthorized', 'kubectl', 'unauthorized', /^error: You must be logged in to the server/],
+    ['kubectl-unknown-authority', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority$/],
+    ['kubectl-namespace-not-found', 'kubectl', 'namespace-not-found', /^Error from server \(NotFound\): namespaces "nope" not found$/],
+    ['kubectl-1.20-unknown-authority', 'kubectl', 'cluster-unreachable', /^Unable to connect to the server: x509: certificate signed by unknown authority$/],
+    ['kubectl-1.20-unauthorized', 'kubectl', 'unauthorized', /^error: You must be logged in to the server \(Unauthorized\)$/],
   ];
   for (const [name, tool, problem, message] of cases) {
     it(`${name} -> ${problem}`, () => {

@@ -6,6 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Rule } from './stand-ins.js';
+import { gzipSync } from 'node:zlib';
+import { SECRET_KEYS_TEMPLATE, fullnameOf } from '../../src/gather/kube-commands.js';
+import type { KubeApiSpec, KubeObject } from './kube-api.js';
 
 const RECORDED = fileURLToPath(new URL('../stand-ins/scenarios/recorded/', import.meta.url));
 const recorded = <T>(name: string): T => JSON.parse(readFileSync(`${RECORDED}${name}`, 'utf8')) as T;
@@ -13,7 +16,10 @@ const recorded = <T>(name: string): T => JSON.parse(readFileSync(`${RECORDED}${n
 export type ErrorName =
   | 'docker-version-daemon-down' | 'docker-daemon-down' | 'docker-version-permission-denied' | 'docker-permission-denied'
   | 'docker-compose-plugin-missing' | 'docker-compose-v1-daemon-down' | 'kubectl-localhost-refused' | 'kubectl-unable-to-connect'
-  | 'kubectl-no-current-context' | 'kubectl-forbidden' | 'kubectl-job-not-found' | 'helm-cluster-unreachable' | 'helm-release-not-found';
+  | 'kubectl-no-current-context' | 'kubectl-forbidden' | 'kubectl-job-not-found' | 'helm-cluster-unreachable' | 'helm-release-not-found'
+  | 'kubectl-refused-loopback' | 'kubectl-deadline' | 'kubectl-deadline-awaiting-headers' | 'kubectl-deadline-client-timeout' | 'kubectl-unauthorized' | 'kubectl-unknown-authority'
+  | 'kubectl-namespace-not-found' | 'kubectl-get-pods-refused' | 'kubectl-get-pods-unauthorized' | 'kubectl-dry-run-range' | 'kubectl-no-servicecidrs'
+  | 'kubectl-1.20-unknown-authority' | 'kubectl-1.20-unauthorized';
 
 /** A recorded failure of a real tool: its stdout, stderr and exit code. */
 export function toolError(name: ErrorName): Pick<Rule, 'stdout' | 'stderr' | 'exitCode'> {
@@ -251,11 +257,16 @@ export interface KubeSpec {
   logs?: Record<string, Record<string, string[]>>;
   setupLog?: string[];
   kubernetesServiceIP?: string;
+  /** Cluster IPs of the namespace's Services (default: mcp-server 127.0.0.30). */
+  services?: Record<string, string>;
+  /** The Secret the mcp-proxy containers mount (the chart mounts its Secret at /data). */
+  tlsMount?: { secret: string; mountPath?: string; items?: { key: string; path: string }[] };
+  /** A local Helm repository (its name) that serves the chart: `helm search repo` lists it. */
+  chartRepo?: string;
+  /** The release's revisions before this one (their Secrets, by status): [`superseded`, ...]. */
+  history?: string[];
   sleepMs?: number;
 }
-
-/** The template kubectl is asked to print Secrets with: names, types and key names, never a value. */
-const KEY_NAMES_TEMPLATE = '{{range .items}}{{.metadata.name}}{{"\\t"}}{{.type}}{{"\\t"}}{{range $k, $v := .data}}{{$k}}{{" "}}{{end}}{{"\\n"}}{{end}}';
 
 const list = (items: unknown[]) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
 
@@ -363,7 +374,7 @@ export function helmStatusJson(spec: KubeSpec): string {
     config: spec.values ?? {},
     manifest: `---\n# Source: mcp-tunnel/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${spec.release}\n`,
     hooks: [{ name: `${spec.release}-setup`, kind: 'Job', path: 'mcp-tunnel/templates/setup-job.yaml', events: ['pre-install'], last_run: { started_at: '', completed_at: '', phase: '' } }],
-    version: 3,
+    version: currentRevision(spec),
     namespace: spec.namespace,
   })}\n`;
 }
@@ -372,16 +383,28 @@ export function kubectlLogOutput(pod: string, container: string, lines: string[]
   return lines.map((l, i) => `[pod/${pod}/${container}] ${ts(i)} ${l}\n`).join('');
 }
 
+/**
+ * Stand-in rules for kubectl and helm. Gather, fix and wizard tests run the real kubectl against
+ * kubeApiSpecOf(spec) and take only helmRules(spec) from here; the kubectl rules remain for what the API
+ * server harness cannot be made to do: bench/gather.ts (every call answered after a fixed delay; a real
+ * kubectl makes several requests per command) and test/cli/watch.test.ts (`kubectl logs --follow` of a file
+ * the test appends to; the harness does not stream).
+ */
 export function kubeRules(spec: KubeSpec): Rule[] {
   const slow = spec.sleepMs ? { sleepMs: spec.sleepMs } : {};
   const ns = ['-n', spec.namespace];
   const rules: Rule[] = [
     { tool: 'helm', args: ['version', '--short'], stdout: 'v3.16.3+gcfd0749\n', ...slow },
-    { tool: 'kubectl', args: ['version', '--client', '-o', 'json'], stdout: `${JSON.stringify({ clientVersion: { major: '1', minor: '32', gitVersion: 'v1.32.4', platform: 'linux/amd64' }, kustomizeVersion: 'v5.5.0' }, null, 2)}\n`, ...slow },
     { tool: 'kubectl', args: ['config', 'current-context'], stdout: `${spec.context ?? 'kind-tunnel'}\n`, ...slow },
+    { tool: 'kubectl', args: ['version', '-o', 'json'], match: 'prefix', stdout: `${JSON.stringify({ clientVersion: { major: '1', minor: '32', gitVersion: 'v1.32.4', platform: 'linux/amd64' }, kustomizeVersion: 'v5.5.0', serverVersion: { major: '1', minor: '32', gitVersion: 'v1.32.4', platform: 'linux/amd64' } }, null, 2)}\n`, ...slow },
+    { tool: 'kubectl', args: ['get', 'namespace', spec.namespace, '-o', 'name'], match: 'prefix', stdout: `namespace/${spec.namespace}\n`, ...slow },
     { tool: 'helm', args: ['status', spec.release, ...ns, '-o', 'json'], match: 'prefix', stdout: helmStatusJson(spec), ...slow },
     { tool: 'helm', args: ['get', 'values', spec.release, ...ns, '-o', 'json', '--all'], match: 'prefix', stdout: `${JSON.stringify({ ...(spec.values ?? {}), api: { wif: { audience: 'api.anthropic.com' } } })}\n`, ...slow },
     { tool: 'helm', args: ['get', 'values', spec.release, ...ns, '-o', 'json'], match: 'prefix', stdout: `${JSON.stringify(spec.values ?? null)}\n`, ...slow },
+    // `helm search repo` reads the local repositories' index: none configured, or one that serves the chart.
+    spec.chartRepo
+      ? { tool: 'helm', args: ['search', 'repo'], match: 'prefix', stdout: `${JSON.stringify(['2.1.0', '2.0.3'].map((v) => ({ name: `${spec.chartRepo}/mcp-tunnel`, version: v, app_version: '1.4.0', description: 'MCP tunnel: cloudflared in front of mcp-proxy' })))}\n`, ...slow }
+      : { tool: 'helm', args: ['search', 'repo'], match: 'prefix', stderr: 'Error: no repositories configured\n', exitCode: 1, ...slow },
     { tool: 'kubectl', args: ['get', 'pods', ...ns, '-o', 'json'], match: 'prefix', stdout: list(spec.pods.map((p) => podJson(spec, p))), ...slow },
     { tool: 'kubectl', args: ['get', 'jobs', ...ns, '-o', 'json'], match: 'prefix', stdout: list((spec.jobs ?? []).map((j) => jobJson(spec, j))), ...slow },
     {
@@ -406,9 +429,12 @@ export function kubeRules(spec: KubeSpec): Rule[] {
   // Secrets: the go-template that prints names, types and key names is answered as kubectl would; any
   // other request for Secrets (-o json / yaml, one Secret by name) gets the values, so a leak would show.
   const secrets = Object.entries(spec.secrets ?? {});
-  const keyLines = [...secrets.map(([name, data]) => `${name}\tOpaque\t${Object.keys(data).sort().map((k) => `${k} `).join('')}`), `sh.helm.release.v1.${spec.release}.v3\thelm.sh/release.v1\trelease `];
+  const keyLines = [
+    ...secrets.map(([name, data]) => `${name}\tOpaque\t${Object.keys(data).sort().map((k) => `${k} `).join('')}\t`),
+    ...releaseRevisions(spec).map((r) => `sh.helm.release.v1.${spec.release}.v${r.revision}\thelm.sh/release.v1\trelease \thelm/${spec.release}/${r.revision}/${r.status}`),
+  ];
   const secretValues = list(secrets.map(([name, data]) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: spec.namespace }, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) })));
-  rules.push({ tool: 'kubectl', args: ['get', 'secrets', ...ns, '-o', `go-template=${KEY_NAMES_TEMPLATE}`], match: 'prefix', stdout: `${keyLines.join('\n')}\n`, ...slow });
+  rules.push({ tool: 'kubectl', args: ['get', 'secrets', ...ns, '-o', `go-template=${SECRET_KEYS_TEMPLATE}`], match: 'prefix', stdout: `${keyLines.join('\n')}\n`, ...slow });
   rules.push({ tool: 'kubectl', args: ['get', 'secrets'], match: 'prefix', stdout: secretValues, ...slow });
   rules.push({ tool: 'kubectl', args: ['get', 'secret'], match: 'prefix', stdout: secretValues, ...slow });
   // Logs: every pod and container, and the setup Job.
@@ -426,4 +452,96 @@ export function kubeRules(spec: KubeSpec): Rule[] {
       : { tool: 'kubectl', args: ['logs'], match: 'prefix', ...toolError('kubectl-job-not-found'), ...slow },
   );
   return rules;
+}
+
+// ── The same deployment for the real kubectl: objects for the API server harness (test/helpers/kube-api.ts) ──
+
+/** Every revision of the release: the earlier ones (`spec.history`, default two superseded) and this one. */
+export function releaseRevisions(spec: KubeSpec): { revision: number; status: string }[] {
+  const history = spec.history ?? ['superseded', 'superseded'];
+  return [...history.map((status, i) => ({ revision: i + 1, status })), { revision: history.length + 1, status: spec.helmStatus ?? 'deployed' }];
+}
+
+function currentRevision(spec: KubeSpec): number {
+  return releaseRevisions(spec).at(-1)!.revision;
+}
+
+/**
+ * A release Secret as Helm 3 stores it: type helm.sh/release.v1, labels owner/name/version/status, and
+ * `release` = base64 of gzip of the release JSON (the API then base64-encodes the Secret's bytes once more).
+ */
+export function releaseSecretOf(spec: KubeSpec, revision: number, status: string, record: string = helmStatusJson(spec)): KubeObject {
+  const stored = gzipSync(Buffer.from(record.trim())).toString('base64');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: `sh.helm.release.v1.${spec.release}.v${revision}`, namespace: spec.namespace, labels: { modifiedAt: '1764312764', name: spec.release, owner: 'helm', status, version: String(revision) } },
+    type: 'helm.sh/release.v1',
+    data: { release: Buffer.from(stored).toString('base64') },
+  };
+}
+
+/** The objects and logs of `spec` for the API server harness: what the stand-in answers, as a cluster holds it. */
+export function kubeApiSpecOf(spec: KubeSpec, over: Partial<KubeApiSpec> = {}): KubeApiSpec {
+  const ns = spec.namespace;
+  const fullname = fullnameOf(spec.release);
+  const objects: KubeObject[] = [];
+  const logs: NonNullable<KubeApiSpec['logs']> = {};
+  for (const p of spec.pods) {
+    const pod = podJson(spec, p) as KubeObject & { spec: { containers: Record<string, unknown>[]; volumes?: unknown[] } };
+    if (spec.tlsMount) {
+      pod.spec.volumes = [{ name: 'data', secret: { secretName: spec.tlsMount.secret, defaultMode: 0o440, ...(spec.tlsMount.items ? { items: spec.tlsMount.items } : {}) } }];
+      for (const c of pod.spec.containers) if (c.name === 'mcp-proxy') c.volumeMounts = [{ name: 'data', mountPath: spec.tlsMount.mountPath ?? '/data', readOnly: true }];
+    }
+    objects.push(pod);
+    for (const c of p.containers) {
+      const lines = spec.logs?.[p.name]?.[c.name] ?? [];
+      logs[`${ns}/${p.name}/${c.name}`] = { current: lines, ...((c.restartCount ?? 0) > 0 ? { previous: lines.map((l) => `(previous) ${l}`) } : {}) };
+    }
+  }
+  const hash = hex(spec.release, 10);
+  objects.push({
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: fullname, namespace: ns, labels: { 'app.kubernetes.io/instance': spec.release, 'app.kubernetes.io/name': 'mcp-tunnel' } },
+    spec: { replicas: spec.pods.length, selector: { matchLabels: { 'app.kubernetes.io/instance': spec.release, 'app.kubernetes.io/name': 'mcp-tunnel' } }, template: { metadata: { labels: { 'app.kubernetes.io/instance': spec.release, 'app.kubernetes.io/name': 'mcp-tunnel', 'pod-template-hash': hash } }, spec: { containers: [{ name: 'mcp-proxy', image: 'ghcr.io/example/mcp-proxy:2.1.0' }, { name: 'cloudflared', image: 'ghcr.io/example/cloudflared:2.1.0' }] } } },
+    status: { replicas: spec.pods.length, readyReplicas: spec.pods.filter((p) => p.containers.every((c) => c.state === 'running')).length },
+  });
+  for (const j of spec.jobs ?? []) {
+    const uid = hex(`${j.name}job`, 32);
+    const job = jobJson(spec, j) as KubeObject & { spec: Record<string, unknown> };
+    job.metadata.uid = uid;
+    job.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+    job.spec.template = { metadata: { labels: { 'batch.kubernetes.io/controller-uid': uid, 'job-name': j.name } }, spec: { containers: [{ name: 'setup', image: 'ghcr.io/example/mcp-proxy:2.1.0' }], restartPolicy: 'Never' } };
+    objects.push(job);
+    if (!/-setup$/.test(j.name)) continue;
+    const podName = `${j.name}-x7k2p`;
+    objects.push({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: podName, namespace: ns, labels: { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': j.name, 'controller-uid': uid, 'job-name': j.name }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: j.name, uid, controller: true }] },
+      spec: { containers: [{ name: 'setup', image: 'ghcr.io/example/mcp-proxy:2.1.0' }], restartPolicy: 'Never' },
+      status: { phase: j.failed ? 'Failed' : 'Succeeded', containerStatuses: [{ name: 'setup', ready: false, restartCount: 0, state: { terminated: { exitCode: j.failed ? 1 : 0, reason: j.failed ? 'Error' : 'Completed', startedAt: '2026-11-28T01:49:30Z', finishedAt: '2026-11-28T01:49:40Z' } } }] },
+    });
+    logs[`${ns}/${podName}/setup`] = { current: spec.setupLog ?? [] };
+  }
+  objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' }, spec: { clusterIP: spec.kubernetesServiceIP ?? '127.0.0.40', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], type: 'ClusterIP' } });
+  for (const [name, ip] of Object.entries(spec.services ?? { 'mcp-server': '127.0.0.30' })) {
+    objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { clusterIP: ip, ports: [{ port: 8080, protocol: 'TCP' }], type: 'ClusterIP' } });
+  }
+  objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: ns }, data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' } });
+  for (const [name, data] of Object.entries(spec.configMaps ?? {})) objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
+  for (const [name, data] of Object.entries(spec.secrets ?? {})) {
+    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
+  }
+  const revisions = releaseRevisions(spec);
+  for (const r of revisions) {
+    // Earlier revisions' records hold other values: reading one of them would show.
+    const record = r.revision === currentRevision(spec) ? helmStatusJson(spec) : helmStatusJson({ ...spec, values: { stale: `revision-${r.revision}` }, helmStatus: 'deployed' });
+    objects.push(releaseSecretOf(spec, r.revision, r.status, record));
+  }
+  return { objects, logs, ...over };
+}
+
+/** The helm stand-in's answers for `spec` (the kubectl part is the real kubectl against kubeApiSpecOf(spec)). */
+export function helmRules(spec: KubeSpec): Rule[] {
+  return kubeRules(spec).filter((r) => r.tool === 'helm');
 }

@@ -8,7 +8,8 @@ import { alive, gone } from '../helpers/processes.js';
 import { basename, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { makeScenario, type Rule } from '../helpers/stand-ins.js';
-import { composeRules, kubeRules, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { composeRules, helmRules, toolError, type ComposeSpec, type KubeSpec } from '../helpers/deployment-scenarios.js';
+import { startKubeScenario } from '../helpers/kube-scenario.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
 import { startTmux, type TmuxSession } from './tmux.js';
@@ -41,6 +42,23 @@ async function pointAt(t: TmuxSession, item: RegExp, max = 14): Promise<void> {
     await t.changed(screen);
   }
   throw new Error(`never pointed at ${item}; the screen was:\n${await t.screen()}`);
+}
+
+/** On a Helm release: run every check, then open the finding titled `title`; its screen. */
+async function openHelmFinding(t: TmuxSession, title: string): Promise<string> {
+  await t.waitFor(/Deployment Helm release mcp-tunnel in namespace mcp-tunnel/, 30_000);
+  await t.key('Enter');
+  const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
+  const items = results.split('\n').filter((l) => /^[ ❯] [✗!i✓] [A-Z]+ /.test(l));
+  const index = items.findIndex((l) => l.includes(title));
+  expect(index, results).toBeGreaterThanOrEqual(0);
+  for (let i = 0; i < index; i++) {
+    const before = await t.screen();
+    await t.key('Down');
+    await t.changed(before);
+  }
+  await t.key('Enter');
+  return t.waitFor('What it means');
 }
 
 /** The error count on the results screen. */
@@ -251,6 +269,51 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(Date.now() - asked).toBeLessThan(10_000);
   }, 60_000);
 
+  it('Helm: helm upgrade without a chart reference asks for one; typed, it plans the command and runs it', async () => {
+    const project = await tempDir('mtt-tmux-chart-');
+    cleanups.push(project.cleanup);
+    // values.yaml edited after the release was deployed: the finding offers helm upgrade, whose chart is unknown.
+    await writeFile(join(project.dir, 'values.yaml'), 'gateway:\n  config:\n    routes:\n      mcp: http://mcp-server:8080\n');
+    const spec: KubeSpec = {
+      namespace: 'mcp-tunnel',
+      release: 'mcp-tunnel',
+      helmStatus: 'deployed',
+      lastDeployed: '2026-11-01T00:00:00Z',
+      pods: [{ name: 'mcp-tunnel-6b7f9c8d4-4xk2p', ip: '127.0.0.21', containers: [{ name: 'mcp-proxy', state: 'running' }, { name: 'cloudflared', state: 'running' }] }],
+      jobs: [],
+    };
+    const k = await startKubeScenario(spec, {
+      helm: [
+        { tool: 'helm', args: ['upgrade'], match: 'prefix', stdout: 'Release "mcp-tunnel" has been upgraded. Happy Helming!\n' },
+        // Deployed again once upgraded: the values file is then older than the release.
+        ...helmRules(spec).map((r) => (r.args?.[0] === 'status' ? { ...r, once: true } : r)),
+        ...helmRules({ ...spec, lastDeployed: new Date(Date.now() + 60_000).toISOString() }).filter((r) => r.args?.[0] === 'status'),
+      ],
+    });
+    cleanups.push(k.cleanup);
+    const t = await session(['--kube', '--no-network'], project.dir, k.env);
+    await openHelmFinding(t, 'The values file changed after the release was last deployed');
+    await t.key('f');
+    const asked = await t.waitFor('The chart the release was installed from');
+    expect(asked).toMatch(/but not the repository it came from/);
+    expect(asked).toMatch(/enter plan with it · esc back · ctrl-c quit/);
+    // q is text here, not quit; a wrong reference is refused.
+    for (const ch of '-q') await t.key(ch);
+    await t.key('Enter');
+    await t.waitFor('-q cannot be a chart reference (no spaces, no leading dash)');
+    for (let i = 0; i < 2; i++) await t.key('BSpace');
+    for (const ch of 'anthropic/mcp-tunnel') await t.key(ch);
+    await t.key('Enter');
+    const planned = await t.waitFor(/Run it\?/);
+    expect(planned).toContain('$ helm upgrade mcp-tunnel anthropic/mcp-tunnel -n mcp-tunnel --version 2.1.0 -f ');
+    await t.key('y');
+    const done = await t.waitFor(/Fixed:|Not fixed:|Cannot tell/, 60_000);
+    expect(done).toMatch(/✓ Fixed: /);
+    expect((await k.helm!.calls()).map((c) => c.args.join(' '))).toContain(`upgrade mcp-tunnel anthropic/mcp-tunnel -n mcp-tunnel --version 2.1.0 -f ${project.dir}/values.yaml --kube-context kind-tunnel`);
+    await t.key('q');
+    expect([0, 1]).toContain(await t.exitCode());
+  }, 180_000);
+
   it('Helm: the destructive cleanup wants the release name typed; a wrong word runs nothing', async () => {
     const project = await tempDir('mtt-tmux-helm-');
     cleanups.push(project.cleanup);
@@ -262,34 +325,18 @@ describe('the wizard in a terminal (tmux)', () => {
       jobs: [{ name: 'mcp-tunnel-setup', failed: true, hook: 'pre-install' }],
       setupLog: ['level=ERROR msg="token exchange failed" status=400 error=invalid_grant'],
     };
-    const rules = kubeRules(spec);
-    const isJobs = (r: Rule) => r.tool === 'kubectl' && r.args?.[0] === 'get' && r.args[1] === 'jobs';
-    // The Job is listed until the cleanup deleted it (the one `once` rule: no two of them race).
-    const jobsAfter: Rule = { ...rules.find(isJobs)!, stdout: `${JSON.stringify({ apiVersion: 'v1', items: [], kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n` };
-    const sc = await makeScenario(
-      [
+    // The real kubectl against the API server (the Job is really deleted); helm as the stand-in, which shows the
+    // failed release until it has uninstalled it.
+    const k = await startKubeScenario(spec, {
+      helm: [
         { tool: 'helm', args: ['uninstall', 'mcp-tunnel', '-n', 'mcp-tunnel'], match: 'prefix', stdout: 'release "mcp-tunnel" uninstalled\n' },
-        { tool: 'kubectl', args: ['delete', 'job', 'mcp-tunnel-setup'], match: 'contains', stdout: 'job.batch "mcp-tunnel-setup" deleted\n' },
-        ...rules.map((r) => (isJobs(r) ? { ...r, once: true } : r)),
-        jobsAfter,
+        ...helmRules(spec).map((r) => (r.args?.[0] === 'status' ? { ...r, once: true } : r)),
+        { tool: 'helm', args: ['status'], match: 'prefix', ...toolError('helm-release-not-found') },
       ],
-      { tools: ['kubectl', 'helm'] },
-    );
-    cleanups.push(sc.cleanup);
-    const t = await session(['--kube', '--no-network'], project.dir, sc.env);
-    await t.waitFor(/Deployment Helm release mcp-tunnel in namespace mcp-tunnel/, 30_000);
-    await t.key('Enter');
-    const results = await t.waitFor(/Findings\s+\d+ errors?/, 30_000);
-    const items = results.split('\n').filter((l) => /^[ ❯] [✗!i✓] [A-Z]+ /.test(l));
-    const index = items.findIndex((l) => l.includes('A failed mcp-tunnel-setup Job blocks a retry'));
-    expect(index, results).toBeGreaterThanOrEqual(0);
-    for (let i = 0; i < index; i++) {
-      const before = await t.screen();
-      await t.key('Down');
-      await t.changed(before);
-    }
-    await t.key('Enter');
-    const finding = await t.waitFor('What it means');
+    });
+    cleanups.push(k.cleanup);
+    const t = await session(['--kube', '--no-network'], project.dir, k.env);
+    const finding = await openHelmFinding(t, 'A failed mcp-tunnel-setup Job blocks a retry');
     expect(finding).toMatch(/\(f\) helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel \(\+1 more\) {2}destructive/);
     await t.key('f');
     await t.waitFor('This is destructive. Type mcp-tunnel and Enter to go ahead, or Esc to cancel.');
@@ -298,7 +345,8 @@ describe('the wizard in a terminal (tmux)', () => {
     await t.key('q');
     await t.key('Enter');
     await t.waitFor('Type mcp-tunnel exactly to go ahead, or Esc to cancel.');
-    expect((await sc.calls()).some((c) => c.args.includes('uninstall') || c.args.includes('delete'))).toBe(false);
+    expect((await k.helm!.calls()).some((c) => c.args.includes('uninstall'))).toBe(false);
+    expect(k.api.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     for (let i = 0; i < 2; i++) await t.key('BSpace');
     for (const ch of 'mcp-tunnel') await t.key(ch);
     await t.key('Enter');
@@ -306,8 +354,9 @@ describe('the wizard in a terminal (tmux)', () => {
     expect(done).toMatch(/done {4}helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel/);
     expect(done).toMatch(/done {4}kubectl --context kind-tunnel -n mcp-tunnel delete job mcp-tunnel-setup/);
     expect(done).toMatch(/✓ Fixed: /);
-    const ran = (await sc.calls()).map((c) => `${c.tool} ${c.args.join(' ')}`);
-    expect(ran).toEqual(expect.arrayContaining(['helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel', 'kubectl --context kind-tunnel -n mcp-tunnel delete job mcp-tunnel-setup']));
+    expect((await k.helm!.calls()).map((c) => `helm ${c.args.join(' ')}`)).toContain('helm uninstall mcp-tunnel -n mcp-tunnel --kube-context kind-tunnel');
+    expect(k.api.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /apis/batch/v1/namespaces/mcp-tunnel/jobs/mcp-tunnel-setup']);
+    expect(k.api.find('Job', 'mcp-tunnel', 'mcp-tunnel-setup')).toBeUndefined();
     await t.key('q');
     expect([0, 1]).toContain(await t.exitCode());
   }, 180_000);

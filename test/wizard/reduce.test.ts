@@ -230,6 +230,29 @@ describe('wizard reducer: findings and fixes', () => {
     expect(s.tasks.map((t) => t.kind)).toEqual(['apply']);
   });
 
+  it('a manual plan that lacks the chart asks for it; a typed reference plans again with it in the data', () => {
+    const { state } = analyzed();
+    const { state: open, finding } = openFirstError(state);
+    const manualUpgrade: Plan = {
+      fixId: 'helm-upgrade', title: 'Roll the proxy', kind: 'manual', steps: [{ kind: 'manual', text: 'helm needs the chart' }],
+      ask: { key: 'chart', question: 'The chart the release was installed from', hint: 'repo/mcp-tunnel' },
+    };
+    let s = reduce(take(run(open, ch('f'))).state, { type: 'planned', plan: manualUpgrade });
+    // q and y are text in the field, not quit or yes.
+    s = run(s, ...type('qy'), BACKSPACE, BACKSPACE);
+    expect(s.exitCode).toBeUndefined();
+    expect(s.tasks).toEqual([]);
+    s = run(s, ENTER);
+    expect(s.screen).toMatchObject({ fix: { phase: 'confirm', problem: 'Type the chart reference and Enter, or Esc to go back.' } });
+    s = run(s, ...type('--set x'), ENTER);
+    expect(s.screen).toMatchObject({ fix: { problem: '--set x cannot be a chart reference (no spaces, no leading dash)' } });
+    for (let i = 0; i < '--set x'.length; i++) s = run(s, BACKSPACE);
+    s = run(s, ...type('anthropic/mcp-tunnel'), ENTER);
+    expect(s.screen).toMatchObject({ fix: { phase: 'planning', typed: '' } });
+    expect(s.tasks).toEqual([expect.objectContaining({ kind: 'plan', fixId: finding.fixes[0]!.id, data: { ...(finding.data ?? {}), chart: 'anthropic/mcp-tunnel' } })]);
+    expect(run(reduce(take(s).state, { type: 'planned', plan: manualUpgrade }), ESC).screen.name).toBe('finding');
+  });
+
   it('Ctrl-C while a fix runs stops it (abort) and quits only once it has stopped', () => {
     const { state } = analyzed();
     const { state: open } = openFirstError(state);

@@ -5,6 +5,7 @@ import { Box, Text } from 'ink';
 import { planLines, type Line as LineModel } from '../../wizard/detail.js';
 import { stepText } from '../../fixes/describe.js';
 import { bodyRows, type FixState, type WizardState } from '../../wizard/state.js';
+import { asking } from '../../wizard/reduce.js';
 import { Spin, Line, P, marks, useStyle } from '../paint.js';
 import { Viewport } from './Finding.js';
 import { Field } from '../Field.js';
@@ -21,6 +22,14 @@ function Confirm({ fix }: { fix: FixState }) {
   const plan = fix.plan!;
   if (plan.nothingToDo) return <P paint="green">Nothing to do here. Enter or Esc goes back.</P>;
   if (plan.refused) return <P paint="red">Refused: nothing was changed (see why above). Enter or Esc goes back.</P>;
+  if (asking(fix)) {
+    return (
+      <Box flexDirection="column">
+        <P paint="yellow">{plan.ask!.question} ({plan.ask!.hint}): type it and Enter to plan the command, or Esc to go back.</P>
+        <Field value={fix.typed} placeholder="repo/mcp-tunnel" />
+      </Box>
+    );
+  }
   if (plan.kind === 'manual') return <P paint="yellow">This fix is done by a person, outside this host: see the steps above. Enter or Esc goes back; (c) on the finding copies them.</P>;
   if (plan.confirmWord !== undefined) {
     return (

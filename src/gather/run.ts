@@ -98,6 +98,18 @@ function hookSignals(): void {
 // process.exit() (a second Ctrl-C during a fix) runs no signal handler: take the commands along here too.
 process.once('exit', () => killAllCommands('SIGKILL'));
 
+/**
+ * The environment a command gets: this process's with the given one over it (execa's extendEnv, merged once
+ * per env object rather than once per command: 600 `kubectl logs` share one gather's env).
+ */
+const mergedEnvs = new WeakMap<object, Record<string, string | undefined>>();
+function commandEnv(env: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  if (!env) return process.env;
+  let merged = mergedEnvs.get(env);
+  if (!merged) mergedEnvs.set(env, (merged = { ...process.env, ...env }));
+  return merged;
+}
+
 class Output {
   private chunks: Buffer[] = [];
   bytes = 0;
@@ -132,9 +144,10 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
     reject: false,
     buffer: false,
     cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: true,
-    input: opts.input ?? '',
+    env: commandEnv(opts.env),
+    extendEnv: false,
+    // No input: stdin is /dev/null (EOF at once, as an empty input), one pipe and stream fewer per command.
+    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
     stripFinalNewline: false,
     detached: true, // its own process group: killed whole, and not by the terminal's Ctrl-C (we forward it)
     windowsHide: true,

@@ -50,21 +50,24 @@ export async function buildImages(d: DockerReady, label: string): Promise<Images
 
 // ── The real cloudflared as an image ───────────────────────────────────────────────────────────────
 
-/** The real cloudflared (2025.5.0, static); MTT_REAL_CLOUDFLARED points elsewhere. Tests skip without it. */
-export const REAL_CLOUDFLARED = process.env.MTT_REAL_CLOUDFLARED ?? '/work/shared/tools/cloudflared/cloudflared';
+/** Where the real cloudflared is (2025.5.0, static; ../shared/tools/cloudflared/, see its README), or undefined. */
+export function realCloudflaredPath(): string | undefined {
+  const candidates = [process.env.MTT_REAL_CLOUDFLARED, fileURLToPath(new URL('../../../shared/tools/cloudflared/cloudflared', import.meta.url)), '/work/shared/tools/cloudflared/cloudflared'];
+  return candidates.find((p): p is string => Boolean(p) && existsSync(p!));
+}
 
 /**
  * An image of the real cloudflared binary alone (it is static: no libc, no CA bundle needed with --edge on
  * loopback), `docker import`ed and tagged for this test file. It must only run with no network of its own:
  * `network_mode: none`, or the namespace of a container that has it.
  */
-export async function buildRealCloudflaredImage(d: DockerReady, label: string): Promise<{ image: string; remove: () => Promise<void> }> {
+export async function buildRealCloudflaredImage(d: DockerReady, label: string, binary: string): Promise<{ image: string; remove: () => Promise<void> }> {
   const work = await mkdtemp(join(tmpdir(), 'mtt-e2e-cfd-'));
   const env = { DOCKER_HOST: d.host };
   try {
     const root = join(work, 'root');
     for (const sub of ['usr/local/bin', 'etc', 'tmp', 'home/nonroot']) await mkdir(join(root, sub), { recursive: true });
-    await copyFile(REAL_CLOUDFLARED, join(root, 'usr/local/bin/cloudflared'));
+    await copyFile(binary, join(root, 'usr/local/bin/cloudflared'));
     await chmod(join(root, 'usr/local/bin/cloudflared'), 0o755);
     await chmod(join(root, 'tmp'), 0o1777);
     await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
@@ -92,36 +95,4 @@ export function fakeTunnelToken(): { token: string; tunnelId: string; secret: st
 export function expectNoSecret(texts: Record<string, string>, secrets: string[]): void {
   const pieces = secrets.flatMap((s) => [s, s.slice(Math.floor(s.length / 3), Math.floor(s.length / 3) + 16)]);
   for (const [where, text] of Object.entries(texts)) for (const p of pieces) expect(text.includes(p), `${where} holds a secret`).toBe(false);
-}
-
-// ── The real cloudflared, as an image ───────────────────────────────────────────────────────────────
-
-/** Where the real binary is (../shared/tools/cloudflared/, see its README), or undefined. */
-export function realCloudflaredPath(): string | undefined {
-  const candidates = [process.env.MTT_CLOUDFLARED, fileURLToPath(new URL('../../../shared/tools/cloudflared/cloudflared', import.meta.url)), '/work/shared/tools/cloudflared/cloudflared'];
-  return candidates.find((p): p is string => Boolean(p) && existsSync(p!));
-}
-
-/**
- * The real cloudflared in an image of its own (the static binary, passwd for 65532), tagged for this file.
- * Run it ONLY with network_mode none or in the namespace of a container that has it (its README).
- */
-export async function buildRealCloudflared(d: DockerReady, label: string, binary: string): Promise<{ image: string; remove: () => Promise<void> }> {
-  const work = await mkdtemp(join(tmpdir(), 'mtt-e2e-cfd-'));
-  const env = { DOCKER_HOST: d.host };
-  try {
-    const root = join(work, 'root');
-    for (const sub of ['usr/local/bin', 'etc', 'tmp', 'home/nonroot']) await mkdir(join(root, sub), { recursive: true });
-    await copyFile(binary, join(root, 'usr/local/bin/cloudflared'));
-    await chmod(join(root, 'usr/local/bin/cloudflared'), 0o755);
-    await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
-    await writeFile(join(root, 'etc/group'), 'root:x:0:\nnonroot:x:65532:\n');
-    const tar = join(work, 'cloudflared.tar');
-    await must(['tar', '--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', tar, '.'], {});
-    const image = `mtt-e2e/cloudflared-real:${label}-${process.pid}`;
-    await must(['docker', 'import', '-c', 'ENV HOME=/home/nonroot', '-c', 'ENTRYPOINT ["/usr/local/bin/cloudflared"]', '-', image], env, { inputFile: tar });
-    return { image, remove: async () => void (await run(['docker', 'rmi', '-f', image], env)) };
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
 }

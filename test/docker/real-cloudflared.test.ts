@@ -6,19 +6,19 @@
 // is one, is scripts/fake-edge.mjs started inside that namespace with nsenter, trusted through --cacert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 // @ts-expect-error -- a plain .mjs script without types
 import { writePki } from '../../scripts/fake-edge.mjs';
-import { ComposeProject, buildImages, buildRealCloudflaredImage, byId, dockerStatus, expectNoSecret, fakeTunnelToken, proxyConfig, REAL_CLOUDFLARED, reportRan, skipReason, waitFor, type DockerReady, type Images, type Report } from './harness.js';
+import { ComposeProject, buildImages, buildRealCloudflaredImage, byId, dockerStatus, expectNoSecret, fakeTunnelToken, proxyConfig, realCloudflaredPath, reportRan, skipReason, waitFor, type DockerReady, type Images, type Report } from './harness.js';
 
 const docker = await dockerStatus();
 const FAKE_EDGE = fileURLToPath(new URL('../../scripts/fake-edge.mjs', import.meta.url));
 const EDGE_FLAGS = '--edge 127.0.0.1:7844 --edge 127.0.0.2:7844 --protocol http2 --cacert /edge/ca.pem';
-const noBinary = existsSync(REAL_CLOUDFLARED) ? undefined : `the real cloudflared is not at ${REAL_CLOUDFLARED} (set MTT_REAL_CLOUDFLARED)`;
+const binary = realCloudflaredPath();
+const noBinary = binary ? undefined : 'the real cloudflared is not at ../shared/tools/cloudflared/cloudflared (set MTT_REAL_CLOUDFLARED)';
 if (noBinary && !skipReason(docker)) console.warn(`real-cloudflared Docker tests skipped: ${noBinary}`);
 
 function compose(proxy: string, cloudflared: string, opts: { command: string; ownNamespace?: boolean }): string {
@@ -62,7 +62,7 @@ describe.skipIf(skipReason(docker) !== undefined || noBinary !== undefined)('rea
     if (!docker.ok) throw new Error(`REQUIRE_DOCKER=1 but the real-Docker tests cannot run: ${docker.reason}`);
     d = docker;
     await reportRan(import.meta.url, d);
-    [images, real] = await Promise.all([buildImages(d, 'realcfd'), buildRealCloudflaredImage(d, 'realcfd')]);
+    [images, real] = await Promise.all([buildImages(d, 'realcfd'), buildRealCloudflaredImage(d, 'realcfd', binary!)]);
     p = await ComposeProject.create(d, { compose: compose(images.proxy, real.image, { command: `tunnel --no-autoupdate ${EDGE_FLAGS} run --url http://localhost:8080` }), config: proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\n') }, token);
     await mkdir(join(p.dir, 'edge'));
     await mkdir(join(p.dir, 'edge-key'), { mode: 0o700 });

@@ -1,7 +1,7 @@
 // Real Docker, the real cloudflared: watch follows a Compose project while requests go through the tunnel.
 // The stand-in proxy runs with network_mode none and the real cloudflared 2025.5.0 in its namespace (so it
 // reaches nothing but loopback: its README), dialling the test's fake edge on 127.0.0.1:7844 / 127.0.0.2:7844
-// (test/helpers/fake-edge.mjs, started in that namespace with nsenter), which it trusts through --cacert and
+// (scripts/fake-edge.mjs --stdin, started in that namespace with nsenter), which it trusts through --cacert and
 // which sends it requests over HTTP/2. Three requests: one routed to an upstream on loopback (200), one for
 // a host with no route (404), one with the proxy stopped (cloudflared answers 502). `watch --json` and the
 // Watch screen in tmux (the built bin, CI=true) both show each at its hop; no follower outlives either.
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { liveProject, DOMAIN, dockerStatus, proxyConfig, skipReason, waitFor, buildRealCloudflared, realCloudflaredPath, type Images } from './harness.js';
+import { liveProject, DOMAIN, dockerStatus, proxyConfig, skipReason, waitFor, buildRealCloudflaredImage, realCloudflaredPath, type Images } from './harness.js';
 import { edgePki, startFakeEdge, EDGE_FLAGS, type EdgePki, type FakeEdge } from '../helpers/fake-edge.js';
 import { alive, startWatchRun, type WatchRun } from '../helpers/watch-run.js';
 import { tempDir } from '../helpers/cli.js';
@@ -17,7 +17,7 @@ import { startTmux, type TmuxSession } from '../ui/tmux.js';
 
 const docker = await dockerStatus();
 const binary = realCloudflaredPath();
-const why = skipReason(docker) ?? (binary ? undefined : 'the real cloudflared is not at ../shared/tools/cloudflared/cloudflared (or MTT_CLOUDFLARED)');
+const why = skipReason(docker) ?? (binary ? undefined : 'the real cloudflared is not at ../shared/tools/cloudflared/cloudflared (or MTT_REAL_CLOUDFLARED)');
 if (docker.ok && !binary) console.warn(`real-cloudflared watch test skipped: ${why}`);
 
 const LABEL = 'watch';
@@ -73,7 +73,7 @@ describe.skipIf(why !== undefined)('real Docker + the real cloudflared: watch sh
   let scratch: { dir: string; cleanup: () => Promise<void> } | undefined;
   beforeAll(async () => {
     if (!docker.ok) return;
-    real = await buildRealCloudflared(docker, LABEL, binary!);
+    real = await buildRealCloudflaredImage(docker, LABEL, binary!);
     pki = await edgePki();
     scratch = await tempDir('mtt-watch-e2e-');
   }, 120_000);

@@ -1,4 +1,4 @@
-// The tunnel edge, faked for the real cloudflared (test/helpers/fake-edge.mjs does the work): certificates
+// The tunnel edge, faked for the real cloudflared (scripts/fake-edge.mjs does the work, --stdin mode): certificates
 // for it (a CA that cloudflared is told to trust with --cacert, and h2.cftunnel.com's certificate), and the
 // script started in a network namespace: the test's own `unshare -n`, or a container's (`nsenter --net`,
 // root) so that it sits on the loopback cloudflared dials. Requests go in as JSON lines; answers come back.
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
 
-export const FAKE_EDGE_SCRIPT = fileURLToPath(new URL('./fake-edge.mjs', import.meta.url));
+export const FAKE_EDGE_SCRIPT = fileURLToPath(new URL('../../scripts/fake-edge.mjs', import.meta.url));
 /** Two loopback addresses: with one, cloudflared retries in a tight loop (its README). */
 export const EDGE_ADDRESSES = ['127.0.0.1:7844', '127.0.0.2:7844'];
 export const EDGE_FLAGS = ['--edge', EDGE_ADDRESSES[0]!, '--edge', EDGE_ADDRESSES[1]!, '--protocol', 'http2'];
@@ -26,8 +26,10 @@ export interface EdgePki {
 export async function edgePki(): Promise<EdgePki> {
   const pki = await setupStylePki({ domain: 'cftunnel.com', serverDns: ['h2.cftunnel.com'], now: new Date(), serverBits: 2048 });
   const dir = await mkdtemp(join(tmpdir(), 'mtt-fake-edge-'));
-  const certFile = join(dir, 'edge.pem');
-  const keyFile = join(dir, 'edge.key');
+  // The names scripts/fake-edge.mjs reads with --pki DIR.
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  await writeFile(join(dir, 'ca.pem'), pki.ca.pem);
   await writeFile(certFile, pki.server.pem);
   await writeFile(keyFile, privateKeyPem(pki.serverKey.privateKey), { mode: 0o600 });
   return { caPem: pki.ca.pem, dir, certFile, keyFile, cleanup: () => rm(dir, { recursive: true, force: true }) };
@@ -59,7 +61,7 @@ export interface FakeEdge {
 
 /** Starts the fake edge; `netnsOfPid` puts it in that process's network namespace (nsenter, root). */
 export function startFakeEdge(pki: EdgePki, opts: { netnsOfPid?: number } = {}): FakeEdge {
-  const args = [FAKE_EDGE_SCRIPT, '--cert', pki.certFile, '--key', pki.keyFile, ...EDGE_ADDRESSES.flatMap((a) => ['--listen', a])];
+  const args = [FAKE_EDGE_SCRIPT, '--pki', pki.dir, '--requests', '0', '--stdin', ...EDGE_ADDRESSES.flatMap((a) => ['--listen', a])];
   const argv = opts.netnsOfPid !== undefined ? ['nsenter', `--net=/proc/${opts.netnsOfPid}/ns/net`, process.execPath, ...args] : [process.execPath, ...args];
   const child: ResultPromise = execa(argv[0]!, argv.slice(1), { reject: false, stdin: 'pipe', buffer: false, timeout: 600_000 });
   const lines: Record<string, unknown>[] = [];

@@ -1,11 +1,12 @@
 // The built bin in a real terminal: a tmux session on a private socket (never the user's server), one key
 // per send-keys call, the screen read with capture-pane until the expected frame shows (bounded), and the
 // exit code written by the shell that ran the bin.
+import { afterAll, beforeAll } from 'vitest';
 import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { BIN } from '../helpers/cli.js';
+import { BIN, tempDir } from '../helpers/cli.js';
 
 export interface TmuxSession {
   /** The screen as text. */
@@ -98,6 +99,37 @@ export async function startTmux(args: string[], opts: { cwd: string; env?: Recor
       const pid = Number(children.stdout.trim().split('\n')[0]);
       if (!pid) throw new Error(`no process under the pane's shell ${shell}`);
       return pid;
+    },
+  };
+}
+
+export interface TmuxSuite {
+  /** Run in reverse order after the file's tests (sessions, projects, scenarios). */
+  cleanups: (() => Promise<void>)[];
+  /** Starts the bin in tmux in `cwd`; the session is killed after the file's tests. */
+  session(args: string[], cwd: string, opts?: { env?: Record<string, string>; width?: number; height?: number }): Promise<TmuxSession>;
+}
+
+/** A test file's tmux setup: tmux must be there (said plainly when not), a scratch folder, cleanups. */
+export function tmuxSuite(prefix: string): TmuxSuite {
+  const cleanups: (() => Promise<void>)[] = [];
+  let scratch = '';
+  beforeAll(async () => {
+    const tmux = await execa('tmux', ['-V'], { reject: false });
+    if (tmux.exitCode !== 0) throw new Error('tmux is not installed: these tests drive the wizard in it (.ci/run installs it with apt-get install -y tmux)');
+    const t = await tempDir(prefix);
+    scratch = t.dir;
+    cleanups.push(t.cleanup);
+  });
+  afterAll(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  return {
+    cleanups,
+    async session(args, cwd, opts = {}) {
+      const s = await startTmux(args, { cwd, scratch, ...opts });
+      cleanups.push(() => s.kill());
+      return s;
     },
   };
 }

@@ -2,32 +2,15 @@
 // send-keys. The demo from the menu's `w`: the path alive, the timeline, `?`, a fix key from the Watch
 // screen through plan / confirm / verify and back, `/` on the results. `watch` on a stand-in Compose host:
 // lines appended to what the stand-in docker follows show at their hop; q and Ctrl-C leave no follower.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import type { Scenario } from '../helpers/stand-ins.js';
 import { alive, standInWatchHost } from '../helpers/watch-run.js';
-import { startTmux, type TmuxSession } from './tmux.js';
+import { tmuxSuite, type TmuxSession } from './tmux.js';
 
 const DOMAIN = 'abcd1234.tunnel.anthropic.com';
-const cleanups: (() => Promise<void>)[] = [];
-let scratch: string;
-beforeAll(async () => {
-  const tmux = await execa('tmux', ['-V'], { reject: false });
-  if (tmux.exitCode !== 0) throw new Error('tmux is not installed: these tests drive the wizard in it (.ci/run installs it with apt-get install -y tmux)');
-  const t = await tempDir('mtt-watch-tmux-');
-  scratch = t.dir;
-  cleanups.push(t.cleanup);
-});
-afterAll(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function session(args: string[], cwd: string, env?: Record<string, string>): Promise<TmuxSession> {
-  const s = await startTmux(args, { cwd, scratch, ...(env ? { env } : {}) });
-  cleanups.push(() => s.kill());
-  return s;
-}
+const { cleanups, session: start } = tmuxSuite('mtt-watch-tmux-');
+const session = (args: string[], cwd: string, env?: Record<string, string>): Promise<TmuxSession> => start(args, cwd, env ? { env } : {});
 
 const stamp = () => new Date().toISOString();
 const pause = (ms = 400) => new Promise((r) => setTimeout(r, ms));

@@ -1,8 +1,7 @@
 // End to end: the BUILT bin in tmux (120x40), one key per send-keys, the screen polled until the expected
 // frame. On the demo, and on a stand-in Compose deployment (docker is the test stand-in; PATH holds only the
 // stand-ins and chown): choose a symptom, open a finding, apply its fix, see it verified, quit with SPEC's code.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { alive, gone } from '../helpers/processes.js';
 import { basename, join } from 'node:path';
@@ -12,26 +11,10 @@ import { composeRules, helmRules, toolError, type ComposeSpec, type KubeSpec } f
 import { startKubeScenario } from '../helpers/kube-scenario.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
-import { startTmux, type TmuxSession } from './tmux.js';
+import { tmuxSuite, type TmuxSession } from './tmux.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-let scratch: string;
-beforeAll(async () => {
-  const tmux = await execa('tmux', ['-V'], { reject: false });
-  if (tmux.exitCode !== 0) throw new Error('tmux is not installed: these tests drive the wizard in it (.ci/run installs it with apt-get install -y tmux)');
-  const t = await tempDir('mtt-tmux-');
-  scratch = t.dir;
-  cleanups.push(t.cleanup);
-});
-afterAll(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function session(args: string[], cwd: string, env?: Record<string, string>): Promise<TmuxSession> {
-  const s = await startTmux(args, { cwd, scratch, ...(env ? { env } : {}) });
-  cleanups.push(() => s.kill());
-  return s;
-}
+const { cleanups, session: start } = tmuxSuite('mtt-tmux-');
+const session = (args: string[], cwd: string, env?: Record<string, string>): Promise<TmuxSession> => start(args, cwd, env ? { env } : {});
 
 /** Presses Down until the menu's pointer is on the line matching `item`. */
 async function pointAt(t: TmuxSession, item: RegExp, max = 14): Promise<void> {
@@ -245,8 +228,7 @@ describe('the wizard in a terminal (tmux)', () => {
   }, 180_000);
 
   it('a terminal too small for the screens gets the diagnose report instead', async () => {
-    const t = await startTmux(['--demo'], { cwd: ROOT, scratch, width: 50, height: 12 });
-    cleanups.push(() => t.kill());
+    const t = await start(['--demo'], ROOT, { width: 50, height: 12 });
     expect(await t.exitCode(30_000)).toBe(1);
     const screen = await t.screen();
     expect(screen).toMatch(/\d+ errors?, \d+ warnings?/);

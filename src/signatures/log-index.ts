@@ -6,6 +6,7 @@
 import { LOG_SOURCES, type LogFilePart, type LogSource, type Snapshot, type SnapshotLog } from '../snapshot/types.js';
 import { LogScanner, type ScanStats } from './scanner.js';
 import { LogTails } from './tails.js';
+import { redact } from '../snapshot/redact.js';
 import type { LogRecord, Signature, SignatureMatch } from './types.js';
 
 /**
@@ -50,6 +51,11 @@ class LogPass {
   constructor(
     private readonly index: LogIndex,
     private readonly log: LogSource,
+    /**
+     * Its bytes come straight from a file (a bundle's log on disk, which nothing redacted): what a check
+     * reads of a hit's captures is redacted then (lines are redacted where they are shown, as evidence).
+     */
+    private readonly raw = false,
   ) {
     this.scanner = new LogScanner((record, matches) => this.hit(record, matches), { source: log });
   }
@@ -68,15 +74,22 @@ class LogPass {
   private hit(record: LogRecord, matches: SignatureMatch[]): void {
     const index = this.index;
     this.seq++;
+    const raw = this.raw;
     for (const m of matches) {
       const id = m.signature.id;
       index.counts.set(id, (index.counts.get(id) ?? 0) + 1);
       let list = index.bySignature.get(id);
       if (!list) index.bySignature.set(id, (list = []));
       if (list.length >= KEEP_MAX) list.splice(KEEP_FIRST, KEEP_MAX / 2); // drop from the middle
-      list.push({ signature: m.signature, log: this.log, seq: this.seq, record, get captures() { return m.captures; } }); // worked out when a check reads them
+      let clean: Record<string, string> | undefined;
+      // Worked out when a check reads them.
+      list.push({ signature: m.signature, log: this.log, seq: this.seq, record, get captures() { return raw ? (clean ??= redactCaptures(m.captures)) : m.captures; } });
     }
   }
+}
+
+function redactCaptures(captures: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(captures).map(([k, v]) => [k, redact(v)]));
 }
 
 const emptyIndex = (): LogIndex => ({ bySignature: new Map(), counts: new Map(), stats: {}, tails: {} });
@@ -117,7 +130,7 @@ export async function prepareLogIndex(s: Snapshot, read: LogFileReader): Promise
       indexText(index, source, log);
       continue;
     }
-    const pass = new LogPass(index, source);
+    const pass = new LogPass(index, source, true);
     for (const [i, part] of log.files.entries()) {
       if (i > 0) pass.push(NEWLINE_CHUNK); // the parts of one log are read as if joined by a newline
       for await (const chunk of read(part)) pass.push(chunk);

@@ -9,6 +9,7 @@ import { newestParts, readBundle, readLogFile } from '../../src/snapshot/bundle.
 import { readBundleForAnalysis } from '../../src/commands/load.js';
 import { analyze } from '../../src/analyze/index.js';
 import { logIndex } from '../../src/signatures/log-index.js';
+import { redact } from '../../src/snapshot/redact.js';
 import type { LogSource, Snapshot } from '../../src/snapshot/types.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -97,6 +98,22 @@ describe('bundle logs streamed from disk', () => {
     // Every crash-looping pod's evidence has its own last lines.
     const down = a.findings.find((f) => f.id === 'runtime.container-down')!;
     expect(down.evidence.filter((e) => e.source === 'logs/mcp-proxy').length).toBe(PODS.length * 5);
+  });
+
+  it('hands checks redacted captures: a password in a streamed log line never reaches a finding (nothing redacted the file)', async () => {
+    const t = await tempDir('mtt-bundle-secret-');
+    cleanups.push(t.cleanup);
+    await mkdir(join(t.dir, 'logs'));
+    const password = 'pw-5f0c1d2e3a4b5c6d7e';
+    const line = `time=2026-11-28T04:00:01Z level=ERROR msg="invalid upstream (must be scheme://host:port)" route=mcp upstream=http://client:${password}@10.20.0.16:8080`;
+    await writeFile(join(t.dir, 'logs/mcp-proxy.log'), `${line}\n`);
+    const streamed = analyze(await readBundleForAnalysis(t.dir));
+    const found = streamed.findings.find((f) => f.id === 'routing.invalid-upstream');
+    expect(found?.data).toMatchObject({ route: 'mcp', url: 'http://[REDACTED]@10.20.0.16:8080' });
+    expect(JSON.stringify(streamed)).not.toContain(password.slice(3, 15));
+    // As the same log read whole and redacted gives it.
+    const whole = await readBundle(t.dir);
+    expect(streamed.findings).toEqual(analyze({ ...whole, logs: { 'mcp-proxy': { text: redact(`${line}\n`) } } }).findings);
   });
 
   it('says to prepare the index when a bundle snapshot reaches analysis without it', async () => {

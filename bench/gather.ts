@@ -1,6 +1,7 @@
 // Live gathering is concurrent: with the stand-ins answering every docker / kubectl / helm call after 0.7 s,
-// a full gather must take at most 60% of the time the same calls take one after another. Both numbers come
-// from the same run: the wall time of the gather, and the sum of each call's own time as recorded.
+// a full gather must take at most 45% of the time the same calls take one after another (issue 14: Compose
+// v2 asks its containers and logs together with the versions). Both numbers come from the same run: the
+// wall time of the gather, and the sum of each call's own time as recorded.
 // Run: npm run bench:gather
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { composeRules, kubeRules, type ComposeFlavor } from '../test/helpers/dep
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../test/helpers/snapshot.js';
 
 const DELAY_MS = 0.7 * 1000;
-const GOAL = 0.6;
+const GOAL = 0.45;
 
 interface Row {
   scenario: string;

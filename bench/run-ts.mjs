@@ -37,6 +37,8 @@ try {
     logLevel: 'warning',
     plugins: [sourceUrls],
   });
+  // A bench that measures in child processes runs this same bundle again (`node $BENCH_SELF --case X`).
+  process.env.BENCH_SELF = out;
   await import(pathToFileURL(out).href);
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -2,6 +2,8 @@
 // services, or the pod's container names), and the last lines each one logged.
 import type { ContainerState, LogSource, Snapshot } from '../snapshot/types.js';
 import { composeModel, serviceFor } from './compose-model.js';
+import { logIndex } from '../signatures/log-index.js';
+import { TAIL_LINES } from '../signatures/tails.js';
 
 /** Compose service name of a role, from the Compose file; the role's own name otherwise. */
 export function serviceNameOf(s: Snapshot, role: LogSource): string {
@@ -22,15 +24,14 @@ export function roleOfContainer(s: Snapshot, c: ContainerState): LogSource | und
   return roles.find((r) => serviceNameOf(s, r) === c.service);
 }
 
-/** kubectl --prefix: `[pod/<pod>/<container>] ` before each line. */
-const KUBE_PREFIX = /^\[pod\/([^/\]]+)\/([^\]]+)\] /;
-
-/** The last `n` non-empty lines of a role's log; for a pod, only the lines that pod's container wrote. */
+/**
+ * The last `n` non-empty lines of a role's log (n at most TAIL_LINES); for a pod, only the lines that pod
+ * wrote (kubectl --prefix: `[pod/<pod>/<container>] `). Kept for every log and pod in the one pass that
+ * indexes the log (cached per snapshot), so 200 down pods cost one read of the log, not 200.
+ */
 export function lastLogLines(s: Snapshot, role: LogSource, n: number, pod?: string): string[] {
-  const text = s.logs[role]?.text ?? '';
-  let lines = text.split('\n').filter((l) => l.trim() !== '');
-  if (pod) lines = lines.filter((l) => KUBE_PREFIX.exec(l)?.[1] === pod);
-  return lines.slice(-n);
+  if (!s.logs[role]) return [];
+  return logIndex(s).tails[role]?.last(Math.min(n, TAIL_LINES), pod || undefined) ?? [];
 }
 
 /**

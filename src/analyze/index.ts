@@ -7,7 +7,7 @@ import { checksForSymptom, symptomById } from './symptoms.js';
 import { routeNames } from './route-names.js';
 import { SEVERITY_ORDER, type Check, type Report } from './types.js';
 import { visibilityOf } from './visibility.js';
-import { logIndex } from '../signatures/log-index.js';
+import { readyLogIndex } from '../signatures/log-index.js';
 import { PROBE_MARKER } from '../snapshot/probe-marker.js';
 
 export interface AnalyzeOptions {
@@ -58,7 +58,8 @@ function toReport(s: Snapshot, run: CheckRun, opts: AnalyzeOptions): Report {
 
 /** The snapshot's notes, and how many log lines this tool's own probe caused (they were left out). */
 function ownLinesNote(s: Snapshot): string[] {
-  const own = logIndex(s).own;
+  // A bundle's logs left on disk and not yet read (prepareLogIndex) have no index: the log checks say so themselves.
+  const own = readyLogIndex(s)?.own ?? 0;
   return own ? [...s.notes, `left out ${own} log line(s) that this tool's own listener probe caused (they name ${PROBE_MARKER})`] : s.notes;
 }
 

@@ -1,10 +1,10 @@
 import { writeErr, type Io } from '../io.js';
 import type { TriageOptions } from '../options.js';
 import { writeBundle } from '../snapshot/bundle.js';
-import { loadSnapshot } from './load.js';
+import { loadWithProgress } from './load.js';
 
 export async function runBundle(opts: TriageOptions, output: string, io: Io): Promise<number> {
-  const { snapshot, cleanup } = await loadSnapshot(opts);
+  const { snapshot, cleanup } = await loadWithProgress(opts, io);
   try {
     const manifest = await writeBundle(snapshot, output);
     const redactions = manifest.redacted?.length ?? 0;

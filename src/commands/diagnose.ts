@@ -5,10 +5,10 @@ import { analyze, exitCodeOf } from '../analyze/index.js';
 import { jsonReport } from '../report/json.js';
 import { textReport } from '../report/text.js';
 import { detectStyle } from '../report/style.js';
-import { loadSnapshot } from './load.js';
+import { loadWithProgress } from './load.js';
 
 export async function runDiagnose(opts: TriageOptions, io: Io): Promise<number> {
-  const { snapshot, cleanup } = await loadSnapshot(opts);
+  const { snapshot, cleanup } = await loadWithProgress(opts, io);
   try {
     const report = analyze(snapshot, { symptom: opts.symptom });
     await writeOut(io, opts.json ? jsonReport(report) : textReport(report, detectStyle(io.stdout, io.env)));

@@ -15,7 +15,7 @@ import { applyPlan } from '../fixes/apply.js';
 import { findingsOffering, verifyFix } from '../fixes/verify.js';
 import type { Fix, FixRunContext, Plan, PlanStep } from '../fixes/types.js';
 import { confirmWord, confirmYes } from './prompt.js';
-import { loadSnapshot } from './load.js';
+import { loadWithProgress } from './load.js';
 
 const BIN = 'mcp-tunnel-triage';
 const FATAL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -32,7 +32,7 @@ export async function runFix(opts: TriageOptions, id: string | undefined, io: Io
   if (id !== undefined && !fix) throw new UsageError(`unknown fix ${id}; list the fixes that apply now with ${BIN} fix --list`);
   if (id !== undefined && flags.list) throw new UsageError(`fix --list takes no FIX-ID; see ${BIN} fix --help`);
   const style = detectStyle(io.stdout, io.env);
-  const { snapshot, cleanup } = await loadSnapshot(opts);
+  const { snapshot, cleanup } = await loadWithProgress(opts, io);
   try {
     const report = analyze(snapshot);
     // Nothing of the deployment could be examined: no fix is judged, planned or verified on that.

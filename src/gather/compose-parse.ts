@@ -208,6 +208,9 @@ function statusLine(c: ContainerState): string {
 
 /** Merges `docker logs -t` stdout and stderr into one stream in time order (both lines start with RFC 3339). */
 export function mergeTimestamped(stdout: string, stderr: string): string {
+  // One stream (cloudflared logs to stderr only): its lines as they are, without splitting 2,000 of them.
+  const one = stderr === '' ? stdout : stdout === '' ? stderr : undefined;
+  if (one !== undefined && !one.startsWith('\n') && !one.includes('\n\n')) return one === '' || one.endsWith('\n') ? one : `${one}\n`;
   const split = (t: string) => t.split('\n').filter((l) => l !== '');
   const a = split(stdout);
   const b = split(stderr);

@@ -1,15 +1,18 @@
 // What every gatherer shares: the options, how to run a command (the real runner, or the demo's plan-only
-// one), the records of what ran, and the progress events the wizard shows (one per command).
+// one) and how many run at once, the byte budget of the logs, the records of what ran, and the progress
+// events the wizard shows (one per command, or one per group of many).
 import type { TriageOptions } from '../options.js';
 import type { CommandRecord, Snapshot, ToolName, ToolStatus } from '../snapshot/types.js';
 import { runCommand, recordOf, type RunOptions, type RunResult } from './run.js';
-import { step, type GatherListener } from './events.js';
+import { step, type GatherListener, type ProgressGroup } from './events.js';
 import { classifyFailure } from './tool-errors.js';
 import type { Resolver } from './resolve.js';
+import { CommandPool, defaultPoolSize } from './pool.js';
+import { LOG_BUDGET_BYTES, LogBudget } from './log-budget.js';
 
 export type Exec = (argv: readonly string[], opts: RunOptions) => Promise<RunResult>;
 
-/** Most bytes read from one command's stdout (and as much from stderr); logs are bounded by --tail first. */
+/** Most bytes kept from one command's stdout (and as much from stderr); logs are bounded by --tail first. */
 export const MAX_COMMAND_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_TAIL = 2000;
 
@@ -22,6 +25,12 @@ export interface GatherSettings {
   maxBytes?: number;
   /** Host lookups for route names (tests inject one so no DNS query leaves the machine). */
   resolver?: Resolver;
+  /** Most commands running at once. Default: sized to the machine (pool.ts). */
+  poolSize?: number;
+  /** Most bytes of log text kept across all logs. */
+  logBudget?: number;
+  /** Once aborted (the wizard quits), commands still waiting for a slot are not started. */
+  signal?: AbortSignal;
 }
 
 export interface GatherContext {
@@ -30,6 +39,9 @@ export interface GatherContext {
   exec: Exec;
   maxBytes: number;
   tail: number;
+  pool: CommandPool;
+  logs: LogBudget;
+  signal?: AbortSignal;
   onEvent?: GatherListener;
   commands: CommandRecord[];
   /** The first problem seen per tool (a later, different problem does not overwrite it). */
@@ -39,12 +51,16 @@ export interface GatherContext {
 }
 
 export function makeContext(opts: TriageOptions, settings: GatherSettings = {}, onEvent?: GatherListener): GatherContext {
+  const maxBytes = settings.maxBytes ?? MAX_COMMAND_BYTES;
   return {
     opts,
     env: settings.env ?? { ...process.env },
     exec: settings.exec ?? runCommand,
-    maxBytes: settings.maxBytes ?? MAX_COMMAND_BYTES,
+    maxBytes,
     tail: opts.tail ?? DEFAULT_TAIL,
+    pool: new CommandPool(settings.poolSize ?? defaultPoolSize()),
+    logs: new LogBudget(settings.logBudget ?? LOG_BUDGET_BYTES, maxBytes),
+    ...(settings.signal ? { signal: settings.signal } : {}),
     onEvent,
     commands: [],
     problems: {},
@@ -61,32 +77,48 @@ export interface RunStepOptions {
   tool?: ToolName;
   /** Failures that are answers, not problems (`helm status` of a release that is not there). */
   expected?: (r: RunResult) => boolean;
+  /** A log: its newest lines are kept, as many as the log budget allows when it starts. */
+  log?: boolean;
+  /** Counted in this progress group rather than shown as a step of its own. */
+  group?: ProgressGroup;
 }
 
 export function displayArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-/** Runs one command as a progress step, records it, and classifies a failure against its tool. */
+/**
+ * Runs one command as a progress step, records it, and classifies a failure against its tool. It waits
+ * for a slot in the pool first: the command, its timeout and its progress step start together.
+ */
 export async function runStep(ctx: GatherContext, argv: string[], o: RunStepOptions = {}): Promise<RunResult> {
   const id = o.id ?? argv.slice(0, 3).join(' ');
-  const r = await step(
-    ctx.onEvent,
-    id,
-    displayArgv(argv),
-    () => ctx.exec(argv, { timeoutMs: ctx.opts.timeoutMs, maxBytes: ctx.maxBytes, cwd: o.cwd, env: ctx.env }),
-    (res) => res.exitCode === 0 && !res.timedOut,
-  );
+  const r = await ctx.pool.run(() => {
+    if (ctx.signal?.aborted) return Promise.resolve(cancelled(argv)); // 500 queued logs are not started to be killed
+    const exec = () =>
+      ctx.exec(argv, { timeoutMs: ctx.opts.timeoutMs, maxBytes: o.log ? ctx.logs.cap() : ctx.maxBytes, cwd: o.cwd, env: ctx.env, ...(o.log ? { keep: 'tail' as const } : {}) });
+    return o.group ? exec() : step(ctx.onEvent, id, displayArgv(argv), exec, (res) => res.exitCode === 0 && !res.timedOut);
+  });
   ctx.commands.push(recordOf(r));
-  if (r.truncated) ctx.notes.push(`\`${displayArgv(argv)}\` printed more than ${sizeText(ctx.maxBytes)}: the rest was not read`);
-  // Output over the cap is kept (cut short), not a failure of the tool.
-  if (o.tool && !r.truncated && !(o.expected?.(r) ?? false)) {
-    const problem = classifyFailure(o.tool, r);
-    if (problem && !ctx.problems[o.tool]) ctx.problems[o.tool] = problem;
-  }
+  // A log keeps its newest lines; what was cut is said per log (the log budget), not per command.
+  if (r.truncated && !o.log) ctx.notes.push(`\`${displayArgv(argv)}\` printed more than ${sizeText(ctx.maxBytes)}: the rest was not read`);
+  if (o.tool && !(o.expected?.(r) ?? false)) noteProblem(ctx, o.tool, r);
   return r;
 }
 
-function sizeText(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} kB`;
+function cancelled(argv: string[]): RunResult {
+  return { argv: [...argv], stdout: '', stderr: '', ms: 0, timedOut: false, truncated: false, notFound: false, error: 'cancelled' };
+}
+
+/** The first problem a tool showed (later, different ones do not overwrite it). */
+export function noteProblem(ctx: GatherContext, tool: ToolName, r: RunResult): void {
+  // Output over the cap is kept (cut short), not a failure of the tool.
+  if (r.truncated && r.printed === undefined) return;
+  const problem = classifyFailure(tool, r);
+  if (problem && !ctx.problems[tool]) ctx.problems[tool] = problem;
+}
+
+export function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
+  return bytes >= 1024 ? `${Math.round(bytes / 1024)} kB` : `${bytes} bytes`;
 }

@@ -102,7 +102,7 @@ function finishState(ctx: GatherContext, s: Snapshot): void {
   const found = Object.entries(tools).map(([name, t]) => `${name} ${t!.problem ? `(${t!.problem})` : (t!.version ?? 'present')}`);
   if (found.length) s.notes.push(`tools: ${found.join(', ')}`);
   if (ctx.commands.length) s.state.commands = ctx.commands;
-  s.state.bounds = { tail: ctx.tail, ...(ctx.opts.since ? { since: ctx.opts.since } : {}), timeoutMs: ctx.opts.timeoutMs };
+  s.state.bounds = { tail: ctx.tail, ...(ctx.opts.since ? { since: ctx.opts.since } : {}), timeoutMs: ctx.opts.timeoutMs, logBudget: ctx.logs.total, parallel: ctx.pool.size };
   if (ctx.redactions.length) s.state.redactions = ctx.redactions;
   s.notes.push(...ctx.notes);
 }

@@ -8,11 +8,12 @@
 //      and key (its public half only) and the tunnel domain; the Service range when the Service IPs are
 //      public; which local Helm repository serves the chart.
 import { stringify } from 'yaml';
-import type { KubeState, LogSource, Snapshot, SnapshotLog } from '../snapshot/types.js';
-import { redact } from '../snapshot/redact.js';
+import { LOG_SOURCES, type KubeState, type LogSource, type Snapshot } from '../snapshot/types.js';
 import { isIPv4, isPrivateIpv4 } from '../analyze/net.js';
 import type { LogBounds } from './compose-commands.js';
-import { displayArgv, runStep, type GatherContext } from './context.js';
+import { displayArgv, runStep, type GatherContext, type RunStepOptions } from './context.js';
+import { ProgressGroup } from './events.js';
+import { keepLog, logOfParts, logReadNote, stdoutOf, type GatheredPart } from './gathered-log.js';
 import { kubeCommands, type KubeTarget } from './kube-commands.js';
 import { parseConfigMaps, parseHelmStatus, parseHelmValues, parseJobs, parsePods, parseReleaseSecrets, parseSecretKeys, parseServices, tunnelPods } from './kube-parse.js';
 import { decodeReleaseData, releaseFromJson, ReleaseDecodeError, reposServing } from './kube-release.js';
@@ -39,18 +40,6 @@ export function applyHelmStatus(kube: KubeState, r: RunResult): boolean {
   return true;
 }
 
-function joinLogs(parts: { argv: string[]; r: RunResult }[]): SnapshotLog | undefined {
-  const text = parts.map(({ r }) => r.stdout).filter((t) => t.trim() !== '').map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('');
-  const failed = parts.filter(({ r }) => r.exitCode !== 0 && !r.truncated);
-  if (!text && failed.length === 0) return undefined;
-  const clean = redact(text);
-  const log: SnapshotLog = { text: clean, origin: parts.map(({ argv }) => displayArgv(argv)).join(' + ') };
-  if (clean !== text) log.redacted = true;
-  if (parts.some(({ r }) => r.truncated)) log.truncated = true;
-  if (failed.length && !text) log.error = failed[0]!.r.error ?? 'kubectl logs failed';
-  return log;
-}
-
 /** What detection already asked (so it is not asked twice). */
 export interface KubePrefetched {
   /** `helm status`. */
@@ -59,7 +48,7 @@ export interface KubePrefetched {
   secrets?: RunResult;
 }
 
-type Runner = (argv: string[], id: string, expected?: (r: RunResult) => boolean) => Promise<RunResult>;
+type Runner = (argv: string[], id: string, expected?: (r: RunResult) => boolean, more?: RunStepOptions) => Promise<RunResult>;
 
 /** Why helm could not give the release, in words (for the note that says the Secret was read instead). */
 function helmUnavailable(ctx: GatherContext, status: RunResult): string {
@@ -192,7 +181,7 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
   kube.namespace = target.namespace;
   kube.release = target.release;
   const bounds: LogBounds = { tail: ctx.tail, ...(ctx.opts.since ? { since: ctx.opts.since } : {}) };
-  const k: Runner = (argv, id, expected) => runStep(ctx, argv, { id, tool: 'kubectl', expected });
+  const k: Runner = (argv, id, expected, more = {}) => runStep(ctx, argv, { id, tool: 'kubectl', expected, ...more });
   const h: Runner = (argv, id, expected) => runStep(ctx, argv, { id, tool: 'helm', expected });
 
   const [statusRun, values, allValues, namespace, pods, jobs, services, kubeIP, secrets, configMaps, setupLog] = await Promise.all([
@@ -208,7 +197,7 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
     k(kubeCommands.kubernetesServiceIP(target), 'kubectl get service kubernetes', notFoundAnswer),
     pre.secrets ? Promise.resolve(pre.secrets) : k(kubeCommands.secretKeys(target), 'kubectl get secrets (key names)'),
     k(kubeCommands.configMaps(target), 'kubectl get configmaps'),
-    k(kubeCommands.setupLogs(target, bounds), 'logs setup', notFoundAnswer),
+    k(kubeCommands.setupLogs(target, bounds), 'logs setup', notFoundAnswer, { log: true }),
   ]);
 
   if (ctx.problems.kubectl?.problem === 'namespace-not-found' || (namespace.exitCode !== 0 && /\(NotFound\): namespaces /.test(namespace.stderr))) {
@@ -253,31 +242,50 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
     ctx.redactions.push({ path: 'state/state.json#kube.secretKeys', what });
   }
   if (configMaps.exitCode === 0) kube.configMaps = parseConfigMaps(configMaps.stdout);
-  const setup = joinLogs([{ argv: setupLog.argv, r: setupLog }]);
-  if (setup && !(setupLog.exitCode !== 0 && notFoundAnswer(setupLog))) s.logs.setup = setup;
+  const parts: Partial<Record<LogSource, GatheredPart[]>> = {};
+  // A setup Job that is not there any more is an answer: no log.
+  if (!(setupLog.exitCode !== 0 && notFoundAnswer(setupLog))) parts.setup = [keepLog(ctx.logs, setupLog.argv, setupLog, stdoutOf(setupLog))];
 
   // Round 2: every replica's logs; a restarted container's previous instance too (it holds the crash).
-  const logRuns = Object.entries(POD_CONTAINERS).map(async ([source, container]) => {
-    const parts = await Promise.all(
-      (mine ?? [])
-        .filter((p) => !nameProblem('pod', p.name) && p.containers.some((c) => c.name === container))
-        .flatMap((p) => {
-          const c = p.containers.find((x) => x.name === container)!;
-          const previous = (c.restartCount ?? 0) > 0 && c.state === 'running';
+  // One progress step for all of them (`logs 57/200 pods`), counted by pod.
+  const readable = (mine ?? []).filter((p) => !nameProblem('pod', p.name));
+  const group = readable.length ? new ProgressGroup(ctx.onEvent, 'logs', 'logs', readable.length, 'pods') : undefined;
+  const logRuns = (async () => {
+    const byPod = await Promise.all(
+      readable.map(async (p) => {
+        const runs = Object.entries(POD_CONTAINERS).flatMap(([source, container]) => {
+          const c = p.containers.find((x) => x.name === container);
+          if (!c) return [];
           const argvs = [kubeCommands.podLogs(target, p.name, container, bounds)];
-          if (previous) argvs.unshift(kubeCommands.podLogs(target, p.name, container, bounds, true));
-          return argvs.map(async (argv) => ({ argv, r: await k(argv, `logs ${p.name} ${container}${argv.includes('--previous') ? ' (previous)' : ''}`, notFoundAnswer) }));
-        }),
+          if ((c.restartCount ?? 0) > 0 && c.state === 'running') argvs.unshift(kubeCommands.podLogs(target, p.name, container, bounds, true));
+          return argvs.map(async (argv) => {
+            const r = await k(argv, `logs ${p.name} ${container}${argv.includes('--previous') ? ' (previous)' : ''}`, notFoundAnswer, { log: true, group });
+            return { source: source as LogSource, ok: r.exitCode === 0 || notFoundAnswer(r), part: keepLog(ctx.logs, argv, r, stdoutOf(r)) };
+          });
+        });
+        const done = await Promise.all(runs);
+        group?.tick(done.every((d) => d.ok));
+        return done;
+      }),
     );
-    const log = joinLogs(parts);
-    if (log) s.logs[source as LogSource] = log;
-  });
+    group?.end(`${byPod.reduce((n, d) => n + d.length, 0)} kubectl logs`);
+    // In pod order, a previous instance before the current one, as each source's log.
+    for (const { source, part } of byPod.flat()) (parts[source] ??= []).push(part);
+    ctx.logs.finish();
+    for (const source of LOG_SOURCES) {
+      const log = logOfParts(parts[source] ?? [], 'when-empty');
+      if (!log) continue;
+      s.logs[source] = log;
+      const note = logReadNote(source, log, ctx.logs);
+      if (note) ctx.notes.push(note);
+    }
+  })();
   const releaseAndTls = (async () => {
     // Helm missing or failing (not "no such release"): the release's own Secret holds the same record.
     if (!fromHelm && !releaseMissing(statusRun)) await releaseFromSecret(ctx, s, target, k, helmUnavailable(ctx, statusRun));
     await tlsFromSecrets(ctx, s, target, k);
   })();
-  await Promise.all([...logRuns, releaseAndTls, serviceRange(ctx, s, target, k), chartRepo(ctx, s, h)]);
+  await Promise.all([logRuns, releaseAndTls, serviceRange(ctx, s, target, k), chartRepo(ctx, s, h)]);
   releaseValuesFile(ctx, s, target);
   const shown = (mine ?? []).map((p) => `${p.name} ${p.phase ?? '?'}${p.ready ? '' : ' (not ready)'}`);
   if (mine) ctx.notes.push(mine.length ? `pods: ${shown.join(', ')}` : `no pods with mcp-proxy or cloudflared in namespace ${target.namespace}`);

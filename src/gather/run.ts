@@ -6,11 +6,17 @@
 import { execa } from 'execa';
 import type { CommandRecord } from '../snapshot/types.js';
 import { printable } from '../snapshot/printable.js';
+import { keepTails, TailBytes } from './tail-bytes.js';
 
 export interface RunOptions {
   timeoutMs: number;
   /** Most bytes kept from stdout (and from stderr); the command is stopped when it prints more. */
   maxBytes?: number;
+  /**
+   * Which bytes a longer output keeps: 'head' (default) stops the command at maxBytes; 'tail' reads it all
+   * and keeps the newest maxBytes of each stream, from a line start (a log's latest lines hold its state).
+   */
+  keep?: 'head' | 'tail';
   cwd?: string;
   env?: Record<string, string | undefined>;
   input?: string;
@@ -27,6 +33,10 @@ export interface RunResult {
   ms: number;
   timedOut: boolean;
   truncated: boolean;
+  /** With keep 'tail': the bytes it printed on stdout and stderr, kept or not. */
+  printed?: { stdout: number; stderr: number };
+  /** With keep 'tail': the kept bytes themselves (stdout and stderr are then decoded from them when read). */
+  bytes?: { stdout: Buffer; stderr: Buffer };
   /** ENOENT: the program is not installed (or not on PATH). */
   notFound: boolean;
   /** The process could not be started or ended badly: one line. */
@@ -88,6 +98,18 @@ function hookSignals(): void {
 // process.exit() (a second Ctrl-C during a fix) runs no signal handler: take the commands along here too.
 process.once('exit', () => killAllCommands('SIGKILL'));
 
+/**
+ * The environment a command gets: this process's with the given one over it (execa's extendEnv, merged once
+ * per env object rather than once per command: 600 `kubectl logs` share one gather's env).
+ */
+const mergedEnvs = new WeakMap<object, Record<string, string | undefined>>();
+function commandEnv(env: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  if (!env) return process.env;
+  let merged = mergedEnvs.get(env);
+  if (!merged) mergedEnvs.set(env, (merged = { ...process.env, ...env }));
+  return merged;
+}
+
 class Output {
   private chunks: Buffer[] = [];
   bytes = 0;
@@ -115,14 +137,17 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
   const start = performance.now();
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const out = { stdout: new Output(max), stderr: new Output(max) };
+  // A log's tails are kept here, as the output arrives: never stopped at the cap, its oldest bytes dropped.
+  const tails = opts.keep === 'tail' ? { stdout: new TailBytes(max), stderr: new TailBytes(max) } : undefined;
   hookSignals(); // before the spawn: a signal that comes right after it must find the group
   const sub = execa(file, args, {
     reject: false,
     buffer: false,
     cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: true,
-    input: opts.input ?? '',
+    env: commandEnv(opts.env),
+    extendEnv: false,
+    // No input: stdin is /dev/null (EOF at once, as an empty input), one pipe and stream fewer per command.
+    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
     stripFinalNewline: false,
     detached: true, // its own process group: killed whole, and not by the terminal's Ctrl-C (we forward it)
     windowsHide: true,
@@ -161,7 +186,8 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
 
   for (const stream of ['stdout', 'stderr'] as const) {
     sub[stream]?.on('data', (b: Buffer) => {
-      if (!out[stream].add(b)) stop('cap');
+      if (tails) tails[stream].push(b);
+      else if (!out[stream].add(b)) stop('cap');
       opts.onOutput?.(b.toString('utf8'), stream);
     });
   }
@@ -187,9 +213,10 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
     stderr: out.stderr.text(),
     ms,
     timedOut: ended === 'timeout',
-    truncated: out.stdout.full || out.stderr.full,
+    truncated: tails ? tails.stdout.truncated || tails.stderr.truncated : out.stdout.full || out.stderr.full,
     notFound,
   };
+  if (tails) keepTails(result, tails);
   const code = r ? r.exitCode : exitCode ?? undefined;
   if (typeof code === 'number' && !ended) result.exitCode = code;
   if (notFound) result.error = `${file}: command not found`;

@@ -3,18 +3,21 @@
 // The reader accepts partial, hand-made bundles; the writer redacts and writes atomically.
 import { lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { LOG_SOURCES, emptySnapshot, type FileRole, type LogSource, type Snapshot, type SnapshotFile } from './types.js';
+import { LOG_SOURCES, emptySnapshot, type FileRole, type LogFilePart, type LogSource, type Snapshot, type SnapshotFile } from './types.js';
 import { redact, redactSnapshot, redactStrings, REDACTED } from './redact.js';
 import { COMPOSE_NAMES, DEFAULT_CONFIG, VALUES_NAMES, resolveRoles } from './roles.js';
 import { resolveTunnelDomain } from './tunnel-domain.js';
-import { decodeText } from './text.js';
+import { decodeText, keepNewest } from './text.js';
 import { errnoText } from '../errors.js';
 
 export const BUNDLE_FORMAT = 'mcp-tunnel-triage-bundle/1';
 /** Files larger than this are noted, not read (a deployment file is a few kB; a log is tailed). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
-/** A bundled log is read up to this size, keeping its end, which holds the latest state. */
-export const MAX_LOG_BYTES = 8 * 1024 * 1024;
+/**
+ * A bundled log is read up to this size per source, keeping its end, which holds the latest state. It is
+ * streamed (never held whole), so this bounds the time it takes, not the memory.
+ */
+export const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 /** Something the user must fix about the bundle: one line, exit 2. */
 export class BundleError extends Error {
@@ -176,18 +179,76 @@ async function readBundleFile(full: string, size: number): Promise<SnapshotFile>
   }
 }
 
-async function readLogTail(full: string, max = MAX_LOG_BYTES): Promise<{ text: string; truncated: boolean }> {
-  const info = await stat(full);
-  if (info.size <= max) return { text: (await readFile(full)).toString('utf8'), truncated: false };
+/** Bytes of a bundle log kept as its `text` (its last lines): the log itself stays on disk and is streamed. */
+const LOG_TEXT_BYTES = 64 * 1024;
+const LOG_CHUNK = 1024 * 1024;
+
+/** The last bytes of a file (at most `max`), read now. */
+async function fileTail(full: string, size: number, max: number): Promise<Buffer> {
   const handle = await open(full, 'r');
   try {
-    const buffer = Buffer.alloc(max);
-    await handle.read(buffer, 0, max, info.size - max);
-    const text = buffer.toString('utf8');
-    return { text: text.slice(text.indexOf('\n') + 1), truncated: true };
+    const tail = Buffer.alloc(Math.min(size, max));
+    const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);
+    return tail.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The parts of one source's log files that are read: the newest MAX_LOG_BYTES of them together (the
+ * last file's end first); true when something older was left out.
+ */
+export function newestParts(parts: LogFilePart[], max = MAX_LOG_BYTES): { parts: LogFilePart[]; cut: boolean } {
+  let left = max;
+  const kept: LogFilePart[] = [];
+  for (const p of [...parts].reverse()) {
+    if (left <= 0) break;
+    const from = Math.max(p.from, p.to - left);
+    kept.unshift({ ...p, from });
+    left -= p.to - from;
+  }
+  const size = (list: LogFilePart[]) => list.reduce((n, p) => n + p.to - p.from, 0);
+  return { parts: kept, cut: size(kept) < size(parts) };
+}
+
+/**
+ * Streams a bundle log's part in chunks (one buffer, reused: a chunk is valid until the next is asked
+ * for). A part that starts inside the file starts after the first newline at or after its offset.
+ */
+export async function* readLogFile(part: LogFilePart): AsyncIterable<Buffer> {
+  const handle = await open(part.path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(LOG_CHUNK);
+    let pos = part.from;
+    let skipping = part.from > 0;
+    while (pos < part.to) {
+      const { bytesRead } = await handle.read(buf, 0, Math.min(LOG_CHUNK, part.to - pos), pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      let chunk = buf.subarray(0, bytesRead);
+      if (skipping) {
+        const nl = chunk.indexOf(10);
+        if (nl === -1) continue;
+        chunk = chunk.subarray(nl + 1);
+        skipping = false;
+      }
+      if (chunk.length) yield chunk;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The whole text of a log on disk (writing a bundle read from a bundle): its parts joined by a newline. */
+async function readLogText(parts: LogFilePart[]): Promise<string> {
+  const texts: string[] = [];
+  for (const part of parts) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of readLogFile(part)) chunks.push(Buffer.from(chunk));
+    texts.push(Buffer.concat(chunks).toString('utf8'));
+  }
+  return texts.join('\n');
 }
 
 export interface ReadBundleOptions {
@@ -232,7 +293,9 @@ export async function readBundle(dir: string, opts: ReadBundleOptions = {}): Pro
   const facts = (await readJson(root, dir, 'state/files.json', (c) => c.fileFactsSchema)) ?? {};
   for (const [path, fact] of Object.entries(facts)) s.files[path] = { ...fact, ...(s.files[path] ?? {}) };
 
-  // logs/: each source keeps at most MAX_LOG_BYTES, its latest part, however many files feed it.
+  // logs/: they stay on disk and are streamed when the log index is built (prepareLogIndex); each source
+  // reads at most MAX_LOG_BYTES, its latest part, however many files feed it. Only their last lines are read now.
+  const logFiles: Partial<Record<LogSource, { parts: LogFilePart[]; tails: Buffer[]; origins: string[] }>> = {};
   for (const f of await listFiles(root, dir, 'logs', notes)) {
     const name = basename(f.rel);
     const source = LOG_ALIASES[name.replace(/\.(log|txt)$/, '')];
@@ -241,16 +304,23 @@ export async function readBundle(dir: string, opts: ReadBundleOptions = {}): Pro
       continue;
     }
     try {
-      const { text, truncated } = await readLogTail(f.full);
-      const existing = s.logs[source];
-      let joined = existing ? `${existing.text}\n${text}` : text;
-      const cut = joined.length > MAX_LOG_BYTES;
-      if (cut) joined = joined.slice(joined.indexOf('\n', joined.length - MAX_LOG_BYTES) + 1);
-      s.logs[source] = { text: joined, origin: existing ? `${existing.origin}, ${f.rel}` : f.rel, ...(truncated || cut || existing?.truncated ? { truncated: true } : {}) };
-      if (truncated || cut) notes.push(`${f.rel}: the ${source} log is larger than ${MAX_LOG_BYTES / 1024 / 1024} MB: read its last part only`);
+      const size = (await stat(f.full)).size;
+      const entry = (logFiles[source] ??= { parts: [], tails: [], origins: [] });
+      entry.parts.push({ path: f.full, from: 0, to: size });
+      entry.tails.push(await fileTail(f.full, size, LOG_TEXT_BYTES));
+      entry.origins.push(f.rel);
     } catch (err) {
       notes.push(`cannot read ${f.rel} (${errCode(err)})`);
     }
+  }
+  for (const source of LOG_SOURCES) {
+    const entry = logFiles[source];
+    if (!entry) continue;
+    const { parts, cut } = newestParts(entry.parts);
+    const joined = Buffer.concat(entry.tails.flatMap((t, i) => (i > 0 ? [Buffer.from('\n'), t] : [t])));
+    const text = keepNewest(joined, LOG_TEXT_BYTES).toString('utf8');
+    s.logs[source] = { text, origin: entry.origins.join(', '), files: parts, ...(cut ? { truncated: true } : {}) };
+    if (cut) notes.push(`${entry.origins.at(-1)}: the ${source} log is larger than ${MAX_LOG_BYTES / 1024 / 1024} MB: read its last part only`);
   }
 
   const state = await readJson(root, dir, 'state/state.json', (c) => c.stateSchema);
@@ -325,8 +395,9 @@ async function writeBundleFiles(s: Snapshot, dir: string): Promise<Manifest> {
     }
     for (const [source, log] of Object.entries(s.logs)) {
       if (!log) continue;
-      const clean = redact(log.text);
-      if (clean !== log.text || log.redacted) redacted.push({ path: `logs/${source}.log`, what: `secrets replaced by ${REDACTED}` });
+      const text = log.files?.length ? await readLogText(log.files) : log.text;
+      const clean = redact(text);
+      if (clean !== text || log.redacted) redacted.push({ path: `logs/${source}.log`, what: `secrets replaced by ${REDACTED}` });
       await put(`logs/${source}.log`, clean);
     }
     await put('state/files.json', jsonText(facts));

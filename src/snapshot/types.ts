@@ -95,6 +95,31 @@ export interface SnapshotLog {
   error?: string;
   /** Secrets were replaced by [REDACTED] when it was gathered. */
   redacted?: boolean;
+  /** Live gathering: how much its commands printed, and how much of it was kept. */
+  read?: LogRead;
+  /**
+   * A bundle's log, left on disk and streamed: `text` then holds only its last part (its last lines),
+   * and the whole of it is read from these files when the log index is built (log-index.ts).
+   */
+  files?: LogFilePart[];
+}
+
+export interface LogRead {
+  /** Commands whose output makes the log (one per container, and per previous instance of one). */
+  commands: number;
+  /** Bytes they printed, within --tail / --since. */
+  printed: number;
+  /** Bytes kept in `text` (before redaction). */
+  kept: number;
+  /** Commands whose oldest lines were dropped: by the limit per command, or to fit the budget across all logs. */
+  cut?: number;
+}
+
+/** Part of a bundle log on disk: bytes [from, to) of the file; from > 0 starts after the first newline at or after it. */
+export interface LogFilePart {
+  path: string;
+  from: number;
+  to: number;
 }
 
 export type ToolName = 'docker' | 'compose' | 'kubectl' | 'helm';
@@ -247,8 +272,11 @@ export interface SnapshotState {
   token?: TokenInfo;
   /** What gathering left out or replaced on purpose (values of secrets), for the bundle's manifest. */
   redactions?: { path: string; what: string }[];
-  /** The bounds live gathering used: log lines per container, how far back, per-command timeout. */
-  bounds?: { tail: number; since?: string; timeoutMs: number };
+  /**
+   * The bounds live gathering used: log lines per container, how far back, per-command timeout, the most
+   * log text kept across all logs (bytes), and how many commands ran at once.
+   */
+  bounds?: { tail: number; since?: string; timeoutMs: number; logBudget?: number; parallel?: number };
   /** Route host -> addresses as the proxy would see them. */
   resolved?: Record<string, { addresses: string[]; via: string; error?: string }>;
   /** Who the tool runs as (root may chown a key to the proxy's user; others may not). */

@@ -3,7 +3,7 @@
 import type { Io } from '../io.js';
 import type { TriageOptions } from '../options.js';
 import type { Snapshot } from '../snapshot/types.js';
-import { readBundle } from '../snapshot/bundle.js';
+import { readBundleForAnalysis } from '../commands/load.js';
 import { gatherSnapshot, inputsOf } from '../gather/index.js';
 import { gatherDemo, prepareDemo, type DemoDeployment } from '../gather/demo.js';
 import { step } from '../gather/events.js';
@@ -59,12 +59,12 @@ export function makeServices(opts: TriageOptions, io: Io, env?: Record<string, s
   const exec: NonNullable<Parameters<typeof gatherSnapshot>[2]>['exec'] = (argv, ro) => runCommand(argv, { ...ro, signal: ro.signal ?? session.signal });
 
   const gather = async (onEvent: Parameters<WizardServices['gather']>[0], o: TriageOptions = opts): Promise<Snapshot> => {
-    if (origin === 'bundle') return step(onEvent, 'bundle', `read the bundle ${opts.fromBundle}`, () => readBundle(opts.fromBundle!, { inputs: inputsOf(o) }));
+    if (origin === 'bundle') return step(onEvent, 'bundle', `read the bundle ${opts.fromBundle}`, () => readBundleForAnalysis(opts.fromBundle!, { inputs: inputsOf(o) }));
     if (origin === 'demo') {
       demo ??= await prepareDemo();
       return gatherDemo({ ...o, dir: demo.dir }, demo, onEvent);
     }
-    return gatherSnapshot(o, onEvent, { exec, ...(env ? { env } : {}) });
+    return gatherSnapshot(o, onEvent, { exec, signal: session.signal, ...(env ? { env } : {}) });
   };
 
   const context = (plan: Plan | undefined, s: Snapshot): FixRunContext => {

@@ -444,9 +444,12 @@ function submit(state: WizardState, value: string): WizardState {
 }
 
 function gatherEvent(state: WizardState, e: import('../gather/events.js').GatherEvent): WizardState {
+  const counts = e.total !== undefined ? { done: e.done ?? 0, total: e.total, ...(e.unit ? { unit: e.unit } : {}) } : {};
+  // A group's progress moves its count in place: 600 log commands are one line, not 600.
+  if (e.type === 'progress') return { ...state, load: { ...state.load, steps: state.load.steps.map((s) => (s.id === e.id ? { ...s, ...counts } : s)) } };
   const steps = e.type === 'start'
-    ? [...state.load.steps.filter((s) => s.id !== e.id), { id: e.id, title: e.title, status: 'running' as const }]
-    : state.load.steps.map((s) => (s.id === e.id ? { ...s, status: e.ok === false ? ('failed' as const) : ('ok' as const), ms: e.ms, ...(e.detail ? { detail: e.detail } : {}) } : s));
+    ? [...state.load.steps.filter((s) => s.id !== e.id), { id: e.id, title: e.title, status: 'running' as const, ...counts }]
+    : state.load.steps.map((s) => (s.id === e.id ? { ...s, ...counts, status: e.ok === false ? ('failed' as const) : ('ok' as const), ms: e.ms, ...(e.detail ? { detail: e.detail } : {}) } : s));
   const next = { ...state, load: { ...state.load, steps } };
   return next.screen.name === 'running' && next.run?.phase === 'gathering' && e.type === 'end' ? flushSteps(next) : next;
 }

@@ -23,6 +23,10 @@ export interface StepLine {
   status: 'running' | 'ok' | 'failed';
   ms?: number;
   detail?: string;
+  /** A step made of many commands (the logs of 200 pods): units done, of how many, and what they are. */
+  done?: number;
+  total?: number;
+  unit?: string;
 }
 
 export interface CheckLine {

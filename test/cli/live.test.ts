@@ -15,6 +15,7 @@ import { startKubeScenario } from '../helpers/kube-scenario.js';
 import { mutatingCalls } from '../helpers/mutating.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 import { privateKeyPem, setupStylePki } from '../../src/gather/make-cert.js';
+import { QUIET_MS } from '../../src/commands/progress.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -255,4 +256,24 @@ describe('the demo and bad flags', () => {
     const r = await runCli(['diagnose', '--help']);
     for (const flag of ['--kube', '--namespace NS', '--release NAME', '--context CTX', '--timeout SECONDS', '--tail N', '--since DURATION', '--edge HOST:PORT', '--no-network']) expect(r.stdout).toContain(flag);
   });
+});
+
+describe('a large Compose v1 project, headless', () => {
+  it('says on stderr how far the logs are (one line per group, not per command) and the report says how much of each log it read', async () => {
+    const { dir, project } = await composeProject();
+    const containers: ComposeSpec['containers'] = [];
+    for (let i = 1; i <= 5; i++) containers.push({ service: 'mcp-proxy', state: 'running', number: i }, { service: 'cloudflared', state: 'running', number: i });
+    const logs = { 'mcp-proxy': ['level=INFO msg="route configured" route=mcp'], cloudflared: ['INF Registered tunnel connection connIndex=0'] };
+    // Only `docker logs` is slow, longer than the quiet interval: the group is still running when a line may be printed.
+    const rules = composeRules({ flavor: 'v1', project, dir, containers, logs }).map((r) => (r.args?.[0] === 'logs' ? { ...r, sleepMs: QUIET_MS + 700 } : r));
+    const sc = await scenario(rules);
+    const r = await runCli(['diagnose', '--dir', dir, '--no-network'], { env: sc.env, timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/Error|at .*\.js:\d+/);
+    const lines = r.stderr.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => /^mcp-tunnel-triage: logs \d+\/10 containers( done in \d+\.\d s)?$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^mcp-tunnel-triage: logs 10\/10 containers done in \d+\.\d s$/);
+    expect(r.stdout).toMatch(/· cloudflared log: 5 commands printed \d+ bytes, all of it read/);
+    expect(r.stdout).toMatch(/· mcp-proxy log: 5 commands printed \d+ bytes, all of it read/);
+  }, 90_000);
 });

@@ -7,7 +7,8 @@ import { gatherFiles } from '../../src/gather/files.js';
 import { gatherAddressFacts, gatherFileFacts } from '../../src/gather/file-facts.js';
 import { resolveTunnelDomain } from '../../src/snapshot/tunnel-domain.js';
 import { emptySnapshot, type Snapshot } from '../../src/snapshot/types.js';
-import { readBundle, writeBundle } from '../../src/snapshot/bundle.js';
+import { writeBundle } from '../../src/snapshot/bundle.js';
+import { readBundleForAnalysis } from '../../src/commands/load.js';
 import { analyze } from '../../src/analyze/index.js';
 import { defaultOptions, type TriageOptions } from '../../src/options.js';
 import { tempDir } from '../helpers/cli.js';
@@ -82,7 +83,7 @@ describe('gathering a deployment made by the documented recipe', () => {
     const out = join(dir, '..', `${dir.split('/').pop()}-bundle`);
     cleanups.push(async () => (await import('node:fs/promises')).rm(out, { recursive: true, force: true }));
     await writeBundle(s, out);
-    const back = await readBundle(out);
+    const back = await readBundleForAnalysis(out);
     expect(problems(analyze(back))).toEqual([]);
     expect(back.state.token).toMatchObject({ present: true });
     // nothing secret in the bundle: not the token, not a key
@@ -103,7 +104,7 @@ describe('gathering a deployment made by the documented recipe', () => {
     const out = `${dir}-bundle`;
     cleanups.push(async () => (await import('node:fs/promises')).rm(out, { recursive: true, force: true }));
     await writeBundle(s, out);
-    expect(ids(await readBundle(out))).toEqual(ids(s));
+    expect(ids(await readBundleForAnalysis(out))).toEqual(ids(s));
   });
 });
 

@@ -102,7 +102,7 @@ describe('Compose gathering with the v2 plugin', () => {
       'compose -f tunnel.yaml --profile setup logs --no-color --timestamps --tail 50 --since 10m setup',
     ]);
     expect((await sc.calls()).find((c) => c.args.includes('ps'))!.args).toEqual(['compose', '-f', 'tunnel.yaml', '--profile', 'setup', 'ps', '--all', '--format', 'json']);
-    expect(s.state.bounds).toEqual({ tail: 50, since: '10m', timeoutMs: 10_000 });
+    expect(s.state.bounds).toMatchObject({ tail: 50, since: '10m', timeoutMs: 10_000 });
     expect(s.logs.setup).toBeUndefined(); // no setup container: Compose printed nothing
   });
 });
@@ -148,7 +148,10 @@ describe('Compose v1 (docker-compose 1.29)', () => {
     expect(calls).toContain(`docker ps --all --filter label=com.docker.compose.project=${projectOf(dir)} --format {{json .}}`);
     expect(calls).toContain(`docker logs --timestamps --tail 300 --since 2h ${projectOf(dir)}_cloudflared_1`);
     expect(calls).toContain('docker-compose version --short');
-    expect(calls.some((c) => c.startsWith('docker compose ps'))).toBe(false);
+    // The v2 commands asked on the bet that the plugin is there failed at once; their errors are not the deployment's.
+    expect(calls.filter((c) => c.startsWith('docker compose ps') || c.startsWith('docker compose logs')).length).toBeGreaterThan(0);
+    expect(s.state.tools!.compose!.problem).toBeUndefined();
+    expect(s.logs.cloudflared!.origin).toBe(`docker logs --timestamps --tail 300 --since 2h ${projectOf(dir)}_cloudflared_1`);
     expect(mutatingCalls(await sc.calls())).toEqual([]);
   });
 
@@ -207,8 +210,10 @@ describe('tool failures become runtime.tool-missing, never a crash', () => {
     expect(f).toMatchObject({ severity: 'error', title: 'The Docker daemon is not running' });
     expect(f.detail).toMatch(/docker answered `Cannot connect to the Docker daemon at unix:\/\/\/var\/run\/docker\.sock\. Is the docker daemon running\?`/);
     expect(f.detail).toMatch(/sudo systemctl start docker/);
-    // Nothing more is asked of a daemon that is down.
-    expect(calls.map((c) => c.args[0] === 'compose' ? c.args[1] : c.args[0]).sort()).toEqual(['version', 'version']);
+    // The Compose commands asked at the same time as the versions failed the same way and are not a second
+    // problem; nothing that needs their answer is asked of a daemon that is down.
+    expect(report.findings.filter((x) => x.id === 'runtime.tool-missing')).toHaveLength(1);
+    expect(calls.map((c) => c.args[0] === 'compose' ? c.args[1] : c.args[0]).sort()).toEqual(['logs', 'logs', 'ps', 'version', 'version']);
   });
 
   it('permission denied on the socket', async () => {
@@ -250,15 +255,22 @@ describe('tool failures become runtime.tool-missing, never a crash', () => {
     expect(f.detail).toMatch(/--timeout SECONDS/);
   });
 
-  it('caps the output read from one command and says so, without calling it a failure', async () => {
+  it('keeps the newest lines of a log longer than the limit per command, says so, and does not call it a failure', async () => {
     const dir = await project();
     const spec: ComposeSpec = { flavor: 'v2-lines', project: projectOf(dir), dir, containers: containers(), logs: LOGS };
-    const big = `${'cloudflared-1  | 2026-11-28T03:10:00.000000000Z INF a line of log\n'.repeat(4000)}`;
+    const line = (i: number) => `cloudflared-1  | 2026-11-28T03:10:00.000000000Z INF line ${String(i).padStart(5, '0')} of the log\n`;
+    const big = Array.from({ length: 4000 }, (_, i) => line(i)).join('');
     const sc = await scenario([{ tool: 'docker', args: ['compose', 'logs', 'cloudflared'], match: 'contains', stdout: big }, ...composeRules(spec)]);
     const s = await gatherSnapshot(options(dir), undefined, { env: sc.env, maxBytes: 64 * 1024 });
-    expect(s.logs.cloudflared!.truncated).toBe(true);
-    expect(s.logs.cloudflared!.text.length).toBeLessThanOrEqual(64 * 1024);
-    expect(s.notes).toContain('`docker compose logs --no-color --timestamps --tail 2000 cloudflared` printed more than 64 kB: the rest was not read');
+    const log = s.logs.cloudflared!;
+    expect(log.truncated).toBe(true);
+    expect(log.text.length).toBeLessThanOrEqual(64 * 1024);
+    // The newest lines, whole: the last one, and a line start where the kept part begins.
+    expect(log.text.endsWith(line(3999))).toBe(true);
+    expect(log.text).not.toContain(line(0));
+    expect(log.text.startsWith('cloudflared-1  | ')).toBe(true);
+    expect(log.read).toMatchObject({ commands: 1, printed: Buffer.byteLength(big), cut: 1 });
+    expect(s.notes).toContain(`cloudflared log: 1 command printed ${Math.round(Buffer.byteLength(big) / 1024)} kB; kept ${Math.round(log.read!.kept / 1024)} kB: 1 of them cut to their newest lines (at most 64 kB is kept from one command)`);
     expect(s.state.tools!.compose!.problem).toBeUndefined();
     expect(analyze(s).findings.some((f) => f.id === 'runtime.tool-missing')).toBe(false);
   });

@@ -15,6 +15,7 @@ export interface Rule {
   stdout?: string;
   stdoutFile?: string;
   stderr?: string;
+  stderrFile?: string;
   exitCode?: number;
   sleepMs?: number;
   hang?: boolean;
@@ -31,6 +32,8 @@ export interface Call {
   at: number;
   /** The stand-in's own process (to check that nothing was left running). */
   pid: number;
+  /** When it ended (absent while it runs, or when it was killed). */
+  endedAt?: number;
 }
 
 export interface Scenario {
@@ -63,14 +66,40 @@ export async function makeScenario(
   };
   await setRules(rules, opts.fallback);
   await writeFile(join(dir, 'calls.jsonl'), '');
+  await writeFile(join(dir, 'ends.jsonl'), '');
   return {
     dir,
     env: { PATH: bin, MTT_STANDIN_SCENARIO: dir },
     async calls() {
       const text = await readFile(join(dir, 'calls.jsonl'), 'utf8');
-      return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Call);
+      const ends = new Map(
+        (await readFile(join(dir, 'ends.jsonl'), 'utf8').catch(() => ''))
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { pid: number; at: number })
+          .map((e) => [e.pid, e.at]),
+      );
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Call)
+        .map((c) => (ends.has(c.pid) ? { ...c, endedAt: ends.get(c.pid)! } : c));
     },
     setRules,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** The most calls that were running at the same moment (each from its start to its recorded end). */
+export function mostAtOnce(calls: readonly { at: number; endedAt?: number }[]): number {
+  const edges = calls.flatMap((c) => [
+    { at: c.at, d: 1 },
+    { at: c.endedAt ?? Infinity, d: -1 },
+  ]);
+  // Ends before starts at the same millisecond: a call that ended as another began did not overlap it.
+  edges.sort((a, b) => a.at - b.at || a.d - b.d);
+  let now = 0;
+  let most = 0;
+  for (const e of edges) most = Math.max(most, (now += e.d));
+  return most;
 }

@@ -148,7 +148,7 @@ describe('memory stays bounded whatever the bundle holds', () => {
     expect(report.findings.map((f) => f.id)).toContain('routing.routes-is-list'); // the deployment's own files were read first
   });
 
-  it('six large logs feeding three sources: each source keeps its latest part, under 300 MB', async () => {
+  it('six large logs feeding three sources: each is streamed whole, under 300 MB', async () => {
     const root = await bundle();
     const line = 'time=2026-11-28T04:00:01Z level=DEBUG msg="request served" route=mcp status=200 bytes=1234 took=3ms\n';
     const big = join(root, 'logs', 'cloudflared.log');
@@ -160,7 +160,8 @@ describe('memory stays bounded whatever the bundle holds', () => {
     expect(r.mb).toBeGreaterThan(0);
     expect(r.mb).toBeLessThanOrEqual(300);
     const report = JSON.parse(r.stdout) as { notes: string[]; findings: { id: string }[] };
-    expect(report.notes.join('\n')).toMatch(/logs\/cloudflared\.log: the cloudflared log is larger than 8 MB: read its last part only/);
+    // Streamed from disk (never held whole): every source is read in full, its 20 to 60 MB, in bounded memory.
+    expect(report.notes.join('\n')).not.toMatch(/larger than/);
     expect(report.findings.map((f) => f.id)).toContain('edge.token-malformed'); // its last line was read
   });
 });

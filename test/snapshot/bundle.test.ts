@@ -2,6 +2,7 @@ import { describe, expect, it, afterEach } from 'vitest';
 import { mkdir, readFile, readdir, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readBundle, writeBundle, BundleError, BUNDLE_FORMAT } from '../../src/snapshot/bundle.js';
+import { readBundleForAnalysis } from '../../src/commands/load.js';
 import { analyze } from '../../src/analyze/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { DOCUMENTED_COMPOSE, proxyConfig, snapshotOf } from '../helpers/snapshot.js';
@@ -104,7 +105,7 @@ describe('bundle writer', () => {
     expect(manifest.format).toBe(BUNDLE_FORMAT);
     expect(manifest.redacted).toContainEqual({ path: 'files/data/tls.key', what: expect.stringMatching(/withheld/) });
     await expect(stat(join(out, 'files/data/tls.key'))).rejects.toThrow();
-    const back = await readBundle(out);
+    const back = await readBundleForAnalysis(out);
     expect(back.files['data/tls.key']).toMatchObject({ withheld: true, meta: { mode: 0o100600 }, keyInfo: { bits: 2048 } });
     expect(back.state.containers).toEqual(s.state.containers);
     expect(back.deployment.paths).toEqual(s.deployment.paths);

@@ -4,7 +4,7 @@
 //
 // Scenario folder ($MTT_STANDIN_SCENARIO): scenario.json = { rules: Rule[], fallback?: Rule }
 // Rule = { tool, args (array), match?: 'exact' | 'prefix' | 'contains' (default exact), stdout?, stdoutFile?,
-//          stderr?, exitCode?, sleepMs?, hang?, once?, followFile?, followStream? }
+//          stderr?, stderrFile?, exitCode?, sleepMs?, hang?, once?, followFile?, followStream? }
 // `followFile` (a file in the scenario folder) is printed and then followed like `tail -f` until the process
 // is killed, on stdout or on `followStream: 'stderr'` (docker logs -f, kubectl logs -f): the test appends
 // lines to it while the product runs. Every call records its pid, so a test can check none outlives it.
@@ -20,6 +20,8 @@ if (!dir) {
   process.exit(127);
 }
 appendFileSync(join(dir, 'calls.jsonl'), `${JSON.stringify({ tool, args, cwd: process.cwd(), at: Date.now(), pid: process.pid })}\n`);
+// When each call ended (by pid), so tests can tell how many ran at the same time.
+process.on('exit', () => appendFileSync(join(dir, 'ends.jsonl'), `${JSON.stringify({ pid: process.pid, at: Date.now() })}\n`));
 
 const scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
 mkdirSync(join(dir, 'used'), { recursive: true });
@@ -54,6 +56,7 @@ const rule = index >= 0 ? scenario.rules[index] : scenario.fallback ?? { exitCod
 const finish = () => {
   if (rule.stdoutFile) process.stdout.write(readFileSync(join(dir, rule.stdoutFile)));
   if (rule.stdout) process.stdout.write(rule.stdout);
+  if (rule.stderrFile) process.stderr.write(readFileSync(join(dir, rule.stderrFile)));
   if (rule.stderr) process.stderr.write(rule.stderr);
   process.exitCode = rule.exitCode ?? 0;
 };

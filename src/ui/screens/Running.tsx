@@ -5,6 +5,7 @@ import { Box, Text } from 'ink';
 import type { LogEntry, WizardState } from '../../wizard/state.js';
 import { LAYER_TITLES } from '../../analyze/types.js';
 import { Spin, P, marks, useStyle } from '../paint.js';
+import { progressText } from '../../gather/events.js';
 
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined) return '';
@@ -27,7 +28,7 @@ export function LogLine({ entry }: { entry: LogEntry }) {
       return (
         <Text wrap="truncate-end">
           {'    '}
-          <P paint={s.status === 'failed' ? 'yellow' : 'green'}>{s.status === 'failed' ? m.warn : m.ok}</P> {s.title}
+          <P paint={s.status === 'failed' ? 'yellow' : 'green'}>{s.status === 'failed' ? m.warn : m.ok}</P> {progressText(s)}
           <P paint="dim">  {formatMs(s.ms)}{s.detail ? `  ${s.detail}` : ''}</P>
         </Text>
       );
@@ -75,7 +76,7 @@ export function RunningScreen({ state }: { state: WizardState }) {
       </Text>
       {steps.map((s) => (
         <Text key={s.id} wrap="truncate-end">
-          {'    '}<Spin /> {s.title}
+          {'    '}<Spin /> {progressText(s)}
         </Text>
       ))}
       {running.map((c) => (

@@ -76,11 +76,13 @@ export function maskKnownSecrets(text: string, mask: string): string {
     }
   }
   if (!spans.length) return text;
-  spans.sort((x, y) => x[0] - y[0]);
+  const kept = outsidePublicBlocks(text, spans);
+  if (!kept.length) return text;
+  kept.sort((x, y) => x[0] - y[0]);
   let out = '';
   let at = 0;
   let open: [number, number] | undefined;
-  for (const span of spans) {
+  for (const span of kept) {
     if (open && span[0] <= open[1]) open[1] = Math.max(open[1], span[1]);
     else {
       if (open) (out += text.slice(at, open[0]) + mask), (at = open[1]);
@@ -89,6 +91,22 @@ export function maskKnownSecrets(text: string, mask: string): string {
   }
   if (open) (out += text.slice(at, open[0]) + mask), (at = open[1]);
   return out + text.slice(at);
+}
+
+/**
+ * Armoured public material: certificates, public keys, requests, CRLs. An RSA key's body shares long runs with
+ * its certificate's (the algorithm identifier, the modulus) whenever both put them at the same offset mod 3,
+ * so a remembered private key would otherwise mask pieces of the certificate, which then reads as broken.
+ */
+const PUBLIC_BLOCK = /-----BEGIN ((?:[A-Z0-9]+ )*(?:CERTIFICATE|PUBLIC KEY|PUBLIC KEY BLOCK|CERTIFICATE REQUEST|X509 CRL))-----[\s\S]*?-----END \1-----/g;
+
+/** The spans that do not start inside a public block (a secret is never part of one). */
+function outsidePublicBlocks(text: string, spans: [number, number][]): [number, number][] {
+  if (!text.includes('-----BEGIN ')) return spans;
+  const blocks: [number, number][] = [];
+  for (const m of text.matchAll(PUBLIC_BLOCK)) blocks.push([m.index, m.index + m[0].length]);
+  if (!blocks.length) return spans;
+  return spans.filter(([from]) => !blocks.some(([a, b]) => from >= a && from < b));
 }
 
 /** A matched piece grows to the whole token-like run it sits in (the rest of the value goes too). */

@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { forgetSecrets, redact, rememberSecret, rememberTunnelToken } from '../../src/snapshot/redact.js';
-import { setupPki } from '../helpers/certs.js';
+import { serverCert, setupPki } from '../helpers/certs.js';
 
 const secretS = () => randomBytes(32).toString('base64');
 const tokenOf = (json: string) => Buffer.from(json).toString('base64');
@@ -116,5 +116,47 @@ describe('private keys with or without their armour', () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const spki = body(publicKey.export({ type: 'spki', format: 'pem' }).toString()).join('');
     expect(redact(`pub=${spki}`)).toBe(`pub=${spki}`);
+  });
+});
+
+describe('public material stays whole after its private key was remembered', () => {
+  // A PKCS#8 RSA key holds the modulus, and so does the certificate made for it: when both bodies put the
+  // modulus at the same offset mod 3, their base64 share long runs. A remembered key (a Helm value `tls.key`,
+  // a key body logged without armour) once masked pieces of the certificate, which then read as "not valid
+  // base64" in the TLS checks (seen once in a real-Docker run).
+  it('a certificate sharing 12-character runs with a remembered key is left as it is', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const keyWindows = new Set<string>();
+    for (const line of keyPem.split('\n')) for (let i = 0; i + 12 <= line.length; i++) keyWindows.add(line.slice(i, i + 12));
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    // The modulus sits at one offset in the SubjectPublicKeyInfo; a prefix of 0 to 2 bytes before it in a
+    // PEM body of its own reaches every alignment, and one of them is the key's (the same as a certificate's
+    // whose fields before the key add up the same way).
+    const shared = [0, 1, 2].map((pad) => {
+      const body = Buffer.concat([Buffer.alloc(pad), spki]).toString('base64');
+      const pem = `-----BEGIN PUBLIC KEY-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+      const cert = pem.replace(/PUBLIC KEY/g, 'CERTIFICATE');
+      const overlap = pem.split('\n').some((line) => [...Array(Math.max(0, line.length - 11)).keys()].some((i) => keyWindows.has(line.slice(i, i + 12))));
+      return { pem, cert, overlap };
+    });
+    expect(shared.some((x) => x.overlap)).toBe(true);
+    rememberSecret(keyPem);
+    expect(redact(`key: ${keyPem}`)).not.toContain(keyPem.split('\n')[5]);
+    for (const { pem, cert } of shared) {
+      expect(redact(pem)).toBe(pem);
+      expect(redact(cert)).toBe(cert);
+    }
+  });
+
+  it('real certificates for a remembered key, at every alignment, come out of redaction whole', async () => {
+    const pki = await setupPki();
+    rememberSecret(pki.serverKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    // Names one byte longer move the key one byte on in the certificate: three lengths, three alignments.
+    for (const cn of ['*.a.example.com', '*.ab.example.com', '*.abc.example.com']) {
+      const cert = serverCert(pki, { subject: { cn } });
+      expect(redact(cert)).toBe(cert);
+      expect(redact(`tls.crt: |\n${cert}`)).toBe(`tls.crt: |\n${cert}`);
+    }
   });
 });

@@ -40,6 +40,7 @@ export function materialize(obs: Observation, s: Snapshot): Finding {
   const history = obs.variant === 'history';
   const detailTemplate = (obs.variant && (entry as { variants?: Record<string, string> }).variants?.[obs.variant]) || (history ? HISTORY_WORDS.detail : entry.detail);
   const titleTemplate = (obs.variant && (entry as { variantTitles?: Record<string, string> }).variantTitles?.[obs.variant]) || (history ? `${entry.title}${HISTORY_WORDS.titleSuffix}` : entry.title);
+  const ask = askFor(obs);
   const fixIds = obs.fixes ?? (entry.fixes as readonly string[]);
   const fixes = fixIds.map((id) => describeFix(id, s, obs.data)).filter((f) => f !== undefined);
   const finding: Finding = {
@@ -47,7 +48,7 @@ export function materialize(obs: Observation, s: Snapshot): Finding {
     severity: obs.severity ?? entry.severity,
     layer: entry.layer,
     title: fillTemplate(titleTemplate, vars),
-    detail: askFor(obs) ? `${fillTemplate(detailTemplate, vars)} ${fillTemplate(ASK_WORDS[askFor(obs)!], vars)}` : fillTemplate(detailTemplate, vars),
+    detail: ask ? `${fillTemplate(detailTemplate, vars)} ${fillTemplate(ASK_WORDS[ask], vars)}` : fillTemplate(detailTemplate, vars),
     evidence: obs.evidence,
     fixes,
   };

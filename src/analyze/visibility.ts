@@ -12,8 +12,8 @@ export interface Visibility {
   unseen: string[];
 }
 
-/** A tool problem that leaves every call to it unanswered. */
-const BLOCKING: ReadonlySet<NonNullable<ToolStatus['problem']>> = new Set(['not-found', 'daemon-down', 'permission-denied', 'cluster-unreachable', 'unauthorized', 'forbidden', 'timeout']);
+/** A tool problem that leaves the deployment unseen through that tool (every call unanswered, or nothing there to ask about). */
+const BLOCKING: ReadonlySet<NonNullable<ToolStatus['problem']>> = new Set(['not-found', 'daemon-down', 'permission-denied', 'cluster-unreachable', 'unauthorized', 'forbidden', 'timeout', 'release-not-found', 'namespace-not-found']);
 
 const NEXT_STEP: Partial<Record<NonNullable<ToolStatus['problem']>, string>> = {
   'not-found': 'install it, or run this where the deployment runs',
@@ -35,7 +35,7 @@ function toolLine(name: ToolName, t: ToolStatus): string {
 /** The needed tools whose problem stops every call (the deployment's own tools only). */
 function blockingTools(s: Snapshot): [ToolName, ToolStatus][] {
   const tools = Object.entries(s.state.tools ?? {}) as [ToolName, ToolStatus][];
-  return tools.filter(([, t]) => t.neededFor && t.problem && (BLOCKING.has(t.problem) || t.problem === 'release-not-found' || t.problem === 'namespace-not-found'));
+  return tools.filter(([, t]) => t.neededFor && t.problem && BLOCKING.has(t.problem));
 }
 
 function anyLog(s: Snapshot): boolean {
@@ -44,6 +44,14 @@ function anyLog(s: Snapshot): boolean {
 
 function hasDeploymentFiles(s: Snapshot): boolean {
   return Object.values(s.deployment.paths).some((p) => p !== undefined && s.files[p] !== undefined && !s.files[p]!.error);
+}
+
+/** `could not examine <what> (<the tool's words>); <next step>`: the first blocking tool of `prefer`, else any. */
+function couldNotExamine(what: string, tools: [ToolName, ToolStatus][], prefer: ToolName, fallback: string): string {
+  const why = tools.find(([n]) => n === prefer) ?? tools[0];
+  const reason = why ? toolLine(why[0], why[1]) : fallback;
+  const next = why ? NEXT_STEP[why[1].problem!] : undefined;
+  return `could not examine ${what} (${reason})${next ? `; ${next}` : ''}`;
 }
 
 function unseenParts(s: Snapshot): string[] {
@@ -75,10 +83,7 @@ export function visibilityOf(s: Snapshot): Visibility {
   if (d.kind === 'compose') {
     // Without the container list nothing about the runtime is known: states, logs, restarts.
     if (s.state.containers === undefined && !anyLog(s)) {
-      const why = tools.find(([n]) => n === 'docker') ?? tools[0];
-      const reason = why ? toolLine(why[0], why[1]) : 'the container list could not be read';
-      const next = why ? NEXT_STEP[why[1].problem!] : undefined;
-      return { blocked: `could not examine the containers of ${d.project ? `Compose project ${d.project}` : 'the Compose project'} (${reason})${next ? `; ${next}` : ''}`, unseen };
+      return { blocked: couldNotExamine(`the containers of ${d.project ? `Compose project ${d.project}` : 'the Compose project'}`, tools, 'docker', 'the container list could not be read'), unseen };
     }
   }
   if (d.kind === 'helm') {
@@ -87,10 +92,7 @@ export function visibilityOf(s: Snapshot): Visibility {
     const missing = tools.find(([, t]) => t.problem === 'release-not-found');
     if (missing) return { blocked: `the Helm release was not found (${toolLine(missing[0], missing[1])}); ${NEXT_STEP['release-not-found']}`, unseen };
     if (s.state.kube?.pods === undefined && !anyLog(s)) {
-      const why = tools.find(([n]) => n === 'kubectl') ?? tools[0];
-      const reason = why ? toolLine(why[0], why[1]) : 'the pods could not be listed';
-      const next = why ? NEXT_STEP[why[1].problem!] : undefined;
-      return { blocked: `could not examine the release's pods (${reason})${next ? `; ${next}` : ''}`, unseen };
+      return { blocked: couldNotExamine("the release's pods", tools, 'kubectl', 'the pods could not be listed'), unseen };
     }
   }
   return { unseen };

@@ -27,9 +27,7 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: bundle -o from a
     const p = stack.project;
     await p.compose(['up', '-d']);
     await waitFor('both services to log', async () => (await p.logs('mcp-proxy')).includes('route configured') && (await p.logs('cloudflared')).includes('No ingress rules'));
-    const proxy = (await p.inspect('mcp-proxy'))!;
-    const request = await p.docker(['exec', proxy.Id, 'sh', '-c', `printf 'GET / HTTP/1.1\\r\\nHost: mcp.${DOMAIN}\\r\\n\\r\\n' | nc -w 2 127.0.0.1 8080`]);
-    expect(request.stdout).toMatch(/^HTTP\/1\.1 404/);
+    expect(await p.requestThroughProxy(`mcp.${DOMAIN}`)).toMatch(/^HTTP\/1\.1 404/);
     await waitFor('the proxy to log the request', async () => (await p.logs('mcp-proxy')).includes('no route for host'));
 
     const live = await p.diagnose();

@@ -14,12 +14,7 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: routing.no-route
   const live = liveProject(docker, import.meta.url, 'route', (images) => ({ compose: documentedCompose(images), config: proxyConfig('routes:\n  mcp: http://10.20.0.15:8080\n', 'wrong567.tunnel.anthropic.com') }));
   const { token, secret } = live;
 
-  /** An HTTP request for mcp.<tunnel domain> to the proxy, from inside its network namespace: the status line. */
-  async function request(headers = ''): Promise<string> {
-    const proxy = (await live.project.inspect('mcp-proxy'))!;
-    const r = await live.project.docker(['exec', proxy.Id, 'sh', '-c', `printf 'GET / HTTP/1.1\\r\\nHost: mcp.${DOMAIN}\\r\\n${headers}\\r\\n' | nc -w 2 127.0.0.1 8080 | head -n 1`]);
-    return r.stdout.trim();
-  }
+  const request = () => live.project.requestThroughProxy(`mcp.${DOMAIN}`);
 
   it('finds the wrong tunnel_domain from the file and the real log, sets it, restarts, and the host is routed', async () => {
     const p = live.project;

@@ -121,6 +121,14 @@ export class ComposeProject {
     return r.stdout + r.stderr;
   }
 
+  /** An HTTP request for `host` to the proxy, from inside its network namespace (127.0.0.1:8080): the status line. */
+  async requestThroughProxy(host: string): Promise<string> {
+    const proxy = await this.inspect('mcp-proxy');
+    if (!proxy) return '';
+    const r = await this.docker(['exec', proxy.Id, 'sh', '-c', `printf 'GET / HTTP/1.1\\r\\nHost: ${host}\\r\\n\\r\\n' | nc -w 2 127.0.0.1 8080 | head -n 1`]);
+    return r.stdout.trim();
+  }
+
   /** From inside a container's network namespace: does anything accept on 127.0.0.1:8080? */
   async originReachable(service: string): Promise<boolean> {
     const c = await this.inspect(service);

@@ -19,12 +19,7 @@ describe.skipIf(skipReason(docker) !== undefined)('real Docker: no fix writes a 
     noDomainFile: true,
   }));
 
-  /** An HTTP request for mcp.<tunnel domain> to the proxy, from inside its network namespace: the status line. */
-  async function request(): Promise<string> {
-    const proxy = (await live.project.inspect('mcp-proxy'))!;
-    const r = await live.project.docker(['exec', proxy.Id, 'sh', '-c', `printf 'GET / HTTP/1.1\\r\\nHost: mcp.${DOMAIN}\\r\\n\\r\\n' | nc -w 2 127.0.0.1 8080 | head -n 1`]);
-    return r.stdout.trim();
-  }
+  const request = () => live.project.requestThroughProxy(`mcp.${DOMAIN}`);
 
   it('says the certificate\'s domain is a guess, asks for the real one, and leaves a working tunnel_domain alone', async () => {
     const p = live.project;

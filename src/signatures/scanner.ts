@@ -99,6 +99,9 @@ class LazyRecord implements LogRecord {
   get time(): string | undefined {
     return this.n.time;
   }
+  get stamp(): string | undefined {
+    return this.n.stamp;
+  }
   get level(): Level | undefined {
     return this.n.level;
   }

@@ -54,6 +54,24 @@ describe('a log line belongs to a run of its container', () => {
     expect(listFindings(between)[0]?.severity).toBe('error');
   });
 
+  it('a one-line record keeps its runtime stamp: the old process\'s last line, in the second the new run began, is history', () => {
+    // Seen in CI: cloudflared's old process (in the proxy's dead network namespace) logged its last failure
+    // at .132, the restart began its new run at .969 of the same second. Its own time says only `…:23Z`.
+    const cf = (stamp: string) => `${stamp} ${stamp.slice(0, 19)}Z ERR error="Unable to reach the origin service. The service may be down or it may not be responding to traffic from cloudflared: dial tcp 127.0.0.1:8080: connect: connection refused" connIndex=0 event=1 ingressRule=0 originService=http://localhost:8080`;
+    const records: LogRecord[] = [];
+    scanText(`${cf('2026-12-04T10:29:23.132800377Z')}\n`, (r) => records.push(r), { source: 'cloudflared' });
+    expect(records.map((r) => r.stamp)).toEqual(['2026-12-04T10:29:23.132800377Z']);
+    const s = snapshotOf({
+      createdAt: '2026-12-04T10:29:40Z',
+      files: { 'docker-compose.yaml': DOCUMENTED_COMPOSE, 'config/mcp-proxy.yaml': MAP },
+      logs: { cloudflared: [cf('2026-12-04T10:29:22.117764837Z'), cf('2026-12-04T10:29:23.132800377Z'), '2026-12-04T10:29:24.012944151Z 2026-12-04T10:29:24Z INF Registered tunnel connection connIndex=0 connection=7a1c3e52-2f4d-4d9e-a6b1-5d0c7e9f8a20 event=0 ip=198.41.200.10 location=lhr01 protocol=quic'].join('\n') },
+      state: { containers: [proxy({ startedAt: '2026-12-04T10:29:23.070768101Z' }), { service: 'cloudflared', name: 'tunnel-cloudflared-1', state: 'running', restartCount: 0, startedAt: '2026-12-04T10:29:23.969290277Z' }] },
+    });
+    const [f] = analyze(s).findings.filter((x) => x.id === 'edge.origin-unreachable');
+    expect(f?.severity).toBe('info');
+    expect(f!.evidence.every((e) => e.history)).toBe(true);
+  });
+
   it('a multi-line message joined across `docker logs -t` lines carries no runtime stamp in its middle', () => {
     const records: LogRecord[] = [];
     scanText('2026-11-28T03:10:00.100000000Z 2026/11/28 03:10:00 yaml: unmarshal errors:\n2026-11-28T03:10:00.100000001Z   line 7: cannot unmarshal !!seq into map[string]string\n', (r) => records.push(r), { source: 'mcp-proxy' });

@@ -6,7 +6,8 @@
  * Usage: a symlink named after the tool (docker, kubectl...) to this binary, with MTT_RULES naming the rules.
  * RULES: one rule per line, fields separated by \x1e: tool, match (exact|prefix|contains), sleep ms,
  * exit code, stdout file, stderr file, then the arguments separated by \x1f. Files may be empty fields.
- * 'contains' is the node stand-in's: every argument of the rule is somewhere in argv.
+ * 'contains' is the node stand-in's: every argument of the rule is somewhere in argv. Like the real tools,
+ * `logs … --tail N` prints only the last N lines of the rule's output.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -32,6 +33,45 @@ static void copy_file(const char *path, int out) {
     }
   }
   close(fd);
+}
+
+/* `logs … --tail N` (docker, kubectl): only the last N lines of what the rule prints, as the real tools do. */
+static long tail_lines(int argc, char **argv) {
+  int logs = 0;
+  for (int i = 0; i < argc; i++) if (strcmp(argv[i], "logs") == 0) logs = 1;
+  for (int i = 0; logs && i + 1 < argc; i++) if (strcmp(argv[i], "--tail") == 0) return atol(argv[i + 1]);
+  return -1;
+}
+
+static void copy_tail(const char *path, int out, long n) {
+  if (n < 0) { copy_file(path, out); return; }
+  if (!*path || n == 0) return;
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size == 0) { close(fd); return; }
+  char *buf = malloc((size_t)st.st_size);
+  ssize_t got = 0;
+  while (got < st.st_size) {
+    ssize_t r = read(fd, buf + got, (size_t)(st.st_size - got));
+    if (r <= 0) break;
+    got += r;
+  }
+  close(fd);
+  ssize_t start = got;
+  if (start > 0 && buf[start - 1] == '\n') start--; /* the last line's own newline */
+  long seen = 0;
+  while (start > 0) {
+    if (buf[start - 1] == '\n' && ++seen == n) break;
+    start--;
+  }
+  ssize_t off = start;
+  while (off < got) {
+    ssize_t w = write(out, buf + off, (size_t)(got - off));
+    if (w <= 0) break;
+    off += w;
+  }
+  free(buf);
 }
 
 static int in_argv(const char *a, size_t len, int argc, char **argv) {
@@ -98,8 +138,9 @@ int main(int argc, char **argv) {
         struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
       }
-      copy_file(f[4], 1);
-      copy_file(f[5], 2);
+      long tail = tail_lines(nargs, args);
+      copy_tail(f[4], 1, tail);
+      copy_tail(f[5], 2, tail);
       return atoi(f[3]);
     }
     line = *end ? end + 1 : end;

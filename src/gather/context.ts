@@ -48,6 +48,8 @@ export interface GatherContext {
   problems: Partial<Record<ToolName, ToolStatus>>;
   notes: string[];
   redactions: NonNullable<Snapshot['state']['redactions']>;
+  /** Log commands whose `--tail` was lowered as they started (the budget could keep no more), and the lowest. */
+  tailLowered?: { commands: number; lowest: number; requested: number };
 }
 
 export function makeContext(opts: TriageOptions, settings: GatherSettings = {}, onEvent?: GatherListener): GatherContext {
@@ -81,6 +83,32 @@ export interface RunStepOptions {
   log?: boolean;
   /** Counted in this progress group rather than shown as a step of its own. */
   group?: ProgressGroup;
+  /**
+   * A log command's `--tail N`, lowered as it starts to the lines the log budget can still keep: none of its
+   * lines is shorter than `minLineBytes` (the prefix and stamp every line carries).
+   */
+  tail?: { minLineBytes: number };
+}
+
+/** argv with the value after `--tail` set to `lines` (argv itself when it has no `--tail N`). */
+export function withTail(argv: readonly string[], lines: number): string[] {
+  const at = argv.indexOf('--tail');
+  if (at < 0 || at + 1 >= argv.length) return [...argv];
+  return [...argv.slice(0, at + 1), String(lines), ...argv.slice(at + 2)];
+}
+
+/** The argv a log command really runs with: its `--tail` no higher than the budget can keep now. */
+function atStart(ctx: GatherContext, argv: string[], o: RunStepOptions): string[] {
+  if (!o.log || !o.tail) return argv;
+  const at = argv.indexOf('--tail');
+  const requested = at >= 0 ? Number(argv[at + 1]) : NaN;
+  if (!Number.isInteger(requested) || requested <= 0) return argv;
+  const lines = ctx.logs.linesWorthReading(requested, o.tail.minLineBytes);
+  if (lines >= requested) return argv;
+  const t = (ctx.tailLowered ??= { commands: 0, lowest: lines, requested });
+  t.commands++;
+  t.lowest = Math.min(t.lowest, lines);
+  return withTail(argv, lines);
 }
 
 export function displayArgv(argv: readonly string[]): string {
@@ -95,9 +123,10 @@ export async function runStep(ctx: GatherContext, argv: string[], o: RunStepOpti
   const id = o.id ?? argv.slice(0, 3).join(' ');
   const r = await ctx.pool.run(() => {
     if (ctx.signal?.aborted) return Promise.resolve(cancelled(argv)); // 500 queued logs are not started to be killed
+    const run = atStart(ctx, argv, o);
     const exec = () =>
-      ctx.exec(argv, { timeoutMs: ctx.opts.timeoutMs, maxBytes: o.log ? ctx.logs.cap() : ctx.maxBytes, cwd: o.cwd, env: ctx.env, ...(o.log ? { keep: 'tail' as const } : {}) });
-    return o.group ? exec() : step(ctx.onEvent, id, displayArgv(argv), exec, (res) => res.exitCode === 0 && !res.timedOut);
+      ctx.exec(run, { timeoutMs: ctx.opts.timeoutMs, maxBytes: o.log ? ctx.logs.cap() : ctx.maxBytes, cwd: o.cwd, env: ctx.env, ...(o.log ? { keep: 'tail' as const } : {}) });
+    return o.group ? exec() : step(ctx.onEvent, id, displayArgv(run), exec, (res) => res.exitCode === 0 && !res.timedOut);
   });
   ctx.commands.push(recordOf(r));
   // A log keeps its newest lines; what was cut is said per log (the log budget), not per command.

@@ -76,8 +76,17 @@ export const kubeCommands = {
   podProxyGet: (t: KubeTarget, pod: string, port: number, path: string, timeoutSeconds: number) => [
     'kubectl', 'get', '--raw', `/api/v1/namespaces/${t.namespace}/pods/${pod}:${port}/proxy${path}`, `--request-timeout=${timeoutSeconds}s`, ...kctx(t),
   ],
-  /** One container of one pod; `--previous` reads the instance before a restart (the crash's own log). */
+  /** One container of one pod; `--previous` reads the instance before a restart (the crash's own log). Its shortest line: podLogLineMin. */
   podLogs: (t: KubeTarget, pod: string, container: string, b: LogBounds, previous = false) => [
     'kubectl', 'logs', pod, '-n', t.namespace, '-c', container, '--timestamps', '--prefix', '--tail', String(b.tail), ...sinceArgs(b), ...(previous ? ['--previous'] : []), ...kctx(t),
   ],
 };
+
+/**
+ * The fewest bytes a line of `podLogs` takes: `--prefix` puts `[pod/<pod>/<container>] ` before each line and
+ * `--timestamps` the kubelet's RFC 3339 stamp (at least `2026-11-28T03:00:00Z`, 20 characters) and a space,
+ * whatever the program printed, even nothing; then the newline. Pod and container names are ASCII.
+ */
+export function podLogLineMin(pod: string, container: string): number {
+  return `[pod/${pod}/${container}] `.length + '2026-11-28T03:00:00Z '.length + 1;
+}

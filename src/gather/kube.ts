@@ -14,7 +14,7 @@ import type { LogBounds } from './compose-commands.js';
 import { displayArgv, runStep, type GatherContext, type RunStepOptions } from './context.js';
 import { ProgressGroup } from './events.js';
 import { keepLog, logOfParts, logReadNote, stdoutOf, type GatheredPart } from './gathered-log.js';
-import { kubeCommands, type KubeTarget } from './kube-commands.js';
+import { kubeCommands, podLogLineMin, type KubeTarget } from './kube-commands.js';
 import { parseConfigMaps, parseHelmStatus, parseHelmValues, parseJobs, parsePods, parseReleaseSecrets, parseSecretKeys, parseServices, tunnelPods } from './kube-parse.js';
 import { decodeReleaseData, releaseFromJson, ReleaseDecodeError, reposServing } from './kube-release.js';
 import { planTlsReads, tlsFilesOf } from './kube-tls.js';
@@ -259,8 +259,8 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
           const argvs = [kubeCommands.podLogs(target, p.name, container, bounds)];
           if ((c.restartCount ?? 0) > 0 && c.state === 'running') argvs.unshift(kubeCommands.podLogs(target, p.name, container, bounds, true));
           return argvs.map(async (argv) => {
-            const r = await k(argv, `logs ${p.name} ${container}${argv.includes('--previous') ? ' (previous)' : ''}`, notFoundAnswer, { log: true, group });
-            return { source: source as LogSource, ok: r.exitCode === 0 || notFoundAnswer(r), part: keepLog(ctx.logs, argv, r, stdoutOf(r)) };
+            const r = await k(argv, `logs ${p.name} ${container}${argv.includes('--previous') ? ' (previous)' : ''}`, notFoundAnswer, { log: true, group, tail: { minLineBytes: podLogLineMin(p.name, container) } });
+            return { source: source as LogSource, ok: r.exitCode === 0 || notFoundAnswer(r), part: keepLog(ctx.logs, r.argv, r, stdoutOf(r)) };
           });
         });
         const done = await Promise.all(runs);
@@ -278,6 +278,10 @@ export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTa
       s.logs[source] = log;
       const note = logReadNote(source, log, ctx.logs);
       if (note) ctx.notes.push(note);
+    }
+    const lowered = ctx.tailLowered;
+    if (lowered) {
+      ctx.notes.push(`logs: ${lowered.commands} kubectl logs asked for fewer than ${lowered.requested} lines (--tail down to ${lowered.lowest}): the log budget could keep no more of them, so no line it keeps was left unread`);
     }
   })();
   const releaseAndTls = (async () => {

@@ -39,6 +39,15 @@ export class LogBudget {
     return Math.max(1, Math.min(this.perCommand, this.level));
   }
 
+  /**
+   * The most lines worth asking a log command for as it starts (`--tail`): no more than the cap can keep,
+   * given that none of its lines is shorter than `minLineBytes`. The cap only goes down, so a line past this
+   * count would have been cut anyway: what is kept is the same, only less is read.
+   */
+  linesWorthReading(requested: number, minLineBytes: number): number {
+    return Math.min(requested, Math.max(1, Math.floor(this.cap() / Math.max(1, minLineBytes))));
+  }
+
   /** The size the budget cut the largest parts to (undefined while nothing was cut for it). */
   get perPart(): number | undefined {
     return this.level === Infinity ? undefined : this.level;

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { TailBytes } from '../../src/gather/tail-bytes.js';
 import { keepNewest } from '../../src/snapshot/text.js';
 import { LogBudget, waterLevel } from '../../src/gather/log-budget.js';
+import { withTail } from '../../src/gather/context.js';
+import { podLogLineMin } from '../../src/gather/kube-commands.js';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { defaultOptions } from '../../src/options.js';
 import { fastStandIns } from '../helpers/fast-stand-ins.js';
@@ -134,4 +136,53 @@ describe('the byte budget across all logs', () => {
     expect(s.notes.find((n) => n.startsWith('mcp-proxy log: 12 commands'))).toMatch(/12 of them cut to their newest lines \(the 64 kB budget across all logs leaves \d+ kB to each of the largest\)/);
     expect(s.state.bounds).toMatchObject({ logBudget: budget });
   });
+
+  it('asks a log command for no more lines than the budget can still keep, as it starts', () => {
+    expect(new LogBudget(1_000_000).linesWorthReading(2000, 50)).toBe(2000); // nothing cut yet: 20,000 lines could fit
+    // Before any log is read, the per-command limit alone caps it: 1000 bytes hold at most 20 lines of 50.
+    const small = new LogBudget(1000, 1000);
+    expect(small.linesWorthReading(2000, 50)).toBe(20);
+    expect(small.linesWorthReading(10, 50)).toBe(10);
+    small.add(Buffer.alloc(1000, 0x61), 1000, false);
+    small.add(Buffer.alloc(1000, 0x61), 1000, false); // past the budget: each of the two gets 500
+    expect(small.perPart).toBe(500);
+    expect(small.linesWorthReading(2000, 50)).toBe(10);
+    expect(small.linesWorthReading(2000, 5000)).toBe(1); // never none: a line longer than the cap is kept by its end
+    expect(withTail(['kubectl', 'logs', 'p', '--tail', '2000', '--prefix'], 37)).toEqual(['kubectl', 'logs', 'p', '--tail', '37', '--prefix']);
+    expect(withTail(['kubectl', 'get', 'pods'], 37)).toEqual(['kubectl', 'get', 'pods']);
+    // `[pod/p/c] ` (10) + `2026-11-28T03:00:00Z ` (21) + the newline
+    expect(podLogLineMin('p', 'c')).toBe(32);
+  });
+
+  it('30 pods over a small budget: later commands ask for fewer lines, and every log still keeps all the budget allows', async () => {
+    const pods: PodSpec[] = Array.from({ length: 30 }, (_, i) => ({ name: `mcp-tunnel-6b7f9c8d4-t${String(i).padStart(2, '0')}`, ip: `127.0.0.${60 + i}`, containers: [{ name: 'mcp-proxy', state: 'running' }, { name: 'cloudflared', state: 'running' }] }));
+    const logs = Object.fromEntries(pods.map((p) => [p.name, { 'mcp-proxy': Array.from({ length: 2000 }, (_, i) => `proxy ${p.name} line ${String(i).padStart(4, '0')}`), cloudflared: [`INF cloudflared ${p.name} only line`] }]));
+    const sc = await fastStandIns(kubeRules({ namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods, logs }));
+    const dir = await mkdtemp(join(tmpdir(), 'mtt-budget-'));
+    cleanups.push(() => rm(sc.dir, { recursive: true, force: true }), () => rm(dir, { recursive: true, force: true }));
+    const budget = 96 * 1024;
+    const s = await gatherSnapshot(defaultOptions({ dir, kube: true, network: false }), undefined, { env: sc.env, logBudget: budget, poolSize: 2 });
+    const podLogs = (s.state.commands ?? []).filter((c) => c.argv[1] === 'logs' && c.argv[2]?.startsWith('mcp-tunnel-6b7f9c8d4-t'));
+    const tailOf = (argv: string[]) => Number(argv[argv.indexOf('--tail') + 1]);
+    const tails = podLogs.filter((c) => c.argv.includes('mcp-proxy')).map((c) => tailOf(c.argv));
+    expect(tails).toHaveLength(30);
+    expect(tails.slice(0, 2)).toEqual([2000, 2000]); // before the budget knew anything
+    expect(Math.min(...tails)).toBeLessThan(2000);
+    const lowered = podLogs.map((c) => tailOf(c.argv)).filter((t) => t < 2000);
+    expect(s.notes).toContain(`logs: ${lowered.length} kubectl logs asked for fewer than 2000 lines (--tail down to ${Math.min(...lowered)}): the log budget could keep no more of them, so no line it keeps was left unread`);
+    // Nothing the budget keeps was left unread: every pod holds its newest lines, as many as its share
+    // holds: one more line each would not have fitted.
+    const proxy = s.logs['mcp-proxy']!.text.split('\n').filter(Boolean);
+    const cloudflaredBytes = Buffer.byteLength(s.logs.cloudflared!.text);
+    const lineBytes = Buffer.byteLength(proxy[0]!) + 1;
+    const share = Math.floor((budget - cloudflaredBytes) / 30);
+    for (const p of pods) {
+      const mine = proxy.filter((l) => l.startsWith(`[pod/${p.name}/mcp-proxy] `));
+      expect(mine.at(-1)).toMatch(new RegExp(`proxy ${p.name} line 1999$`));
+      expect(mine.map((l) => l.slice(-4))).toEqual(Array.from({ length: mine.length }, (_, i) => String(2000 - mine.length + i).padStart(4, '0')));
+      expect((mine.length + 1) * lineBytes).toBeGreaterThan(share);
+      expect(tails.every((t) => t >= mine.length)).toBe(true);
+    }
+  });
 });
+

@@ -4,7 +4,8 @@
 // product (the benches say which stand-ins they used), and tests that run many calls through a small pool
 // stay quick and far from their timeouts on a busy machine.
 // Matching: exact and prefix as the node stand-in; 'contains' needs the rule's arguments in argv order
-// (every rule the deployment scenarios build lists them so). `once` and `hang` are not supported.
+// (every rule the deployment scenarios build lists them so). `once` and `hang` are not supported. Like the
+// real tools (and the other stand-ins), `logs … --tail N` prints only the last N lines.
 // With `record`, each call appends `<pid> start|end <ms>` to calls.log (see `spans`).
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,11 +53,11 @@ export async function fastStandIns(
     if (rule.sleepMs) body.push(`/bin/sleep ${(rule.sleepMs / 1000).toFixed(3)}`);
     if (rule.stdout) {
       await writeFile(join(dir, `out-${i}`), rule.stdout);
-      body.push(`/bin/cat ${quote(join(dir, `out-${i}`))}`);
+      body.push(`out ${quote(join(dir, `out-${i}`))}`);
     }
     if (rule.stderr) {
       await writeFile(join(dir, `err-${i}`), rule.stderr);
-      body.push(`/bin/cat ${quote(join(dir, `err-${i}`))} >&2`);
+      body.push(`out ${quote(join(dir, `err-${i}`))} >&2`);
     }
     body.push(...mark('end'), `exit ${rule.exitCode ?? 0}`);
     (cases[rule.tool] ??= []).push(`  ${pattern(rule)}) ${body.join('; ')};;`);
@@ -65,6 +66,9 @@ export async function fastStandIns(
     const script = [
       '#!/bin/dash',
       `s=''; for a in "$@"; do s="$s${OPEN}$a${CLOSE}"; done`,
+      // `logs … --tail N` (docker, kubectl): only the last N lines, as the real tools print.
+      `tail=''; case "$s" in *${OPEN}logs${CLOSE}*) prev=''; for a in "$@"; do [ "$prev" = --tail ] && tail=$a; prev=$a; done;; esac`,
+      `out() { if [ -n "$tail" ]; then /usr/bin/tail -n "$tail" "$1"; else /bin/cat "$1"; fi; }`,
       'case "$s" in',
       ...(cases[tool] ?? []),
       `  *) echo "${tool} stand-in: no rule for: $*" >&2; exit 1;;`,

@@ -7,7 +7,7 @@
 //          stderr?, stderrFile?, exitCode?, sleepMs?, hang?, once?, followFile?, followStream? }
 // `followFile` (a file in the scenario folder) is printed and then followed like `tail -f` until the process
 // is killed, on stdout or on `followStream: 'stderr'` (docker logs -f, kubectl logs -f): the test appends
-// lines to it while the product runs. Every call records its pid, so a test can check none outlives it.
+// lines to it while the product runs. Like the real tools, `logs … --tail N` prints the rule's last N lines. Every call records its pid, so a test can check none outlives it.
 // Rules are tried in order; `once` rules are used up by their first match: claimed by creating a marker
 // file exclusively (used/<index>), so two calls at the same time cannot both take one.
 import { appendFileSync, readFileSync, mkdirSync, openSync, closeSync, readSync, existsSync } from 'node:fs';
@@ -53,11 +53,22 @@ function matches(rule) {
 const index = scenario.rules.findIndex((rule, i) => matches(rule) && (!rule.once || claim(i)));
 const rule = index >= 0 ? scenario.rules[index] : scenario.fallback ?? { exitCode: 1, stderr: `${tool} stand-in: no rule for: ${args.join(' ')}\n` };
 
+// `logs … --tail N` (docker, kubectl): only the last N lines of what the rule prints, as the real tools do.
+const tailAt = args.includes('logs') ? args.indexOf('--tail') : -1;
+const tail = tailAt >= 0 && /^\d+$/.test(args[tailAt + 1] ?? '') ? Number(args[tailAt + 1]) : -1;
+function lastLines(data) {
+  if (tail < 0) return data;
+  const buf = Buffer.from(data);
+  if (tail === 0) return Buffer.alloc(0);
+  let start = buf.length > 0 && buf[buf.length - 1] === 10 ? buf.length - 1 : buf.length;
+  for (let seen = 0; start > 0; start--) if (buf[start - 1] === 10 && ++seen === tail) break;
+  return buf.subarray(start);
+}
 const finish = () => {
-  if (rule.stdoutFile) process.stdout.write(readFileSync(join(dir, rule.stdoutFile)));
-  if (rule.stdout) process.stdout.write(rule.stdout);
-  if (rule.stderrFile) process.stderr.write(readFileSync(join(dir, rule.stderrFile)));
-  if (rule.stderr) process.stderr.write(rule.stderr);
+  if (rule.stdoutFile) process.stdout.write(lastLines(readFileSync(join(dir, rule.stdoutFile))));
+  if (rule.stdout) process.stdout.write(lastLines(rule.stdout));
+  if (rule.stderrFile) process.stderr.write(lastLines(readFileSync(join(dir, rule.stderrFile))));
+  if (rule.stderr) process.stderr.write(lastLines(rule.stderr));
   process.exitCode = rule.exitCode ?? 0;
 };
 function follow(file, out) {

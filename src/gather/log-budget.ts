@@ -79,8 +79,9 @@ export class LogBudget {
       if (part.data.length <= level) continue;
       const kept = keepNewest(part.data, level);
       this.held -= part.data.length - kept.length;
-      // A copy when most of it goes, so the rest is freed; otherwise a view of it.
-      part.data = kept.length < part.data.length / 2 ? Buffer.from(kept) : kept;
+      // A copy when most of the memory under it goes (cut after cut, a view keeps the first buffer alive),
+      // so the rest is freed; otherwise a view of it.
+      part.data = kept.length < kept.buffer.byteLength / 2 ? Buffer.from(kept) : kept;
       part.cut = true;
     }
   }

@@ -137,6 +137,18 @@ describe('the byte budget across all logs', () => {
     expect(s.state.bounds).toMatchObject({ logBudget: budget });
   });
 
+  it('frees what a cut drops, cut after cut: no kept part holds on to a buffer more than twice its size', () => {
+    // Parts arrive one by one; each arrival lowers the common size a little, so each part is cut many times
+    // by a little. A view of a view of the first buffer would keep all 64 kB of it alive for 2 kB of text.
+    const budget = new LogBudget(64 * 1024);
+    const parts = Array.from({ length: 32 }, (_, i) => budget.add(Buffer.from(lines(3000, `p${String(i).padStart(2, '0')}`)), 0, false));
+    budget.finish();
+    for (const part of parts) {
+      expect(part.data.length).toBeLessThanOrEqual(2048);
+      expect(part.data.buffer.byteLength).toBeLessThanOrEqual(Math.max(2 * part.data.length, 8192)); // small copies share Node's 8 kB pool
+    }
+  });
+
   it('asks a log command for no more lines than the budget can still keep, as it starts', () => {
     expect(new LogBudget(1_000_000).linesWorthReading(2000, 50)).toBe(2000); // nothing cut yet: 20,000 lines could fit
     // Before any log is read, the per-command limit alone caps it: 1000 bytes hold at most 20 lines of 50.

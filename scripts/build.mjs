@@ -14,7 +14,7 @@ await rm(`${root}${next}`, { recursive: true, force: true });
 await mkdir(`${root}${next}`, { recursive: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/main.ts', 'scan-worker': 'src/signatures/scan-worker.ts' },
+  entryPoints: { cli: 'src/main.ts', 'scan-worker': 'src/signatures/scan-worker.ts', 'spawner-child': 'src/gather/spawner-child.mjs' },
   outdir: next,
   bundle: true,
   splitting: true,

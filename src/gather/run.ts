@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import type { CommandRecord } from '../snapshot/types.js';
 import { printable } from '../snapshot/printable.js';
 import { keepTails, TailBytes } from './tail-bytes.js';
+import { spawnerFor, stopSpawner, type Spawner } from './spawner.js';
 
 export interface RunOptions {
   timeoutMs: number;
@@ -61,9 +62,10 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** Kills every command still running (a fatal signal is taking this process down). */
+/** Kills every command still running, and the spawner (a fatal signal or exit is taking this process down). */
 export function killAllCommands(signal: NodeJS.Signals = 'SIGKILL'): void {
   for (const pid of liveGroups) killGroup(pid, signal);
+  stopSpawner();
 }
 
 const FATAL: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -134,6 +136,11 @@ class Output {
 export async function runCommand(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('runCommand needs a program');
+  // A log (read whole, its newest bytes kept, no input): started by the spawner, off this thread.
+  if (opts.keep === 'tail' && opts.input === undefined && !opts.signal?.aborted) {
+    const spawner = await spawnerFor();
+    if (spawner) return runThroughSpawner(spawner, file, args, opts);
+  }
   const start = performance.now();
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const out = { stdout: new Output(max), stderr: new Output(max) };
@@ -226,6 +233,109 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
   else if (r?.failed && result.exitCode === undefined) result.error = (r.shortMessage ?? 'failed').split('\n')[0];
   else if (r?.failed) result.error = causeLine(result.stderr) || `exited with code ${result.exitCode}`;
   return result;
+}
+
+/**
+ * A log command started by the spawner: the same deadline (from the moment it started), process group,
+ * kills and result as runCommand's own path, with the output read from the spawner's sockets.
+ */
+function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  const start = performance.now();
+  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const tails = { stdout: new TailBytes(max), stderr: new TailBytes(max) };
+  hookSignals();
+  return new Promise<RunResult>((resolve) => {
+    let pid: number | undefined;
+    let ended: 'timeout' | 'cancel' | undefined;
+    let exited = false;
+    let exitCode: number | null = null;
+    let exitSignal: string | null = null;
+    let startError: { error: string; message: string } | undefined;
+    let finished = false;
+    const open = new Set<'stdout' | 'stderr'>(['stdout', 'stderr']);
+    const timers: NodeJS.Timeout[] = [];
+    let job: { cut: () => void } | undefined;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      job?.cut();
+      for (const t of timers) clearTimeout(t);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (ended) killGroup(pid, 'SIGKILL'); // whatever ignored SIGTERM and let go of the output
+      else killGroup(pid, 'SIGTERM'); // a background child the tool left behind (its own leader exited)
+      if (pid !== undefined) liveGroups.delete(pid);
+      const result: RunResult = { argv: [file, ...args], stdout: '', stderr: '', ms: Math.round(performance.now() - start), timedOut: ended === 'timeout', truncated: tails.stdout.truncated || tails.stderr.truncated, notFound: startError?.error === 'ENOENT' };
+      keepTails(result, tails);
+      if (typeof exitCode === 'number' && !ended) result.exitCode = exitCode;
+      if (result.notFound) result.error = `${file}: command not found`;
+      else if (startError) result.error = startError.message;
+      else if (ended === 'timeout') result.error = `timed out after ${Math.max(1, Math.round(opts.timeoutMs / 1000))} s and was killed`;
+      else if (ended === 'cancel') result.error = 'cancelled';
+      else if (result.exitCode === undefined) result.error = exitSignal ? `killed by ${exitSignal}` : 'its exit status was lost';
+      else if (result.exitCode !== 0) result.error = causeLine(result.stderr) || `exited with code ${result.exitCode}`;
+      resolve(result);
+    };
+    const stop = (why: 'timeout' | 'cancel') => {
+      if (ended || finished) return;
+      ended = why;
+      if (pid === undefined) return; // killed as soon as it starts
+      killGroup(pid, 'SIGTERM');
+      timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
+      timers.push(setTimeout(finish, KILL_GRACE_MS + PIPE_GRACE_MS)); // whatever still holds the output is not waited for
+    };
+    const onAbort = () => stop('cancel');
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      if (exited && open.size === 0) finish();
+    };
+    // A spawner that never answers is a command that never started: not waited for past the deadline.
+    timers.push(setTimeout(() => {
+      if (pid !== undefined || finished) return;
+      startError = { error: 'ETIMEDOUT', message: `not started within ${Math.max(1, Math.round(opts.timeoutMs / 1000))} s` };
+      finish();
+    }, opts.timeoutMs));
+    job = spawner.run(file, args, { ...(opts.cwd ? { cwd: opts.cwd } : {}), env: commandEnv(opts.env) }, {
+      onStart: (started) => {
+        if (finished) {
+          if ('pid' in started) killGroup(started.pid, 'SIGKILL'); // too late: given up on
+          return;
+        }
+        if ('error' in started) {
+          startError = started;
+          exited = true;
+          finish();
+          return;
+        }
+        pid = started.pid;
+        liveGroups.add(pid);
+        if (ended) {
+          const why = ended;
+          ended = undefined;
+          stop(why);
+          return;
+        }
+        // The deadline starts when the process really started (not when it was asked for).
+        timers.push(setTimeout(() => (exited ? finish() : stop('timeout')), opts.timeoutMs));
+      },
+      onData: (chunk, stream) => {
+        tails[stream].push(chunk);
+        opts.onOutput?.(chunk.toString('utf8'), stream);
+      },
+      onClose: (stream) => {
+        open.delete(stream);
+        done();
+      },
+      onExit: (code, signal) => {
+        exited = true;
+        exitCode = code;
+        exitSignal = signal;
+        // The tool exited but something it started still holds its output: that is not worth waiting for.
+        if (open.size > 0 && !ended) timers.push(setTimeout(finish, PIPE_GRACE_MS));
+        done();
+      },
+    });
+  });
 }
 
 /** The line that says why a tool failed: its first, except a Python traceback (docker-compose v1) ends with it. */

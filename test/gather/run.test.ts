@@ -20,11 +20,12 @@ async function folder(): Promise<string> {
 
 const pidsIn = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
 
-describe('runCommand kills the whole process group', { timeout: 30_000 }, () => {
+// Logs (keep: 'tail') are started by the spawner process (spawner.ts), everything else here: both must hold.
+describe.each([{ path: 'started here', keep: undefined }, { path: 'started by the spawner (logs)', keep: 'tail' as const }])('runCommand kills the whole process group, $path', { timeout: 30_000 }, ({ keep }) => {
   it('a grandchild holding stdout open: the run ends at the deadline and the grandchild is gone', async () => {
     const dir = await folder();
     const pids = join(dir, 'pids');
-    const r = await runCommand(['sh', '-c', `sleep 1000 & echo $! > '${pids}'; echo started; wait`], { timeoutMs: 500 });
+    const r = await runCommand(['sh', '-c', `sleep 1000 & echo $! > '${pids}'; echo started; wait`], { timeoutMs: 500, keep });
     expect(r.timedOut).toBe(true);
     expect(r.error).toBe('timed out after 1 s and was killed');
     expect(r.stdout).toBe('started\n');
@@ -36,7 +37,7 @@ describe('runCommand kills the whole process group', { timeout: 30_000 }, () => 
   it('a group that ignores SIGTERM is killed with SIGKILL after the grace period', async () => {
     const dir = await folder();
     const pids = join(dir, 'pids');
-    const r = await runCommand(['sh', '-c', `trap '' TERM; sleep 1000 & echo $! > '${pids}'; echo $$ >> '${pids}'; wait; wait`], { timeoutMs: 300 });
+    const r = await runCommand(['sh', '-c', `trap '' TERM; sleep 1000 & echo $! > '${pids}'; echo $$ >> '${pids}'; wait; wait`], { timeoutMs: 300, keep });
     expect(r.timedOut).toBe(true);
     expect(await gone(await pidsIn(pids))).toEqual([]);
   });
@@ -44,7 +45,7 @@ describe('runCommand kills the whole process group', { timeout: 30_000 }, () => 
   it('a grandchild left behind by a command that exits on its own keeps nothing waiting past the deadline', async () => {
     const dir = await folder();
     const pids = join(dir, 'pids');
-    const r = await runCommand(['sh', '-c', `sleep 1000 & echo $! > '${pids}'; echo done`], { timeoutMs: 10_000 });
+    const r = await runCommand(['sh', '-c', `sleep 1000 & echo $! > '${pids}'; echo done`], { timeoutMs: 10_000, keep });
     expect(r).toMatchObject({ stdout: 'done\n', exitCode: 0, timedOut: false });
     expect(r.error).toBeUndefined();
     expect(await gone(await pidsIn(pids))).toEqual([]);
@@ -54,7 +55,7 @@ describe('runCommand kills the whole process group', { timeout: 30_000 }, () => 
     const dir = await folder();
     const pids = join(dir, 'pids');
     const controller = new AbortController();
-    const run = runCommand(['sh', '-c', `sleep 1000 & echo $! > '${pids}'; wait`], { timeoutMs: 60_000, signal: controller.signal });
+    const run = runCommand(['sh', '-c', `sleep 1000 & echo $! > '${pids}'; wait`], { timeoutMs: 60_000, signal: controller.signal, keep });
     while (!(await pidsIn(pids)).length) await new Promise((r) => setTimeout(r, 20));
     controller.abort();
     const r = await run;
@@ -62,7 +63,7 @@ describe('runCommand kills the whole process group', { timeout: 30_000 }, () => 
     expect(await gone(await pidsIn(pids))).toEqual([]);
   });
 
-  it('output past the cap stops the command, and what was read is kept', async () => {
+  it.skipIf(keep === 'tail')('output past the cap stops the command, and what was read is kept', async () => {
     const r = await runCommand(['sh', '-c', 'while :; do echo 0123456789abcdef0123456789abcdef; done'], { timeoutMs: 20_000, maxBytes: 64 * 1024 });
     expect(r.truncated).toBe(true);
     expect(r.timedOut).toBe(false);
@@ -71,12 +72,22 @@ describe('runCommand kills the whole process group', { timeout: 30_000 }, () => 
   });
 
   it('a missing program is "command not found", an ordinary failure keeps its exit code and stderr', async () => {
-    const missing = await runCommand(['mtt-no-such-program-here'], { timeoutMs: 5_000 });
+    const missing = await runCommand(['mtt-no-such-program-here'], { timeoutMs: 5_000, keep });
     expect(missing).toMatchObject({ notFound: true, error: 'mtt-no-such-program-here: command not found' });
-    const failed = await runCommand(['sh', '-c', 'echo out; echo "Error: it broke" >&2; exit 3'], { timeoutMs: 5_000 });
+    const failed = await runCommand(['sh', '-c', 'echo out; echo "Error: it broke" >&2; exit 3'], { timeoutMs: 5_000, keep });
     expect(failed).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'Error: it broke\n', error: 'Error: it broke', timedOut: false, truncated: false });
-    const input = await runCommand(['cat'], { timeoutMs: 5_000, input: 'fed\n' });
+    const input = await runCommand(['cat'], { timeoutMs: 5_000, input: 'fed\n', keep });
     expect(input.stdout).toBe('fed\n');
+    const where = await runCommand(['sh', '-c', 'pwd; echo "$MTT_RUN_TEST"'], { timeoutMs: 5_000, cwd: '/tmp', env: { MTT_RUN_TEST: 'from the caller' }, keep });
+    expect(where.stdout).toBe('/tmp\nfrom the caller\n');
+  });
+
+  it.skipIf(keep !== 'tail')('a log longer than the limit keeps its newest lines, read to the end', async () => {
+    const r = await runCommand(['sh', '-c', 'seq 1 100000'], { timeoutMs: 20_000, maxBytes: 1000, keep });
+    expect(r).toMatchObject({ exitCode: 0, truncated: true, printed: { stdout: 588_895, stderr: 0 } });
+    expect(r.stdout.endsWith('99999\n100000\n')).toBe(true);
+    expect(r.stdout.length).toBeLessThanOrEqual(1000);
+    expect(r.stdout.split('\n')[0]).toMatch(/^\d+$/); // from a line start
   });
 });
 

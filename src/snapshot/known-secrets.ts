@@ -100,13 +100,21 @@ export function maskKnownSecrets(text: string, mask: string): string {
  */
 const PUBLIC_BLOCK = /-----BEGIN ((?:[A-Z0-9]+ )*(?:CERTIFICATE|PUBLIC KEY|PUBLIC KEY BLOCK|CERTIFICATE REQUEST|X509 CRL))-----[\s\S]*?-----END \1-----/g;
 
-/** The spans that do not start inside a public block (a secret is never part of one). */
-function outsidePublicBlocks(text: string, spans: [number, number][]): [number, number][] {
-  if (!text.includes('-----BEGIN ')) return spans;
+/** Where armoured public blocks (certificates, public keys...) are in a text: nothing in them is a secret. */
+export function publicBlocks(text: string): [number, number][] {
+  if (!text.includes('-----BEGIN ')) return [];
   const blocks: [number, number][] = [];
   for (const m of text.matchAll(PUBLIC_BLOCK)) blocks.push([m.index, m.index + m[0].length]);
+  return blocks;
+}
+
+export const insideBlock = (blocks: readonly [number, number][], at: number): boolean => blocks.some(([a, b]) => at >= a && at < b);
+
+/** The spans that do not start inside a public block (a secret is never part of one). */
+function outsidePublicBlocks(text: string, spans: [number, number][]): [number, number][] {
+  const blocks = publicBlocks(text);
   if (!blocks.length) return spans;
-  return spans.filter(([from]) => !blocks.some(([a, b]) => from >= a && from < b));
+  return spans.filter(([from]) => !insideBlock(blocks, from));
 }
 
 /** A matched piece grows to the whole token-like run it sits in (the rest of the value goes too). */

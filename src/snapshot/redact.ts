@@ -3,7 +3,7 @@
 // passes: rules by the key or armour that marks a secret; structure (base64 that decodes to a tunnel token
 // or to key material, secret-structure.ts); and every value a rule hid, or gathering saw, wherever it turns
 // up again (known-secrets.ts: in memory only).
-import { maskKnownSecrets, rememberSecret } from './known-secrets.js';
+import { insideBlock, maskKnownSecrets, publicBlocks, rememberSecret } from './known-secrets.js';
 import type { Snapshot } from './types.js';
 import { printable } from './printable.js';
 import { isKeyMaterial, tokenObject, tokenOffset } from './secret-structure.js';
@@ -94,7 +94,9 @@ function redactRun(run: string): string {
 export function redact(text: string): string {
   let out = text;
   for (const rule of RULES) out = out.replace(rule.pattern, rule.replace as string);
-  out = out.replace(BASE64_RUN, redactStructure);
+  // The body of a certificate or public key is base64 too: never read as a token or a key.
+  const blocks = publicBlocks(out);
+  out = out.replace(BASE64_RUN, (run: string, at: number) => (insideBlock(blocks, at) ? run : redactStructure(run)));
   return maskKnownSecrets(out, REDACTED);
 }
 

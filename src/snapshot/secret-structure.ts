@@ -67,7 +67,14 @@ function isDerPrivateKey(b: Buffer): boolean {
   return false;
 }
 
-/** An OpenPGP secret-key packet (tag 5), old or new format, version 4 to 6. */
+/** OpenPGP public-key algorithm ids (RFC 9580 9.1): RSA, Elgamal, DSA, ECDH, ECDSA, EdDSA, X/Ed25519 and 448. */
+const PGP_ALGORITHMS = new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
+
+/**
+ * An OpenPGP secret-key packet (tag 5), old or new format, version 4 to 6, then a creation time and a known
+ * algorithm. Two bytes alone (tag, version) matched one line in about 5,000 of any base64: a certificate's
+ * line that started `lwYd` (0x97 0x06) read as a PGP key.
+ */
 function isPgpSecretKey(b: Buffer): boolean {
   const tag = b[0];
   if (tag === undefined) return false;
@@ -75,7 +82,7 @@ function isPgpSecretKey(b: Buffer): boolean {
   if ((tag & 0xfc) === 0x94) at = 1 + [1, 2, 4, 0][tag & 0x03]!;
   else if (tag === 0xc5) at = b[1]! < 192 ? 2 : b[1]! < 224 ? 3 : b[1] === 0xff ? 6 : -1;
   else return false;
-  return at > 0 && b[at] !== undefined && b[at]! >= 4 && b[at]! <= 6;
+  return at > 0 && b[at] !== undefined && b[at]! >= 4 && b[at]! <= 6 && PGP_ALGORITHMS.has(b[at + 5] ?? -1);
 }
 
 /** True when a base64 run (from its start) is private key material. */

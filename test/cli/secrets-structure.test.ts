@@ -19,7 +19,7 @@ import type { Finding } from '../../src/analyze/types.js';
 const S = randomBytes(32).toString('base64');
 const TOKEN = Buffer.from(`{"a": "${randomBytes(16).toString('hex')}", "t": "${randomUUID()}", "s": "${S}"}`).toString('base64');
 const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
-const PGP_LINE = `lQVYBG${randomBytes(40).toString('base64').replace(/[+/=]/g, 'x')}`;
+const PGP_LINE = `lFgEaxKhtRYJKwYBBAHaRw8BAQdA${randomBytes(30).toString('base64').replace(/[+/=]/g, 'x')}`; // a v4 EdDSA secret-key packet's head (as gpg writes it), then random
 const KEY_BODY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -93,9 +93,15 @@ describe('private keys with or without their armour', () => {
   });
 
   it('a PGP private key block is hidden whole; a public one is kept', () => {
-    const block = ['-----BEGIN PGP PRIVATE KEY BLOCK-----', '', 'lQVYBGV0ZXN0AQwAxyz1234567890abcdefghijABCDEFGHIJklmnopqrstuv', 'wxyz0123456789ABCDEFGHIJKLMNOPqrstuv==', '=AbCd', '-----END PGP PRIVATE KEY BLOCK-----'].join('\n');
+    const block = ['-----BEGIN PGP PRIVATE KEY BLOCK-----', '', 'lFgEaxKhtRYJKwYBBAHaRw8BAQdA1cT7fkKooZTTfd/Mq8l8230YFl+9z+UjEmh9', 'wxyz0123456789ABCDEFGHIJKLMNOPqrstuv==', '=AbCd', '-----END PGP PRIVATE KEY BLOCK-----'].join('\n');
     expect(redact(`before\n${block}\nafter`)).toBe('before\n[REDACTED]\nafter');
-    expect(redact('lQVYBGV0ZXN0AQwAxyz1234567890abcdefghijABCDEFGHIJklmnopqrstuv')).toBe('[REDACTED]'); // a secret-key packet, unarmoured
+    // The first line of a real Ed25519 secret key (gpg 2.2: tag 5, version 4, a time, algorithm 22), unarmoured.
+    expect(redact('lFgEaxKhtRYJKwYBBAHaRw8BAQdA1cT7fkKooZTTfd/Mq8l8230YFl+9z+UjEmh9')).toBe('[REDACTED]');
+    // Tag and version alone are not enough: a certificate's line (0x97 0x06, then no algorithm) once read as one.
+    const certLine = 'lwYdSTkwHwYDVR0jBBgwFoAUuGj7jOGSEx9GSHNIyjDJ0K8hvpowKgYDVR0RBCMw';
+    expect(redact(certLine)).toBe(certLine);
+    const cert = `-----BEGIN CERTIFICATE-----\nMIICszCCAlmgAwIBAgIUQb2iXBe6TOlVMJWGaYqNKHu/+YT60//rokfogSYdEPed\n${certLine}\nIYIfKi5hYmNkMTIzNC50dW5uZWwuYW50aHJvcGljLmNvbTAKBggqhkjOPQQDAgNH\n-----END CERTIFICATE-----`;
+    expect(redact(cert)).toBe(cert);
     const pub = ['-----BEGIN PGP PUBLIC KEY BLOCK-----', '', 'mQINBGZhbmNlUHVibGljS2V5Qm9keVRoYXRJc05vdFNlY3JldEF0QWxsMTIzNDU2', '=WxYz', '-----END PGP PUBLIC KEY BLOCK-----'].join('\n'); // a public-key packet (tag 6)
     expect(redact(pub)).toBe(pub);
   });

@@ -127,7 +127,7 @@ export async function runStep(ctx: GatherContext, argv: string[], o: RunStepOpti
     const exec = () =>
       ctx.exec(run, { timeoutMs: ctx.opts.timeoutMs, maxBytes: o.log ? ctx.logs.cap() : ctx.maxBytes, cwd: o.cwd, env: ctx.env, ...(o.log ? { keep: 'tail' as const } : {}) });
     return o.group ? exec() : step(ctx.onEvent, id, displayArgv(run), exec, (res) => res.exitCode === 0 && !res.timedOut);
-  });
+  }, !o.log);
   ctx.commands.push(recordOf(r));
   // A log keeps its newest lines; what was cut is said per log (the log budget), not per command.
   if (r.truncated && !o.log) ctx.notes.push(`\`${displayArgv(argv)}\` printed more than ${sizeText(ctx.maxBytes)}: the rest was not read`);

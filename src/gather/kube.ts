@@ -21,7 +21,7 @@ import { planTlsReads, tlsFilesOf } from './kube-tls.js';
 import { noServiceCIDRResource, parseRangeRefusal, parseServiceCIDRs, probeIpFor } from './kube-range.js';
 import { classifyFailure, isBlocking } from './tool-errors.js';
 import { nameProblem } from './names.js';
-import type { RunResult } from './run.js';
+import { runCommand, warmLogRunner, type RunResult } from './run.js';
 
 const POD_CONTAINERS: Partial<Record<LogSource, string>> = { cloudflared: 'cloudflared', 'mcp-proxy': 'mcp-proxy' };
 
@@ -177,6 +177,7 @@ function releaseValuesFile(ctx: GatherContext, s: Snapshot, target: KubeTarget):
  * key names); the rest is asked here.
  */
 export async function gatherKube(ctx: GatherContext, s: Snapshot, target: KubeTarget, pre: KubePrefetched = {}): Promise<void> {
+  if (ctx.exec === runCommand) warmLogRunner(); // the logs start after one round: the spawner is ready by then
   const kube: KubeState = (s.state.kube ??= {});
   kube.namespace = target.namespace;
   kube.release = target.release;

@@ -1,7 +1,9 @@
 // How many external commands run at once. Gathering 200 pods' logs is 600 `kubectl logs`; starting them all
 // at once made spawning itself the bottleneck, flooded the host with processes, and let each command's
 // timeout run while it waited for a CPU. The pool starts a command only when a slot is free (first come,
-// first served), so its timeout clock, which starts when it is spawned, measures the command alone.
+// first served, but a command that is not a log goes ahead of queued logs: a single answer the gather waits
+// on is not served after the 600th log), so its timeout clock, which starts when it is spawned, measures the
+// command alone.
 import { availableParallelism } from 'node:os';
 
 /**
@@ -33,10 +35,13 @@ export class CommandPool {
     return this.queue.length;
   }
 
-  /** Runs `work` once a slot is free; the slot is held until its promise settles. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` once a slot is free; the slot is held until its promise settles. `first`: ahead of what
+   * waits (one question the gather waits on, not the 600th log of a batch).
+   */
+  async run<T>(work: () => Promise<T>, first = false): Promise<T> {
     if (this.running < this.size) this.running++;
-    else await new Promise<void>((resolve) => this.queue.push(resolve)); // the slot is handed over, still counted
+    else await new Promise<void>((resolve) => (first ? this.queue.unshift(resolve) : this.queue.push(resolve))); // the slot is handed over, still counted
     try {
       return await work();
     } finally {

@@ -235,6 +235,11 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
   return result;
 }
 
+/** Starts the spawner now, so the first log command does not wait for it (a gather that will read logs). */
+export function warmLogRunner(): void {
+  void spawnerFor();
+}
+
 /**
  * A log command started by the spawner: the same deadline (from the moment it started), process group,
  * kills and result as runCommand's own path, with the output read from the spawner's sockets.

@@ -259,11 +259,11 @@ function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts:
     let finished = false;
     const open = new Set<'stdout' | 'stderr'>(['stdout', 'stderr']);
     const timers: NodeJS.Timeout[] = [];
-    let job: { cut: () => void } | undefined;
+    let job: { done: () => void } | undefined;
     const finish = () => {
       if (finished) return;
       finished = true;
-      job?.cut();
+      job?.done();
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
       if (ended) killGroup(pid, 'SIGKILL'); // whatever ignored SIGTERM and let go of the output

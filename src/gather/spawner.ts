@@ -90,17 +90,25 @@ export class Spawner {
   }
 
   /**
-   * Asks the helper to start a command; the job's callbacks tell what happens. `cut` stops reading its
-   * output (something the command started still holds it after the deadline).
+   * Asks the helper to start a command; the job's callbacks tell what happens. `done` when the caller is
+   * finished with it: its output connections are closed if still open (something the command started holds
+   * them past the deadline) and any that arrive later are refused. Until then a connection is accepted even
+   * after the exit was answered: under load the exit can be read before the connection that carries the output.
    */
-  run(file: string, args: readonly string[], opts: { cwd?: string; env: Record<string, string | undefined> }, job: SpawnedJob): { cut: () => void } {
+  run(file: string, args: readonly string[], opts: { cwd?: string; env: Record<string, string | undefined> }, job: SpawnedJob): { done: () => void } {
     const id = this.nextId++;
     const entry: Job = { ...job, sockets: [], started: false };
     this.jobs.set(id, entry);
     this.busy();
     if (this.dead) this.fail(id, 'the spawner is not running');
     else this.child.stdin!.write(`${JSON.stringify({ id, file, args, cwd: opts.cwd, env: opts.env })}\n`);
-    return { cut: () => entry.sockets.forEach((sock) => sock.destroy()) };
+    return {
+      done: () => {
+        for (const sock of entry.sockets) sock.destroy();
+        if (this.jobs.get(id) === entry) this.jobs.delete(id);
+        this.idle();
+      },
+    };
   }
 
   /** Stops the helper and removes its socket (the process is exiting, or the helper failed). */
@@ -147,8 +155,6 @@ export class Spawner {
     } else if (m.error) {
       this.fail(m.id!, m.message ?? m.error, m.error);
     } else if ('code' in m) {
-      this.jobs.delete(m.id!);
-      this.idle();
       job.onExit(m.code ?? null, m.signal ?? null);
     }
   }
@@ -170,11 +176,7 @@ export class Spawner {
     rmSync(this.dir, { recursive: true, force: true });
     for (const [id, job] of [...this.jobs]) {
       if (!job.started) this.fail(id, 'the spawner stopped');
-      else {
-        // Started, its exit now unknown: its output still arrives; it ends as a command that was lost.
-        this.jobs.delete(id);
-        job.onExit(null, null);
-      }
+      else job.onExit(null, null); // its exit now unknown: its output still arrives; it ends as a command that was lost
     }
   }
 

@@ -58,6 +58,21 @@ describe('CommandPool', () => {
     expect(pool.waiting).toBe(0);
   });
 
+  it('starts a command asked for `first` ahead of those already waiting (one answer is not served after 600 logs)', async () => {
+    const pool = new CommandPool(1);
+    const started: string[] = [];
+    const gate = later();
+    const hold = pool.run(async () => {
+      started.push('running');
+      await gate.promise;
+    });
+    const logs = ['log 1', 'log 2', 'log 3'].map((name) => pool.run(async () => void started.push(name)));
+    const question = pool.run(async () => void started.push('helm search repo'), true);
+    gate.resolve();
+    await Promise.all([hold, ...logs, question]);
+    expect(started).toEqual(['running', 'helm search repo', 'log 1', 'log 2', 'log 3']);
+  });
+
   it('is sized to the machine, within its bounds', () => {
     expect(defaultPoolSize(1)).toBe(Math.max(POOL_MIN, 16));
     expect(defaultPoolSize(2)).toBe(32);

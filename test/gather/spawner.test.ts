@@ -39,6 +39,19 @@ describe.skipIf(process.platform !== 'linux')('the spawner', { timeout: 30_000 }
     expect(Number(other.stdout.trim())).toBe(process.pid);
   });
 
+  it('keeps the output when the exit is read before the connections that carry it (a busy main thread)', async () => {
+    await runCommand(['true'], { timeoutMs: 5_000, keep: 'tail' }); // the spawner is up
+    for (let round = 0; round < 5; round++) {
+      const runs = Array.from({ length: 32 }, (_, i) => runCommand(['sh', '-c', `echo out ${i}`], { timeoutMs: 10_000, keep: 'tail' }));
+      // Busy long enough for every command to connect, print and exit before this thread reads anything.
+      const until = Date.now() + 400;
+      while (Date.now() < until);
+      const results = await Promise.all(runs);
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 32 }, (_, i) => `out ${i}\n`));
+      expect(results.every((r) => r.exitCode === 0 && r.ms < 900)).toBe(true); // not after the 1 s grace for a held pipe
+    }
+  });
+
   it('when it dies during a command, that command ends (its exit status lost) and its group is killed; the next starts a new one', async () => {
     const dir = await folder();
     const pids = join(dir, 'pids');

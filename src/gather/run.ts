@@ -139,8 +139,18 @@ export async function runCommand(argv: readonly string[], opts: RunOptions): Pro
   // A log (read whole, its newest bytes kept, no input): started by the spawner, off this thread.
   if (opts.keep === 'tail' && opts.input === undefined && !opts.signal?.aborted) {
     const spawner = await spawnerFor();
-    if (spawner) return runThroughSpawner(spawner, file, args, opts);
+    if (spawner) {
+      const r = await runThroughSpawner(spawner, file, args, opts);
+      // The spawner failed before the command started (it stopped, or could not connect): start it here.
+      if (r !== SPAWNER_FAILED) return r;
+    }
   }
+  return runHere(file, args, opts);
+}
+
+/** The command started from this process (execa). */
+async function runHere(file: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  const argv = [file, ...args];
   const start = performance.now();
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const out = { stdout: new Output(max), stderr: new Output(max) };
@@ -244,12 +254,16 @@ export function warmLogRunner(): void {
  * A log command started by the spawner: the same deadline (from the moment it started), process group,
  * kills and result as runCommand's own path, with the output read from the spawner's sockets.
  */
-function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts: RunOptions): Promise<RunResult> {
+const SPAWNER_FAILED = Symbol('the spawner failed before the command started');
+/** What the spawner answers when it, not the command, failed (ENOENT and the like are the command's). */
+const SPAWNER_ERRORS = new Set(['ESPAWNER', 'ECONNREFUSED']);
+
+function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts: RunOptions): Promise<RunResult | typeof SPAWNER_FAILED> {
   const start = performance.now();
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const tails = { stdout: new TailBytes(max), stderr: new TailBytes(max) };
   hookSignals();
-  return new Promise<RunResult>((resolve) => {
+  return new Promise<RunResult | typeof SPAWNER_FAILED>((resolve) => {
     let pid: number | undefined;
     let ended: 'timeout' | 'cancel' | undefined;
     let exited = false;
@@ -307,6 +321,13 @@ function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts:
           return;
         }
         if ('error' in started) {
+          if (SPAWNER_ERRORS.has(started.error) && !ended) {
+            finished = true;
+            for (const t of timers) clearTimeout(t);
+            opts.signal?.removeEventListener('abort', onAbort);
+            resolve(SPAWNER_FAILED);
+            return;
+          }
           startError = started;
           exited = true;
           finish();

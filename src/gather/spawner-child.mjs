@@ -9,9 +9,12 @@
 // own process group, stdin /dev/null. The gather reads the output straight from the socket; it kills the
 // group itself (it knows the pid). Answers go to stdout, one JSON object per line:
 // { id, pid } once started, { id, code, signal } when it exits, { id, error, message } if it could not start.
-// It exits when its stdin closes (the gather is gone). It writes nothing else and never uses a shell.
+// It exits when its stdin closes (the gather is gone), removing the socket's folder. It writes nothing else
+// and never uses a shell.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { basename, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const socketPath = process.argv[2];
@@ -77,4 +80,9 @@ lines.on('line', (line) => {
   if (!Number.isInteger(request?.id) || typeof request.file !== 'string' || !Array.isArray(request.args)) return;
   void start(request);
 });
-lines.on('close', () => process.exit(0));
+// The gather is gone (even killed with SIGKILL, which runs none of its handlers): its socket folder goes too.
+lines.on('close', () => {
+  const folder = dirname(socketPath);
+  if (basename(folder).startsWith('mtt-spawn-')) rmSync(folder, { recursive: true, force: true });
+  process.exit(0);
+});

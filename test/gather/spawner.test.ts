@@ -84,7 +84,7 @@ describe.skipIf(process.platform !== 'linux')('the spawner', { timeout: 30_000 }
     expect(Number(r.stdout.split(' ')[1])).not.toBe(spawner);
   });
 
-  it.each(['exit', 'SIGTERM'] as const)('the bin leaves no spawner and no socket folder behind (%s)', async (how) => {
+  it.each(['exit', 'SIGTERM', 'SIGKILL'] as const)('the bin leaves no spawner and no socket folder behind (%s)', async (how) => {
     const dir = await folder();
     const tmp = join(dir, 'tmp');
     await (await import('node:fs/promises')).mkdir(tmp);
@@ -92,20 +92,22 @@ describe.skipIf(process.platform !== 'linux')('the spawner', { timeout: 30_000 }
     await (await import('node:fs/promises')).mkdir(join(dir, 'config'));
     await writeFile(join(dir, 'config/mcp-proxy.yaml'), proxyConfig('routes:\n  mcp: http://10.0.0.5:8080\n'));
     const rules = runningComposeRules(dir, { 'mcp-proxy': ['time=2026-11-28T03:00:00Z level=INFO msg="route configured" route=mcp'] });
-    // SIGTERM: the proxy's log never ends, so the tool is stopped while the spawner has a command running.
-    const hanging = how === 'SIGTERM' ? [{ tool: 'docker' as const, args: ['compose', 'logs', 'mcp-proxy'], match: 'contains' as const, hang: true }] : [];
+    // SIGTERM, SIGKILL: the proxy's log never ends, so the tool is stopped while the spawner has a command running.
+    const hanging = how !== 'exit' ? [{ tool: 'docker' as const, args: ['compose', 'logs', 'mcp-proxy'], match: 'contains' as const, hang: true }] : [];
     const sc = await makeScenario([...hanging, ...rules]);
     cleanups.push(sc.cleanup);
     const child = execa(process.execPath, [BIN, 'diagnose', '--dir', dir, '--no-network', '--timeout', '60'], { env: { ...sc.env, TMPDIR: tmp }, reject: false });
     let spawner: number | undefined;
-    if (how === 'SIGTERM') {
+    if (how !== 'exit') {
       await until(async () => (await sc.calls()).some((c) => c.args.includes('logs') && c.args.includes('mcp-proxy')));
       const running = (await sc.calls()).find((c) => c.args.includes('logs') && c.args.includes('mcp-proxy'))!;
       spawner = Number((await readFile(`/proc/${running.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[1]); // the stand-in's parent
       expect(await cmdline(spawner)).toMatch(/spawner-child/);
-      child.kill('SIGTERM');
+      child.kill(how);
       const r = await child;
-      expect(r.signal ?? r.exitCode).toBe('SIGTERM');
+      expect(r.signal ?? r.exitCode).toBe(how);
+      // SIGKILL runs none of the tool's handlers: its command is left (so is every tool's), stopped here by pid.
+      if (how === 'SIGKILL') process.kill(running.pid, 'SIGKILL');
       expect(await gone([running.pid])).toEqual([]);
     } else {
       const r = await child;
@@ -115,6 +117,7 @@ describe.skipIf(process.platform !== 'linux')('the spawner', { timeout: 30_000 }
       expect(calls.some((c) => c.args.includes('logs'))).toBe(true);
     }
     if (spawner !== undefined) expect(await gone([spawner])).toEqual([]);
+    await until(async () => (await readdir(tmp)).every((n) => !n.startsWith('mtt-spawn-')), 5_000); // SIGKILL: the spawner removes it as it goes
     expect((await readdir(tmp)).filter((n) => n.startsWith('mtt-spawn-'))).toEqual([]);
     const { stdout } = await execa('ps', ['-eo', 'pid,args'], { reject: false });
     expect(stdout.split('\n').filter((l) => l.includes(tmp))).toEqual([]);

@@ -49,7 +49,9 @@ export class Spawner {
   ) {
     createInterface({ input: child.stdout! }).on('line', (line) => this.answer(line));
     child.once('exit', () => this.die());
+    child.on('error', () => this.die());
     child.stdin!.on('error', () => this.die());
+    server.on('error', () => this.die());
     this.idle();
   }
 

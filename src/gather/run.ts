@@ -250,14 +250,14 @@ export function warmLogRunner(): void {
   void spawnerFor();
 }
 
-/**
- * A log command started by the spawner: the same deadline (from the moment it started), process group,
- * kills and result as runCommand's own path, with the output read from the spawner's sockets.
- */
 const SPAWNER_FAILED = Symbol('the spawner failed before the command started');
 /** What the spawner answers when it, not the command, failed (ENOENT and the like are the command's). */
 const SPAWNER_ERRORS = new Set(['ESPAWNER', 'ECONNREFUSED']);
 
+/**
+ * A log command started by the spawner: the same deadline (from the moment it started), process group,
+ * kills and result as runCommand's own path, with the output read from the spawner's sockets.
+ */
 function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts: RunOptions): Promise<RunResult | typeof SPAWNER_FAILED> {
   const start = performance.now();
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -287,9 +287,9 @@ function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts:
       keepTails(result, tails);
       if (typeof exitCode === 'number' && !ended) result.exitCode = exitCode;
       if (result.notFound) result.error = `${file}: command not found`;
+      else if (ended === 'cancel') result.error = 'cancelled';
       else if (startError) result.error = startError.message;
       else if (ended === 'timeout') result.error = `timed out after ${Math.max(1, Math.round(opts.timeoutMs / 1000))} s and was killed`;
-      else if (ended === 'cancel') result.error = 'cancelled';
       else if (result.exitCode === undefined) result.error = exitSignal ? `killed by ${exitSignal}` : 'its exit status was lost';
       else if (result.exitCode !== 0) result.error = causeLine(result.stderr) || `exited with code ${result.exitCode}`;
       resolve(result);

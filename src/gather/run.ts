@@ -172,16 +172,14 @@ async function runHere(file: string, args: string[], opts: RunOptions): Promise<
   const pid = sub.pid;
   if (pid !== undefined) liveGroups.add(pid); // same synchronous step as the spawn: no handler runs between
 
-  let ended: 'timeout' | 'cancel' | 'cap' | undefined;
+  let ended: Ended | undefined;
   const timers: NodeJS.Timeout[] = [];
   let cutPipes: () => void = () => {};
   const pipesCut = new Promise<void>((resolve) => (cutPipes = resolve));
-  const stop = (why: NonNullable<typeof ended>) => {
+  const stop = (why: Ended) => {
     if (ended) return;
     ended = why;
-    killGroup(pid, 'SIGTERM');
-    timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
-    timers.push(setTimeout(cutPipes, KILL_GRACE_MS + PIPE_GRACE_MS));
+    stopGroup(pid, timers, cutPipes);
   };
   // The deadline starts when the process really started (not when it was asked for).
   let exited = false;
@@ -218,9 +216,7 @@ async function runHere(file: string, args: string[], opts: RunOptions): Promise<
   }
   for (const t of timers) clearTimeout(t);
   opts.signal?.removeEventListener('abort', onAbort);
-  if (ended) killGroup(pid, 'SIGKILL'); // whatever ignored SIGTERM and let go of the pipes
-  else killGroup(pid, 'SIGTERM'); // a background child the tool left behind (its own leader exited)
-  if (pid !== undefined) liveGroups.delete(pid);
+  releaseGroup(pid, ended !== undefined);
 
   const ms = Math.round(performance.now() - start);
   const notFound = r?.code === 'ENOENT';
@@ -236,13 +232,45 @@ async function runHere(file: string, args: string[], opts: RunOptions): Promise<
   if (tails) keepTails(result, tails);
   const code = r ? r.exitCode : exitCode ?? undefined;
   if (typeof code === 'number' && !ended) result.exitCode = code;
-  if (notFound) result.error = `${file}: command not found`;
-  else if (ended === 'timeout') result.error = `timed out after ${Math.max(1, Math.round(opts.timeoutMs / 1000))} s and was killed`;
-  else if (ended === 'cancel') result.error = 'cancelled';
-  else if (ended === 'cap') result.error = `printed more than ${sizeText(max)}; stopped, the rest was not read`;
-  else if (r?.failed && result.exitCode === undefined) result.error = (r.shortMessage ?? 'failed').split('\n')[0];
-  else if (r?.failed) result.error = causeLine(result.stderr) || `exited with code ${result.exitCode}`;
+  const error = endError(file, opts, max, {
+    notFound,
+    ...(ended ? { ended } : {}),
+    // When the pipes were cut the exit code is kept but not judged (execa gave no verdict on it).
+    ...(r && result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+    stderr: result.stderr,
+    ...(r?.failed ? { noExitCode: (r.shortMessage ?? 'failed').split('\n')[0] } : {}),
+  });
+  if (error) result.error = error;
   return result;
+}
+
+type Ended = 'timeout' | 'cancel' | 'cap';
+
+/** Stops a command's group: SIGTERM now, SIGKILL after the grace, then `cut` (whatever still holds its output is not waited for). */
+function stopGroup(pid: number | undefined, timers: NodeJS.Timeout[], cut: () => void): void {
+  killGroup(pid, 'SIGTERM');
+  timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
+  timers.push(setTimeout(cut, KILL_GRACE_MS + PIPE_GRACE_MS));
+}
+
+/** A command is over: what is left of its group goes, and the group is forgotten. */
+function releaseGroup(pid: number | undefined, stopped: boolean): void {
+  if (stopped) killGroup(pid, 'SIGKILL'); // whatever ignored SIGTERM and let go of the output
+  else killGroup(pid, 'SIGTERM'); // a background child the tool left behind (its own leader exited)
+  if (pid !== undefined) liveGroups.delete(pid);
+}
+
+/**
+ * A command's one-line error, in the same words however it was started (undefined when it succeeded):
+ * `noExitCode` says why there is no exit code (a signal, a start that failed), when that is a failure.
+ */
+function endError(file: string, opts: RunOptions, max: number, e: { notFound: boolean; ended?: Ended; exitCode?: number; stderr: string; noExitCode?: string }): string | undefined {
+  if (e.notFound) return `${file}: command not found`;
+  if (e.ended === 'timeout') return `timed out after ${Math.max(1, Math.round(opts.timeoutMs / 1000))} s and was killed`;
+  if (e.ended === 'cancel') return 'cancelled';
+  if (e.ended === 'cap') return `printed more than ${sizeText(max)}; stopped, the rest was not read`;
+  if (e.exitCode === undefined) return e.noExitCode;
+  return e.exitCode === 0 ? undefined : causeLine(e.stderr) || `exited with code ${e.exitCode}`;
 }
 
 /** Starts the spawner now, so the first log command does not wait for it (a gather that will read logs). */
@@ -265,7 +293,7 @@ function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts:
   hookSignals();
   return new Promise<RunResult | typeof SPAWNER_FAILED>((resolve) => {
     let pid: number | undefined;
-    let ended: 'timeout' | 'cancel' | undefined;
+    let ended: Exclude<Ended, 'cap'> | undefined;
     let exited = false;
     let exitCode: number | null = null;
     let exitSignal: string | null = null;
@@ -280,27 +308,25 @@ function runThroughSpawner(spawner: Spawner, file: string, args: string[], opts:
       job?.done();
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
-      if (ended) killGroup(pid, 'SIGKILL'); // whatever ignored SIGTERM and let go of the output
-      else killGroup(pid, 'SIGTERM'); // a background child the tool left behind (its own leader exited)
-      if (pid !== undefined) liveGroups.delete(pid);
+      releaseGroup(pid, ended !== undefined);
       const result: RunResult = { argv: [file, ...args], stdout: '', stderr: '', ms: Math.round(performance.now() - start), timedOut: ended === 'timeout', truncated: tails.stdout.truncated || tails.stderr.truncated, notFound: startError?.error === 'ENOENT' };
       keepTails(result, tails);
       if (typeof exitCode === 'number' && !ended) result.exitCode = exitCode;
-      if (result.notFound) result.error = `${file}: command not found`;
-      else if (ended === 'cancel') result.error = 'cancelled';
-      else if (startError) result.error = startError.message;
-      else if (ended === 'timeout') result.error = `timed out after ${Math.max(1, Math.round(opts.timeoutMs / 1000))} s and was killed`;
-      else if (result.exitCode === undefined) result.error = exitSignal ? `killed by ${exitSignal}` : 'its exit status was lost';
-      else if (result.exitCode !== 0) result.error = causeLine(result.stderr) || `exited with code ${result.exitCode}`;
+      const error = endError(file, opts, max, {
+        notFound: result.notFound,
+        ...(ended ? { ended } : {}),
+        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+        stderr: result.stderr,
+        noExitCode: startError?.message ?? (exitSignal ? `killed by ${exitSignal}` : 'its exit status was lost'),
+      });
+      if (error) result.error = error;
       resolve(result);
     };
     const stop = (why: 'timeout' | 'cancel') => {
       if (ended || finished) return;
       ended = why;
       if (pid === undefined) return; // killed as soon as it starts
-      killGroup(pid, 'SIGTERM');
-      timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
-      timers.push(setTimeout(finish, KILL_GRACE_MS + PIPE_GRACE_MS)); // whatever still holds the output is not waited for
+      stopGroup(pid, timers, finish);
     };
     const onAbort = () => stop('cancel');
     if (opts.signal?.aborted) onAbort();

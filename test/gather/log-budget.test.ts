@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { TailBytes } from '../../src/gather/tail-bytes.js';
 import { keepNewest } from '../../src/snapshot/text.js';
 import { LogBudget, waterLevel } from '../../src/gather/log-budget.js';
@@ -11,12 +9,18 @@ import { podLogLineMin } from '../../src/gather/kube-commands.js';
 import { gatherSnapshot } from '../../src/gather/index.js';
 import { defaultOptions } from '../../src/options.js';
 import { fastStandIns } from '../helpers/fast-stand-ins.js';
+import { testKit } from '../helpers/test-kit.js';
+import type { GatherSettings } from '../../src/gather/context.js';
 import { kubeRules, type PodSpec } from '../helpers/deployment-scenarios.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const { folder, later } = testKit('mtt-budget-');
+
+/** A live Helm gather of these pods and their logs (fast stand-ins), with these gather settings. */
+async function gatherPods(pods: PodSpec[], logs: Record<string, Record<string, string[]>>, settings: GatherSettings) {
+  const sc = await fastStandIns(kubeRules({ namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods, logs }));
+  later(() => rm(sc.dir, { recursive: true, force: true }));
+  return gatherSnapshot(defaultOptions({ dir: await folder(), kube: true, network: false }), undefined, { env: sc.env, ...settings });
+}
 
 const lines = (n: number, tag = 'line') => Array.from({ length: n }, (_, i) => `${tag} ${String(i).padStart(4, '0')} of the log\n`).join('');
 
@@ -114,11 +118,8 @@ describe('the byte budget across all logs', () => {
   it('gathering 12 pods with a small budget keeps every log newest-first and says what the budget cut', async () => {
     const pods: PodSpec[] = Array.from({ length: 12 }, (_, i) => ({ name: `mcp-tunnel-6b7f9c8d4-b${String(i).padStart(2, '0')}`, ip: `127.0.0.${30 + i}`, containers: [{ name: 'mcp-proxy', state: 'running' }, { name: 'cloudflared', state: 'running' }] }));
     const logs = Object.fromEntries(pods.map((p) => [p.name, { 'mcp-proxy': Array.from({ length: 300 }, (_, i) => `proxy ${p.name} line ${String(i).padStart(4, '0')}`), cloudflared: [`INF cloudflared ${p.name} only line`] }]));
-    const sc = await fastStandIns(kubeRules({ namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods, logs }));
-    const dir = await mkdtemp(join(tmpdir(), 'mtt-budget-'));
-    cleanups.push(() => rm(sc.dir, { recursive: true, force: true }), () => rm(dir, { recursive: true, force: true }));
     const budget = 64 * 1024;
-    const s = await gatherSnapshot(defaultOptions({ dir, kube: true, network: false }), undefined, { env: sc.env, logBudget: budget });
+    const s = await gatherPods(pods, logs, { logBudget: budget });
     const proxy = s.logs['mcp-proxy']!;
     const cloudflared = s.logs.cloudflared!;
     expect(Buffer.byteLength(proxy.text) + Buffer.byteLength(cloudflared.text)).toBeLessThanOrEqual(budget);
@@ -169,11 +170,8 @@ describe('the byte budget across all logs', () => {
   it('30 pods over a small budget: later commands ask for fewer lines, and every log still keeps all the budget allows', async () => {
     const pods: PodSpec[] = Array.from({ length: 30 }, (_, i) => ({ name: `mcp-tunnel-6b7f9c8d4-t${String(i).padStart(2, '0')}`, ip: `127.0.0.${60 + i}`, containers: [{ name: 'mcp-proxy', state: 'running' }, { name: 'cloudflared', state: 'running' }] }));
     const logs = Object.fromEntries(pods.map((p) => [p.name, { 'mcp-proxy': Array.from({ length: 2000 }, (_, i) => `proxy ${p.name} line ${String(i).padStart(4, '0')}`), cloudflared: [`INF cloudflared ${p.name} only line`] }]));
-    const sc = await fastStandIns(kubeRules({ namespace: 'mcp-tunnel', release: 'mcp-tunnel', pods, logs }));
-    const dir = await mkdtemp(join(tmpdir(), 'mtt-budget-'));
-    cleanups.push(() => rm(sc.dir, { recursive: true, force: true }), () => rm(dir, { recursive: true, force: true }));
     const budget = 96 * 1024;
-    const s = await gatherSnapshot(defaultOptions({ dir, kube: true, network: false }), undefined, { env: sc.env, logBudget: budget, poolSize: 2 });
+    const s = await gatherPods(pods, logs, { logBudget: budget, poolSize: 2 });
     const podLogs = (s.state.commands ?? []).filter((c) => c.argv[1] === 'logs' && c.argv[2]?.startsWith('mcp-tunnel-6b7f9c8d4-t'));
     const tailOf = (argv: string[]) => Number(argv[argv.indexOf('--tail') + 1]);
     const tails = podLogs.filter((c) => c.argv.includes('mcp-proxy')).map((c) => tailOf(c.argv));

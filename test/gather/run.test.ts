@@ -1,22 +1,14 @@
 // runCommand: each tool in its own process group, killed whole at the deadline, so a child that keeps the
 // tool's stdout open (`sleep 1000 & wait` in a wrapper) can neither hold the run nor outlive it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../../src/gather/run.js';
-import { BIN, runCli, tempDir } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { testKit } from '../helpers/test-kit.js';
 import { gone } from '../helpers/processes.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function folder(): Promise<string> {
-  const t = await tempDir('mtt-run-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { folder } = testKit('mtt-run-');
 
 const pidsIn = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
 

@@ -1,27 +1,19 @@
 // Log commands are started by the spawner process (src/gather/spawner.ts), so that their forks are not paid
 // on the main thread. These check that they really are, that a spawner that dies costs no command and no
 // hang, and that the tool leaves neither the spawner nor its socket folder behind, whatever ends it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runCommand } from '../../src/gather/run.js';
-import { BIN, tempDir } from '../helpers/cli.js';
+import { BIN } from '../helpers/cli.js';
+import { testKit } from '../helpers/test-kit.js';
 import { alive, gone } from '../helpers/processes.js';
 import { makeScenario } from '../helpers/stand-ins.js';
 import { runningComposeRules } from '../helpers/deployment-scenarios.js';
 import { DOCUMENTED_COMPOSE, proxyConfig } from '../helpers/snapshot.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function folder(): Promise<string> {
-  const t = await tempDir('mtt-spawner-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { folder, later } = testKit('mtt-spawner-');
 
 const cmdline = async (pid: number) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
 const until = async (what: () => Promise<boolean>, ms = 10_000) => {
@@ -95,7 +87,7 @@ describe.skipIf(process.platform !== 'linux')('the spawner', { timeout: 30_000 }
     // SIGTERM, SIGKILL: the proxy's log never ends, so the tool is stopped while the spawner has a command running.
     const hanging = how !== 'exit' ? [{ tool: 'docker' as const, args: ['compose', 'logs', 'mcp-proxy'], match: 'contains' as const, hang: true }] : [];
     const sc = await makeScenario([...hanging, ...rules]);
-    cleanups.push(sc.cleanup);
+    later(sc.cleanup);
     const child = execa(process.execPath, [BIN, 'diagnose', '--dir', dir, '--no-network', '--timeout', '60'], { env: { ...sc.env, TMPDIR: tmp }, reject: false });
     let spawner: number | undefined;
     if (how !== 'exit') {

@@ -2,9 +2,7 @@
 // kubectl talks to it), and helm as the stand-in (there is no helm binary here), or no helm at all.
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { writeFile } from 'node:fs/promises';
-import { afterEach } from 'vitest';
-import { tempDir } from './cli.js';
+import { testKit } from './test-kit.js';
 import { helmRules, kubeApiSpecOf, type KubeSpec } from './deployment-scenarios.js';
 import { apiPki, kubeEnv, startKubeApi, type KubeApi, type KubeApiSpec, type KubeEnvOptions } from './kube-api.js';
 import { makeScenario, type Rule, type Scenario } from './stand-ins.js';
@@ -49,23 +47,13 @@ export async function startKubeScenario(spec: KubeSpec, o: KubeScenarioOptions =
 
 /** For a test file: clusters and folders made in a test are removed after it. */
 export function kubeTestKit() {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    while (cleanups.length) await cleanups.pop()!();
-  });
+  const kit = testKit('mtt-kube-');
   return {
-    cleanups,
+    ...kit,
     async cluster(spec: KubeSpec, o: KubeScenarioOptions = {}): Promise<KubeScenario> {
       const k = await startKubeScenario(spec, o);
-      cleanups.push(k.cleanup);
+      kit.later(k.cleanup);
       return k;
-    },
-    /** An empty project folder (or one with these files). */
-    async folder(files: Record<string, string> = {}): Promise<string> {
-      const t = await tempDir('mtt-kube-');
-      cleanups.push(t.cleanup);
-      for (const [name, text] of Object.entries(files)) await writeFile(join(t.dir, name), text);
-      return t.dir;
     },
   };
 }

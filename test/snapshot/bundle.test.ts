@@ -1,21 +1,14 @@
-import { describe, expect, it, afterEach } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdir, readFile, readdir, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readBundle, writeBundle, BundleError, BUNDLE_FORMAT } from '../../src/snapshot/bundle.js';
 import { readBundleForAnalysis } from '../../src/commands/load.js';
 import { analyze } from '../../src/analyze/index.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { testKit } from '../helpers/test-kit.js';
 import { DOCUMENTED_COMPOSE, proxyConfig, snapshotOf } from '../helpers/snapshot.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-async function dir(): Promise<string> {
-  const t = await tempDir('mtt-bundle-');
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { folder: dir } = testKit('mtt-bundle-');
 async function put(root: string, rel: string, content: string | Buffer) {
   await mkdir(join(root, rel, '..'), { recursive: true });
   await writeFile(join(root, rel), content);
